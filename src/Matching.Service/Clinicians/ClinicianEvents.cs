@@ -1,0 +1,46 @@
+using Matching.Service.Shared;
+
+namespace Matching.Service.Clinicians;
+
+/// <summary>Who a clinician is and whom they can see: everything but capacity.</summary>
+public sealed record ClinicianProfile(
+    string Name,
+    string? Credentials,
+    string Email,
+    string TimeZone,
+    IReadOnlyList<string> LicensedStates,
+    IReadOnlyList<string> OfficeStates,
+    IReadOnlyList<SessionFormat> Formats,
+    IReadOnlyList<SessionType> SessionTypes,
+    IReadOnlyList<AgeGroup> AgeGroups,
+    IReadOnlyList<Concern> Specialties,
+    IReadOnlyList<Modality> Modalities,
+    IReadOnlyList<string> Languages,
+    IReadOnlyList<string> Payers,
+    decimal? SelfPayRate,
+    decimal? SlidingScaleMin,
+    Gender? Gender,
+    bool LgbtqAffirming,
+    bool BipocAffirming,
+    bool OffersKetamineAssistedTherapy);
+
+// The clinician stream's events.
+
+public sealed record ClinicianOnboarded(
+    ClinicianProfile Profile,
+    int CaseloadLimit,
+    int WeeklyNewClientLimit,
+    bool AcceptingNewClients,
+    IReadOnlyList<AvailabilityWindow> Availability);
+
+public sealed record ClinicianProfileUpdated(ClinicianProfile Profile);
+
+public sealed record ClinicianCapacityChanged(int CaseloadLimit, int WeeklyNewClientLimit, bool AcceptingNewClients);
+
+public sealed record ClinicianAvailabilityChanged(IReadOnlyList<AvailabilityWindow> Availability);
+
+public sealed record ClinicianPaused(string? Reason);
+
+public sealed record ClinicianResumed(string? Reason);
+
+public sealed record ClinicianOffboarded(string Reason);

@@ -1,0 +1,122 @@
+using System.Text.RegularExpressions;
+using JasperFx;
+using JasperFx.Events;
+using Marten.Exceptions;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace Matching.Service.Infrastructure;
+
+/// <summary>
+/// Turns failures a client can cause into 4xx ProblemDetails: a concurrent writer got there first
+/// (409), a database constraint refused the change (409), an unreadable body (400/413).
+/// Everything else stays a 500 and is logged without request data.
+/// </summary>
+public sealed partial class ClientFailureHandler(IProblemDetailsService problems, ILogger<ClientFailureHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken token)
+    {
+        var (status, title, detail) = Classify(exception);
+        if (status is null)
+        {
+            logger.LogError("Unhandled {ExceptionType} on {Method} {Route}", exception.GetType().Name,
+                context.Request.Method, context.GetEndpoint()?.DisplayName);
+            return false;
+        }
+
+        context.Response.StatusCode = status.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail }
+        });
+    }
+
+    private static (int? Status, string? Title, string? Detail) Classify(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case ConcurrencyException or EventStreamUnexpectedMaxEventIdException or Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException:
+                    return (409, "Someone else changed this first.", "The stream moved on while this command ran; reload and try again.");
+                case PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation }:
+                    return (409, "That time overlaps another first session of this clinician.", null);
+                case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }:
+                    return (409, "That would duplicate an existing record.", null);
+                case PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected }:
+                    return (409, "Someone else changed this first.", "Try again.");
+                case BadHttpRequestException bad:
+                    return (bad.StatusCode, bad.StatusCode == 413 ? "The body is larger than 64 KiB." : "The request could not be read.", null);
+            }
+        }
+        return (null, null, null);
+    }
+
+    /// <summary>
+    /// Wolverine answers unreadable JSON with a 400 whose detail names the JSON path; give it the
+    /// contract's `errors` map as well, keyed by the field path.
+    /// </summary>
+    public static void AddErrorsForJsonFailures(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Status != 400 || problem.Title != "Invalid JSON format" || problem.Extensions.ContainsKey("errors")) return;
+        var match = JsonPath().Match(problem.Detail ?? "");
+        var field = match.Success ? match.Groups[1].Value.TrimStart('$', '.') : "body";
+        if (field.Length == 0) field = "body";
+        var message = problem.Detail?.Split(" Path:")[0] ?? "Invalid JSON.";
+        problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
+    }
+
+    [GeneratedRegex(@"Path: (\S+) \|")]
+    private static partial Regex JsonPath();
+}
+
+/// <summary>415 for bodies that aren't JSON and 413 for bodies over 64 KiB, before any endpoint reads them.</summary>
+public sealed class BodyGuardMiddleware(RequestDelegate next)
+{
+    public const long MaxBodyBytes = 64 * 1024;
+
+    public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
+    {
+        var request = context.Request;
+        if (request.Path.StartsWithSegments("/api") && (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method)))
+        {
+            if (request.ContentLength > MaxBodyBytes)
+            {
+                await Refuse(context, problems, 413, "The body is larger than 64 KiB.");
+                return;
+            }
+
+            var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+            if (hasBody && !IsJson(request.ContentType))
+            {
+                await Refuse(context, problems, 415, "Send the body as application/json.");
+                return;
+            }
+
+            var limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
+            if (limit is { IsReadOnly: false }) limit.MaxRequestBodySize = MaxBodyBytes;
+        }
+
+        await next(context);
+    }
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null
+        && (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            || (contentType.StartsWith("application/", StringComparison.OrdinalIgnoreCase)
+                && contentType.Split(';')[0].EndsWith("+json", StringComparison.OrdinalIgnoreCase)));
+
+    private static async Task Refuse(HttpContext context, IProblemDetailsService problems, int status, string title)
+    {
+        context.Response.StatusCode = status;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title }
+        });
+    }
+}

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using JasperFx.CodeGeneration;
+using Matching.Service.Referrals.SubmittingIntake;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Scalar.AspNetCore;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace Matching.Service.Infrastructure;
+
+public static class ServiceSetup
+{
+    public static void AddMatchingService(this WebApplicationBuilder builder, string connectionString)
+    {
+        var services = builder.Services;
+        services.AddOptions<MatchingOptions>().Bind(builder.Configuration.GetSection("Matching"));
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MatchingOptions>>().Value);
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = BodyGuardMiddleware.MaxBodyBytes);
+
+        services.ConfigureHttpJsonOptions(o => Configure(o.SerializerOptions));
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ClientFailureHandler.AddErrorsForJsonFailures);
+        services.AddExceptionHandler<ClientFailureHandler>();
+
+        builder.AddMatchingAuth();
+        builder.AddMatchingMarten(connectionString);
+
+        builder.Host.UseWolverine(opts =>
+        {
+            opts.ServiceName = "matching";
+            opts.Policies.AutoApplyTransactions();
+            opts.Policies.UseDurableLocalQueues();
+            opts.Durability.Mode = DurabilityMode.Balanced;
+            opts.CodeGeneration.TypeLoadMode = builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing")
+                ? TypeLoadMode.Dynamic
+                : TypeLoadMode.Static;
+        });
+        services.AddWolverineHttp();
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(SubmitIntakeEndpoint.RateLimitPolicy, context =>
+            {
+                var perMinute = context.RequestServices.GetRequiredService<MatchingOptions>().IntakeRateLimitPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, perMinute), Window = TimeSpan.FromMinutes(1) });
+            });
+            o.OnRejected = async (context, token) =>
+            {
+                var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = { Status = 429, Title = "Too many intake submissions from this address; try again in a minute." }
+                });
+            };
+        });
+
+        services.AddHealthChecks()
+            .AddNpgSql(connectionString, name: "postgresql", tags: ["ready"])
+            .AddCheck<SchemaHealthCheck>("schema", tags: ["ready"]);
+
+        services.AddOpenApi(o => o.AddDocumentTransformer<RolesDocumentTransformer>());
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("matching-service"))
+            .WithTracing(t => t
+                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddSource("Wolverine")
+                .AddSource("Marten"))
+            .WithMetrics(m => m
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter("Wolverine:matching")
+                .AddMeter("Marten")
+                .AddMeter("Npgsql"));
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            services.AddOpenTelemetry().UseOtlpExporter();
+        }
+    }
+
+    public static void UseMatchingService(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<BodyGuardMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Matching.EventSourced API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
+            .AllowAnonymous();
+
+        app.MapWolverineEndpoints(o =>
+        {
+            o.MapConcurrencyFailuresToConflict();
+        });
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var address = app.Urls.FirstOrDefault();
+            if (address is not null) app.Logger.LogInformation("API docs: {DocsUrl}", $"{address.TrimEnd('/')}/docs");
+        });
+    }
+
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+    }
+}

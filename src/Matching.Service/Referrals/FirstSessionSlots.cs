@@ -1,0 +1,32 @@
+using Marten;
+using Npgsql;
+
+namespace Matching.Service.Referrals;
+
+/// <summary>
+/// Booked first sessions per clinician, in a table whose exclusion constraint makes two
+/// overlapping sessions of one clinician impossible, however many bookings race.
+/// </summary>
+public static class FirstSessionSlots
+{
+    public const string Table = "matching.first_session_slots";
+
+    public static async Task EnsureTableAsync(IDocumentStore store, CancellationToken token)
+    {
+        const string sql = """
+            create schema if not exists matching;
+            create extension if not exists btree_gist;
+            create table if not exists matching.first_session_slots (
+                session_id   uuid primary key,
+                referral_id  uuid not null,
+                clinician_id uuid not null,
+                during       tstzrange not null,
+                constraint first_sessions_do_not_overlap exclude using gist (clinician_id with =, during with &&)
+            );
+            """;
+        await using var connection = new NpgsqlConnection(store.Options.Tenancy.Default.Database.CreateConnection().ConnectionString);
+        await connection.OpenAsync(token);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(token);
+    }
+}

@@ -1,0 +1,226 @@
+using System.Text.Json.Serialization;
+using JasperFx.Events;
+using Matching.Service.Shared;
+
+namespace Matching.Service.Referrals;
+
+public enum ReferralStatus { AwaitingTriage, AwaitingMatch, Proposed, Accepted, Booked, Closed, Waitlisted }
+
+public enum ProposalStatus { Pending, Accepted, Declined, Expired, Withdrawn }
+
+public sealed record Proposal(
+    Guid Id,
+    Guid ClinicianId,
+    ProposalStatus Status,
+    DateTimeOffset ProposedAt,
+    DateTimeOffset ExpiresAt,
+    string? Note,
+    string? OverrideReason,
+    DateTimeOffset? AnsweredAt = null,
+    DeclineReason? DeclineReason = null,
+    string? AnswerNote = null);
+
+public enum FirstSessionStatus { Booked, Cancelled, Attended, Missed }
+
+public sealed record FirstSession(
+    Guid Id,
+    Guid ClinicianId,
+    DateTimeOffset StartsAt,
+    int DurationMinutes,
+    SessionFormat Format,
+    FirstSessionStatus Status,
+    DateTimeOffset BookedAt,
+    CancelledBy? CancelledBy = null,
+    string? Note = null)
+{
+    public DateTimeOffset EndsAt => StartsAt.AddMinutes(DurationMinutes);
+}
+
+public sealed record ContactAttempt(DateTimeOffset At, ContactChannel Channel, ContactOutcome Outcome, string? Note);
+
+public sealed record RiskState(
+    SelfHarmAnswer Answer,
+    DateTimeOffset FlaggedAt,
+    bool Acknowledged = false,
+    DateTimeOffset? AcknowledgedAt = null,
+    RiskAction? ActionTaken = null,
+    string? Note = null,
+    bool Escalated = false);
+
+public sealed record Closure(ClosureOutcome Outcome, string? Note, DateTimeOffset At);
+
+/// <summary>
+/// The referral as its events leave it: the state every decision reads, kept as an inline
+/// snapshot so a command loads one row, and served as the referral detail.
+/// </summary>
+public sealed record Referral
+{
+    public Guid Id { get; set; }
+    public long Version { get; set; }
+
+    public ReferralStatus Status { get; init; }
+    public DateTimeOffset SubmittedAt { get; init; }
+    public DateTimeOffset StatusSince { get; init; }
+    public DateOnly IntakeDate { get; init; }
+    public AgeGroup AgeGroup { get; init; }
+    public Intake Intake { get; init; } = null!;
+    public RiskState? Risk { get; init; }
+    public TriagePriority? Priority { get; init; }
+    public IReadOnlyList<Proposal> Proposals { get; init; } = [];
+    public IReadOnlyList<ContactAttempt> ContactAttempts { get; init; } = [];
+    public FirstSession? FirstSession { get; init; }
+    public Closure? Closure { get; init; }
+    public string? WaitlistReason { get; init; }
+    public int RematchCount { get; init; }
+    public bool PersonalDataErased { get; init; }
+
+    /// <summary>Flagged by the safety answer, or triaged as urgent.</summary>
+    public bool Urgent => Risk is not null || Priority == TriagePriority.Urgent;
+
+    /// <summary>Urgent by the safety answer and nobody has acknowledged the risk yet.</summary>
+    [JsonIgnore]
+    public bool AwaitingRiskAcknowledgement => Risk is { Acknowledged: false };
+
+    [JsonIgnore]
+    public Proposal? OpenProposal => Proposals.LastOrDefault(p => p.Status == ProposalStatus.Pending);
+
+    [JsonIgnore]
+    public Proposal? AcceptedProposal => Status is ReferralStatus.Accepted or ReferralStatus.Booked
+        || Closure?.Outcome == ClosureOutcome.Engaged
+        ? Proposals.LastOrDefault(p => p.Status == ProposalStatus.Accepted)
+        : null;
+
+    /// <summary>The clinician currently attached: the one proposed, or the one who accepted.</summary>
+    public Guid? ClinicianId => OpenProposal?.ClinicianId ?? AcceptedProposal?.ClinicianId;
+
+    /// <summary>Clinicians who declined, let a proposal expire, or had it withdrawn: not proposed again.</summary>
+    [JsonIgnore]
+    public IEnumerable<Guid> ExcludedClinicianIds => Proposals
+        .Where(p => p.Status is ProposalStatus.Declined or ProposalStatus.Expired or ProposalStatus.Withdrawn)
+        .Select(p => p.ClinicianId);
+
+    public static Referral Create(IEvent<IntakeSubmitted> e) => new()
+    {
+        Id = e.StreamId,
+        Status = ReferralStatus.AwaitingTriage,
+        SubmittedAt = e.Timestamp,
+        StatusSince = e.Timestamp,
+        IntakeDate = e.Data.IntakeDate,
+        AgeGroup = e.Data.AgeGroup,
+        Intake = e.Data.Intake
+    };
+
+    public Referral Apply(IEvent<RiskFlagged> e) => this with { Risk = new RiskState(e.Data.Answer, e.Timestamp) };
+
+    public Referral Apply(IEvent<RiskAcknowledged> e) => this with
+    {
+        Risk = Risk! with
+        {
+            Acknowledged = true, AcknowledgedAt = e.Timestamp, ActionTaken = e.Data.ActionTaken, Note = e.Data.Note
+        }
+    };
+
+    public Referral Apply(RiskEscalated _) => this with { Risk = Risk! with { Escalated = true } };
+
+    public Referral Apply(IEvent<ReferralTriaged> e) =>
+        MovedTo(ReferralStatus.AwaitingMatch, e.Timestamp) with { Priority = e.Data.Priority };
+
+    public Referral Apply(IEvent<MatchProposed> e) => MovedTo(ReferralStatus.Proposed, e.Timestamp) with
+    {
+        WaitlistReason = null,
+        Proposals =
+        [
+            ..Proposals,
+            new Proposal(e.Data.ProposalId, e.Data.ClinicianId, ProposalStatus.Pending, e.Timestamp,
+                e.Data.ExpiresAt, e.Data.Note, e.Data.OverrideReason)
+        ]
+    };
+
+    public Referral Apply(IEvent<ProposalAccepted> e) =>
+        MovedTo(ReferralStatus.Accepted, e.Timestamp) with
+        {
+            Proposals = Answer(e.Data.ProposalId, p => p with
+            {
+                Status = ProposalStatus.Accepted, AnsweredAt = e.Timestamp, AnswerNote = e.Data.Note
+            })
+        };
+
+    public Referral Apply(IEvent<ProposalDeclined> e) => Rematch(e.Timestamp) with
+    {
+        Proposals = Answer(e.Data.ProposalId, p => p with
+        {
+            Status = ProposalStatus.Declined, AnsweredAt = e.Timestamp, DeclineReason = e.Data.Reason,
+            AnswerNote = e.Data.Note
+        })
+    };
+
+    public Referral Apply(IEvent<ProposalExpired> e) => Rematch(e.Timestamp) with
+    {
+        Proposals = Answer(e.Data.ProposalId, p => p with { Status = ProposalStatus.Expired, AnsweredAt = e.Timestamp })
+    };
+
+    public Referral Apply(IEvent<ProposalWithdrawn> e) => Rematch(e.Timestamp) with
+    {
+        Proposals = Answer(e.Data.ProposalId, p => p with
+        {
+            Status = ProposalStatus.Withdrawn, AnsweredAt = e.Timestamp, AnswerNote = e.Data.Reason
+        })
+    };
+
+    public Referral Apply(IEvent<ContactAttempted> e) => this with
+    {
+        ContactAttempts = [..ContactAttempts, new ContactAttempt(e.Timestamp, e.Data.Channel, e.Data.Outcome, e.Data.Note)]
+    };
+
+    public Referral Apply(IEvent<FirstSessionBooked> e) => MovedTo(ReferralStatus.Booked, e.Timestamp) with
+    {
+        FirstSession = new FirstSession(e.Data.SessionId, e.Data.ClinicianId, e.Data.StartsAt, e.Data.DurationMinutes,
+            e.Data.Format, FirstSessionStatus.Booked, e.Timestamp)
+    };
+
+    public Referral Apply(FirstSessionRescheduled e) => this with
+    {
+        FirstSession = FirstSession! with { StartsAt = e.StartsAt, DurationMinutes = e.DurationMinutes }
+    };
+
+    public Referral Apply(IEvent<FirstSessionCancelled> e) => MovedTo(ReferralStatus.Accepted, e.Timestamp) with
+    {
+        FirstSession = FirstSession! with
+        {
+            Status = FirstSessionStatus.Cancelled, CancelledBy = e.Data.By, Note = e.Data.Reason
+        }
+    };
+
+    public Referral Apply(IEvent<FirstSessionAttended> e) => MovedTo(ReferralStatus.Closed, e.Timestamp) with
+    {
+        FirstSession = FirstSession! with { Status = FirstSessionStatus.Attended, Note = e.Data.Note },
+        Closure = new Closure(ClosureOutcome.Engaged, e.Data.Note, e.Timestamp)
+    };
+
+    public Referral Apply(IEvent<FirstSessionMissed> e) => MovedTo(ReferralStatus.Accepted, e.Timestamp) with
+    {
+        FirstSession = FirstSession! with { Status = FirstSessionStatus.Missed, Note = e.Data.Note }
+    };
+
+    public Referral Apply(IEvent<ReferralWaitlisted> e) =>
+        MovedTo(ReferralStatus.Waitlisted, e.Timestamp) with { WaitlistReason = e.Data.Reason };
+
+    public Referral Apply(WaitlistCheckInDue _) => this;
+
+    public Referral Apply(IEvent<ReferralClosed> e) => MovedTo(ReferralStatus.Closed, e.Timestamp) with
+    {
+        Closure = new Closure(e.Data.Outcome, e.Data.Note, e.Timestamp)
+    };
+
+    public Referral Apply(ClientDataErased _) => this with { PersonalDataErased = true };
+
+    private Referral MovedTo(ReferralStatus status, DateTimeOffset at) =>
+        this with { Status = status, StatusSince = at };
+
+    // A proposal that ends without acceptance sends the referral back for a re-match.
+    private Referral Rematch(DateTimeOffset at) =>
+        MovedTo(ReferralStatus.AwaitingMatch, at) with { RematchCount = RematchCount + 1 };
+
+    private IReadOnlyList<Proposal> Answer(Guid proposalId, Func<Proposal, Proposal> answer) =>
+        Proposals.Select(p => p.Id == proposalId ? answer(p) : p).ToList();
+}

@@ -1,0 +1,68 @@
+using Matching.Service.Shared;
+
+namespace Matching.Service.Referrals;
+
+// The referral stream's events. Lean: the stream id, time, actor, correlation and causation ids
+// travel in Marten's event metadata, not in the payload.
+
+public sealed record IntakeSubmitted(Intake Intake, DateOnly IntakeDate, AgeGroup AgeGroup);
+
+public sealed record RiskFlagged(SelfHarmAnswer Answer);
+
+public enum RiskAction { ContactedClient, ReferredToCrisisServices, ScheduledUrgentEvaluation, ClinicianNotified, Other }
+
+public sealed record RiskAcknowledged(RiskAction ActionTaken, string Note);
+
+public sealed record RiskEscalated(DateTimeOffset FlaggedAt, TimeSpan Window);
+
+public enum TriagePriority { Routine, Urgent }
+
+public sealed record ReferralTriaged(TriagePriority Priority, string? Note);
+
+public sealed record MatchProposed(
+    Guid ProposalId,
+    Guid ClinicianId,
+    DateTimeOffset ExpiresAt,
+    string? Note,
+    string? OverrideReason,
+    IReadOnlyList<string>? OverriddenFilters);
+
+public sealed record ProposalAccepted(Guid ProposalId, Guid ClinicianId, string? Note);
+
+public enum DeclineReason { NoCapacity, NotAFit, OutOfScope, SchedulingConflict, PayerMismatch, Other }
+
+public sealed record ProposalDeclined(Guid ProposalId, Guid ClinicianId, DeclineReason Reason, string? Note);
+
+public sealed record ProposalExpired(Guid ProposalId, Guid ClinicianId);
+
+public sealed record ProposalWithdrawn(Guid ProposalId, Guid ClinicianId, string Reason);
+
+public enum ContactChannel { Phone, Email, Sms }
+
+public enum ContactOutcome { Reached, LeftMessage, NoAnswer }
+
+public sealed record ContactAttempted(ContactChannel Channel, ContactOutcome Outcome, string? Note);
+
+public sealed record FirstSessionBooked(
+    Guid SessionId, Guid ClinicianId, DateTimeOffset StartsAt, int DurationMinutes, SessionFormat Format);
+
+public sealed record FirstSessionRescheduled(
+    Guid SessionId, Guid ClinicianId, DateTimeOffset PreviousStartsAt, DateTimeOffset StartsAt, int DurationMinutes);
+
+public enum CancelledBy { Client, Clinician, Practice }
+
+public sealed record FirstSessionCancelled(Guid SessionId, Guid ClinicianId, CancelledBy By, string Reason);
+
+public sealed record FirstSessionAttended(Guid SessionId, Guid ClinicianId, string? Note);
+
+public sealed record FirstSessionMissed(Guid SessionId, Guid ClinicianId, string? Note);
+
+public sealed record ReferralWaitlisted(string Reason);
+
+public sealed record WaitlistCheckInDue(int CheckInNumber);
+
+public enum ClosureOutcome { Engaged, Withdrawn, Unreachable, ReferredOut, Ineligible, Duplicate }
+
+public sealed record ReferralClosed(ClosureOutcome Outcome, string? Note);
+
+public sealed record ClientDataErased(string Reason);

@@ -1,0 +1,159 @@
+using System.Security.Cryptography;
+using System.Text;
+using FluentValidation;
+using Marten;
+using Marten.Exceptions;
+using Matching.Service.Infrastructure;
+using Matching.Service.Shared;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Wolverine.Attributes;
+using Wolverine.Http;
+
+namespace Matching.Service.Referrals.SubmittingIntake;
+
+public sealed record CrisisResource(string Name, string Contact);
+
+public sealed record IntakeAccepted(
+    Guid ReferralId,
+    long Version,
+    ReferralStatus Status,
+    bool Urgent,
+    IReadOnlyList<CrisisResource>? CrisisResources);
+
+public static class SubmitIntakeEndpoint
+{
+    public const string RateLimitPolicy = "intake";
+
+    public static readonly IReadOnlyList<CrisisResource> CrisisResources =
+    [
+        new("988 Suicide & Crisis Lifeline", "Call or text 988 (US), or chat at 988lifeline.org"),
+        new("Emergency services", "Call 911 if you are in immediate danger")
+    ];
+
+    /// <summary>The decision: a new referral's first events. Urgent when the safety answer is not "not at all".</summary>
+    public static object[] Decide(Intake intake, DateOnly intakeDate)
+    {
+        var age = AgeGroups.AgeOn(intake.Client!.DateOfBirth!.Value, intakeDate);
+        var submitted = new IntakeSubmitted(intake, intakeDate, AgeGroups.ForAge(age));
+        return intake.IsUrgent
+            ? [submitted, new RiskFlagged(intake.Safety!.ThoughtsOfSelfHarm!.Value)]
+            : [submitted];
+    }
+
+    public static ProblemDetails Validate(Intake? intake, TimeProvider time, MatchingOptions options) =>
+        Problems.Check(new IntakeValidator(options.PracticeDate(time.GetUtcNow())), intake) ?? Problems.NoProblems;
+
+    [WolverinePost("/api/intake"), AllowAnonymous, EnableRateLimiting(RateLimitPolicy), NonTransactional]
+    [ProducesResponseType<IntakeAccepted>(201), ProducesResponseType<IntakeAccepted>(200)]
+    public static async Task<IResult> Post(
+        Intake intake, HttpRequest request, IDocumentSession session, TimeProvider time, MatchingOptions options,
+        CancellationToken cancellation)
+    {
+        var key = request.Headers["Idempotency-Key"].FirstOrDefault();
+        var referralId = string.IsNullOrWhiteSpace(key) ? Guid.CreateVersion7() : StreamIdFor(key);
+
+        if (key is not null && await session.LoadAsync<Referral>(referralId, cancellation) is { } earlier)
+            return Repeat(earlier);
+
+        var events = Decide(intake, options.PracticeDate(time.GetUtcNow()));
+        session.Events.StartStream<Referral>(referralId, events);
+        try
+        {
+            await session.SaveChangesAsync(cancellation);
+        }
+        catch (Exception e) when (key is not null && IsStreamCollision(e))
+        {
+            // The same key sent at the same moment: the other request created it.
+            await using var query = session.DocumentStore.QuerySession();
+            return Repeat((await query.LoadAsync<Referral>(referralId, cancellation))!);
+        }
+
+        return Results.Json(
+            new IntakeAccepted(referralId, events.Length, ReferralStatus.AwaitingTriage, intake.IsUrgent,
+                intake.IsUrgent ? CrisisResources : null),
+            statusCode: StatusCodes.Status201Created);
+    }
+
+    private static IResult Repeat(Referral referral) => Results.Json(
+        new IntakeAccepted(referral.Id, referral.Version, referral.Status, referral.Urgent,
+            referral.Risk is not null ? CrisisResources : null));
+
+    /// <summary>The same key always names the same referral stream.</summary>
+    public static Guid StreamIdFor(string idempotencyKey)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("intake:" + idempotencyKey));
+        var bytes = hash[..16];
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x80); // version 8: custom, name-based
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(bytes);
+    }
+
+    private static bool IsStreamCollision(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
+                or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+                return true;
+        }
+        return false;
+    }
+}
+
+public sealed class IntakeValidator : AbstractValidator<Intake>
+{
+    public IntakeValidator(DateOnly today)
+    {
+        RuleFor(x => x.Client).NotNull().WithMessage("Tell us who you are.");
+        When(x => x.Client is not null, () =>
+        {
+            RuleFor(x => x.Client!.FirstName).NotEmpty().MaximumLength(100).OverridePropertyName("client.firstName");
+            RuleFor(x => x.Client!.LastName).NotEmpty().MaximumLength(100).OverridePropertyName("client.lastName");
+            RuleFor(x => x.Client!.Email).EmailAddress().MaximumLength(254).OverridePropertyName("client.email")
+                .When(x => !string.IsNullOrEmpty(x.Client!.Email));
+            RuleFor(x => x.Client!.Phone).Matches(@"^[0-9+()\-. ]{7,25}$").OverridePropertyName("client.phone")
+                .WithMessage("Give a phone number of digits, spaces and + ( ) - .")
+                .When(x => !string.IsNullOrEmpty(x.Client!.Phone));
+            RuleFor(x => x.Client).Must(c => !string.IsNullOrWhiteSpace(c!.Email) || !string.IsNullOrWhiteSpace(c.Phone))
+                .OverridePropertyName("client.email").WithMessage("Give an email address or a phone number so we can reach you.");
+            RuleFor(x => x.Client!.DateOfBirth).NotNull().OverridePropertyName("client.dateOfBirth")
+                .Must(d => d is null || (d < today && AgeGroups.AgeOn(d.Value, today) < 120))
+                .WithMessage("Give a date of birth in the past, less than 120 years ago.");
+            RuleFor(x => x.Client!.State).Must(UsStates.IsValid).OverridePropertyName("client.state")
+                .WithMessage("Give a US state as its two-letter code, such as CO.");
+            RuleFor(x => x.Client!.PostalCode).Matches(@"^\d{5}(-\d{4})?$").OverridePropertyName("client.postalCode")
+                .When(x => !string.IsNullOrEmpty(x.Client!.PostalCode));
+            RuleFor(x => x.Client!.Pronouns).MaximumLength(40).OverridePropertyName("client.pronouns");
+        });
+        RuleFor(x => x.SessionType).NotNull();
+        RuleFor(x => x.Concerns).NotEmpty().WithMessage("Choose at least one thing you'd like help with.");
+        RuleFor(x => x.Format).NotNull();
+        RuleFor(x => x.Payment).NotNull();
+        When(x => x.Payment is not null, () =>
+        {
+            RuleFor(x => x.Payment!.Method).NotNull().OverridePropertyName("payment.method");
+            RuleFor(x => x.Payment!.Payer).NotEmpty().MaximumLength(100).OverridePropertyName("payment.payer")
+                .When(x => x.Payment!.Method == PaymentMethod.Insurance);
+            RuleFor(x => x.Payment!.MemberId).NotEmpty().MaximumLength(64).OverridePropertyName("payment.memberId")
+                .When(x => x.Payment!.Method == PaymentMethod.Insurance);
+            RuleFor(x => x.Payment!.MaxSessionRate).NotNull().GreaterThan(0).LessThanOrEqualTo(10_000)
+                .OverridePropertyName("payment.maxSessionRate")
+                .When(x => x.Payment!.Method == PaymentMethod.SelfPay);
+        });
+        RuleFor(x => x.Languages).NotEmpty().WithMessage("Name at least one language you'd like sessions in.");
+        RuleForEach(x => x.Languages).NotEmpty().MaximumLength(40);
+        RuleForEach(x => x.Availability).Must(w => w.Day is not null && w.TryParse(out _, out _))
+            .WithMessage("Each window needs a day and a from/to time as HH:mm, from before to.");
+        RuleFor(x => x.Safety).NotNull().WithMessage("Please answer the safety question.");
+        RuleFor(x => x.Safety!.ThoughtsOfSelfHarm).NotNull().OverridePropertyName("safety.thoughtsOfSelfHarm")
+            .When(x => x.Safety is not null);
+        RuleFor(x => x.Notes).MaximumLength(4000);
+        RuleFor(x => x.Consent).NotNull();
+        RuleFor(x => x.Consent!.Contact).Equal(true).OverridePropertyName("consent.contact")
+            .WithMessage("We need your permission to contact you.").When(x => x.Consent is not null);
+        RuleFor(x => x.Consent!.PrivacyNoticeAccepted).Equal(true).OverridePropertyName("consent.privacyNoticeAccepted")
+            .WithMessage("Please accept the privacy notice.").When(x => x.Consent is not null);
+    }
+}

@@ -1,0 +1,37 @@
+using Alba;
+using JasperFx.CommandLine;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Hosting;
+
+namespace Matching.Tests.Support;
+
+/// <summary>The service on its own fresh database, driven over HTTP with Alba.</summary>
+public class AppFixture : IAsyncLifetime
+{
+    public IAlbaHost Host { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = null!;
+
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public async Task InitializeAsync()
+    {
+        JasperFxEnvironment.AutoStartHost = true;
+        ConnectionString = await TestDatabase.CreateDatabaseAsync(GetType().Name);
+        Host = await AlbaHost.For<Program>(builder =>
+        {
+            builder.UseEnvironment("Development");
+            builder.UseSetting("ConnectionStrings:Marten", ConnectionString);
+            builder.UseSetting("Matching:IntakeRateLimitPerMinute", "100000");
+            foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        });
+    }
+
+    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+    }
+}

@@ -1,0 +1,25 @@
+using Matching.Service.Referrals;
+using Matching.Service.Shared;
+
+namespace Matching.Tests.Support;
+
+/// <summary>Ready-made request bodies that tests tweak with `with`.</summary>
+public static class Samples
+{
+    public static Intake Intake(SelfHarmAnswer safety = SelfHarmAnswer.NotAtAll) => new(
+        new ClientDetails("Ann", "Lee", "ann@example.org", "+1 303 555 0100", new DateOnly(1990, 4, 2), "CO", "80302", "she/her"),
+        SessionType.Individual,
+        [Concern.Trauma, Concern.Grief],
+        [Modality.Emdr],
+        FormatPreference.Either,
+        new Payment(PaymentMethod.Insurance, "Aetna", "W123", null),
+        ["English"],
+        new ClinicianPreferences(Gender.Female, true, false),
+        [new AvailabilityWindow(WeekDay.Monday, "17:00", "20:00")],
+        new SafetyAnswers(safety),
+        false,
+        "Prefers evenings.",
+        new Consent(true, true));
+
+    public static Intake UrgentIntake() => Intake(SelfHarmAnswer.SeveralDays);
+}
