@@ -63,6 +63,7 @@ public sealed record WaitlistCheckInDue(int CheckInNumber);
 
 public enum ClosureOutcome { Engaged, Withdrawn, Unreachable, ReferredOut, Ineligible, Duplicate }
 
-public sealed record ReferralClosed(ClosureOutcome Outcome, string? Note);
+/// <summary>ClinicianId: the clinician attached when it closed (proposed or accepted), if any.</summary>
+public sealed record ReferralClosed(ClosureOutcome Outcome, string? Note, Guid? ClinicianId = null);
 
 public sealed record ClientDataErased(string Reason);
