@@ -97,12 +97,45 @@ public sealed class BodyGuardMiddleware(RequestDelegate next)
                 return;
             }
 
-            var limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
-            if (limit is { IsReadOnly: false }) limit.MaxRequestBodySize = MaxBodyBytes;
+            if (hasBody)
+            {
+                // Bodies are small: read them whole, so a chunked body over the limit is a 413 and a
+                // bare JSON `null` (which deserializes to no command at all) is a 400.
+                var buffer = new MemoryStream();
+                var chunk = new byte[8192];
+                int read;
+                while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+                {
+                    buffer.Write(chunk, 0, read);
+                    if (buffer.Length > MaxBodyBytes)
+                    {
+                        await Refuse(context, problems, 413, "The body is larger than 64 KiB.");
+                        return;
+                    }
+                }
+
+                if (IsJsonNull(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
+                {
+                    context.Response.StatusCode = 400;
+                    await problems.WriteAsync(new ProblemDetailsContext
+                    {
+                        HttpContext = context,
+                        ProblemDetails = Problems.Invalid("body", "The body must be a JSON object.")
+                    });
+                    return;
+                }
+
+                buffer.Position = 0;
+                request.Body = buffer;
+                request.ContentLength = buffer.Length;
+            }
         }
 
         await next(context);
     }
+
+    private static bool IsJsonNull(ReadOnlySpan<byte> body) =>
+        System.Text.Encoding.UTF8.GetString(body).Trim() == "null";
 
     private static bool IsJson(string? contentType) =>
         contentType is not null

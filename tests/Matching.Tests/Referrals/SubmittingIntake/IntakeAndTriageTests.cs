@@ -2,7 +2,7 @@ using System.Net;
 using Matching.Service.Referrals;
 using Matching.Tests.Support;
 
-namespace Matching.Tests.Referrals;
+namespace Matching.Tests.Referrals.SubmittingIntake;
 
 public class IntakeAndTriageTests(AppFixture app) : IClassFixture<AppFixture>
 {
