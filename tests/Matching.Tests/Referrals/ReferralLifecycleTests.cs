@@ -148,4 +148,16 @@ public class ReferralLifecycleTests(LifecycleFixture app) : IClassFixture<Lifecy
 
         (await referral.Events()).Count.ShouldBe(2);
     }
+
+    [Fact]
+    public async Task commands_on_an_unknown_referral_are_not_found()
+    {
+        var url = $"/api/referrals/{Guid.NewGuid()}";
+        (await app.Host.Post($"{url}/contact-attempts", new { channel = "phone", outcome = "reached" }, Tokens.Coordinator)).Status
+            .ShouldBe(HttpStatusCode.NotFound);
+        (await app.Host.Post($"{url}/close", new { outcome = "duplicate" }, Tokens.Coordinator)).Status.ShouldBe(HttpStatusCode.NotFound);
+        (await app.Host.Post($"{url}/proposals", new { clinicianId = Guid.NewGuid() }, Tokens.Coordinator)).Status
+            .ShouldBe(HttpStatusCode.NotFound);
+        (await app.Host.Post($"{url}/close", new { outcome = "duplicate" }, Tokens.Analyst)).Status.ShouldBe(HttpStatusCode.Forbidden);
+    }
 }
