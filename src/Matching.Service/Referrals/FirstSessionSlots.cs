@@ -6,6 +6,8 @@ namespace Matching.Service.Referrals;
 /// <summary>
 /// Booked first sessions per clinician, in a table whose exclusion constraint makes two
 /// overlapping sessions of one clinician impossible, however many bookings race.
+/// The commands queue their changes on the same Marten session as their events, so a slot and
+/// its event commit or fail together: an overlap (SQLSTATE 23P01) rolls the events back too.
 /// </summary>
 public static class FirstSessionSlots
 {
@@ -29,4 +31,18 @@ public static class FirstSessionSlots
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(token);
     }
+
+    public static void Reserve(IDocumentSession session, Guid referralId, FirstSessionBooked booked) =>
+        session.QueueSqlCommand(
+            $"insert into {Table} (session_id, referral_id, clinician_id, during) values (?, ?, ?, tstzrange(?, ?, '[)'))",
+            booked.SessionId, referralId, booked.ClinicianId,
+            booked.StartsAt.ToUniversalTime(), booked.StartsAt.AddMinutes(booked.DurationMinutes).ToUniversalTime());
+
+    public static void Move(IDocumentSession session, FirstSessionRescheduled moved) =>
+        session.QueueSqlCommand(
+            $"update {Table} set during = tstzrange(?, ?, '[)') where session_id = ?",
+            moved.StartsAt.ToUniversalTime(), moved.StartsAt.AddMinutes(moved.DurationMinutes).ToUniversalTime(), moved.SessionId);
+
+    public static void Free(IDocumentSession session, Guid sessionId) =>
+        session.QueueSqlCommand($"delete from {Table} where session_id = ?", sessionId);
 }

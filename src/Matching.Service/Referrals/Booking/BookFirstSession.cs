@@ -1,0 +1,60 @@
+using FluentValidation;
+using Marten;
+using Matching.Service.Infrastructure;
+using Matching.Service.Shared;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace Matching.Service.Referrals.Booking;
+
+public sealed record BookFirstSession(DateTimeOffset? StartsAt, int? DurationMinutes, SessionFormat? Format, int? ExpectedVersion)
+    : IReferralCommand
+{
+    public const int DefaultDurationMinutes = 50;
+    public int Duration => DurationMinutes ?? DefaultDurationMinutes;
+}
+
+/// <summary>201: the session booked.</summary>
+public sealed record FirstSessionBookedResult(Guid ReferralId, long Version, ReferralStatus Status, Guid SessionId)
+    : CreatedReferralResult(ReferralId, Version, Status);
+
+public sealed class BookFirstSessionValidator : AbstractValidator<BookFirstSession>
+{
+    public BookFirstSessionValidator(DateTimeOffset now)
+    {
+        RuleFor(x => x.StartsAt).NotNull().WithMessage("Give the session's start as an ISO-8601 time with offset.");
+        RuleFor(x => x.StartsAt).Must(s => s > now).When(x => x.StartsAt is not null)
+            .WithMessage("The session must start in the future.");
+        RuleFor(x => x.DurationMinutes).InclusiveBetween(15, 240).When(x => x.DurationMinutes is not null)
+            .WithMessage("A first session lasts from 15 to 240 minutes.");
+        RuleFor(x => x.Format).NotNull().WithMessage("Choose inPerson or telehealth.");
+    }
+}
+
+public static class BookFirstSessionEndpoint
+{
+    public static ProblemDetails Validate(BookFirstSession command, Referral referral, TimeProvider time) => Problems.FirstOf(
+        () => Problems.Check(new BookFirstSessionValidator(time.GetUtcNow()), command),
+        () => Lifecycle.Stale(referral, command),
+        () => Lifecycle.RequireStatus(referral, "book a first session for", ReferralStatus.Accepted));
+
+    public static object[] Decide(Referral referral, BookFirstSession command, Guid sessionId) =>
+    [
+        new FirstSessionBooked(sessionId, referral.AcceptedProposal!.ClinicianId, command.StartsAt!.Value, command.Duration,
+            command.Format!.Value)
+    ];
+
+    [WolverinePost("/api/referrals/{referralId}/first-session"), Authorize(Policy = Policies.Coordination)]
+    public static (FirstSessionBookedResult, Events) Post(
+        BookFirstSession command, [WriteAggregate("referralId")] Referral referral, IDocumentSession session)
+    {
+        var events = Decide(referral, command, Guid.CreateVersion7());
+        var booked = (FirstSessionBooked)events[0];
+        // Same transaction as the event: an overlapping booking fails on the constraint and appends nothing.
+        FirstSessionSlots.Reserve(session, referral.Id, booked);
+        var result = ReferralCommandResult.After(referral, events, ReferralStatus.Booked);
+        return (new FirstSessionBookedResult(result.ReferralId, result.Version, result.Status, booked.SessionId), new Events(events));
+    }
+}

@@ -1,0 +1,54 @@
+using FluentValidation;
+using Marten;
+using Matching.Service.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace Matching.Service.Referrals.Booking;
+
+public enum FirstSessionOutcome { Attended, NoShow }
+
+public sealed record RecordFirstSessionOutcome(FirstSessionOutcome? Outcome, string? Note, int? ExpectedVersion) : IReferralCommand;
+
+public sealed class RecordFirstSessionOutcomeValidator : AbstractValidator<RecordFirstSessionOutcome>
+{
+    public RecordFirstSessionOutcomeValidator()
+    {
+        RuleFor(x => x.Outcome).NotNull().WithMessage("Choose attended or noShow.");
+        RuleFor(x => x.Note).MaximumLength(4000);
+    }
+}
+
+public static class RecordFirstSessionOutcomeEndpoint
+{
+    private static readonly RecordFirstSessionOutcomeValidator Validator = new();
+
+    public static ProblemDetails Validate(RecordFirstSessionOutcome command, Referral referral, TimeProvider time) => Problems.FirstOf(
+        () => Problems.Check(Validator, command),
+        () => Lifecycle.Stale(referral, command),
+        () => Lifecycle.RequireStatus(referral, "record the first session's outcome of", ReferralStatus.Booked),
+        () => referral.FirstSession!.StartsAt > time.GetUtcNow()
+            ? Problems.Conflict("The first session has not started yet.", "sessionNotStarted")
+            : null);
+
+    public static object[] Decide(Referral referral, RecordFirstSessionOutcome command)
+    {
+        var session = referral.FirstSession!;
+        return command.Outcome == FirstSessionOutcome.Attended
+            ? [new FirstSessionAttended(session.Id, session.ClinicianId, command.Note)]
+            : [new FirstSessionMissed(session.Id, session.ClinicianId, command.Note)];
+    }
+
+    [WolverinePost("/api/referrals/{referralId}/first-session/outcome"), Authorize(Policy = Policies.Coordination)]
+    public static (ReferralCommandResult, Events) Post(
+        RecordFirstSessionOutcome command, [WriteAggregate("referralId")] Referral referral, IDocumentSession session)
+    {
+        var events = Decide(referral, command);
+        // A missed session frees the clinician's time for the re-booking; an attended one keeps its record.
+        if (command.Outcome == FirstSessionOutcome.NoShow) FirstSessionSlots.Free(session, referral.FirstSession!.Id);
+        var status = command.Outcome == FirstSessionOutcome.Attended ? ReferralStatus.Closed : ReferralStatus.Accepted;
+        return (ReferralCommandResult.After(referral, events, status), new Events(events));
+    }
+}

@@ -1,0 +1,58 @@
+using FluentValidation;
+using Marten;
+using Matching.Service.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace Matching.Service.Referrals.Closing;
+
+public sealed record CloseReferral(ClosureOutcome? Outcome, string? Note, int? ExpectedVersion) : IReferralCommand;
+
+public sealed class CloseReferralValidator : AbstractValidator<CloseReferral>
+{
+    public CloseReferralValidator()
+    {
+        RuleFor(x => x.Outcome).NotNull()
+            .WithMessage("Choose withdrawn, unreachable, referredOut, ineligible or duplicate.");
+        // Engagement is a fact the first session's outcome records, not something a coordinator declares.
+        RuleFor(x => x.Outcome).NotEqual(ClosureOutcome.Engaged)
+            .WithMessage("A referral closes as engaged only when its first session is recorded as attended.");
+        RuleFor(x => x.Note).MaximumLength(4000);
+    }
+}
+
+public static class CloseReferralEndpoint
+{
+    public const string ClosedReason = "Referral closed";
+
+    private static readonly CloseReferralValidator Validator = new();
+
+    public static ProblemDetails Validate(CloseReferral command, Referral referral) => Problems.FirstOf(
+        () => Problems.Check(Validator, command),
+        () => Lifecycle.Stale(referral, command),
+        () => Lifecycle.RequireOpen(referral, "close"));
+
+    /// <summary>Whatever is still open ends first (the proposal, the booked session), then the referral closes.</summary>
+    public static object[] Decide(Referral referral, CloseReferral command)
+    {
+        var events = new List<object>();
+        if (referral.OpenProposal is { } open)
+            events.Add(new ProposalWithdrawn(open.Id, open.ClinicianId, ClosedReason));
+        if (referral is { Status: ReferralStatus.Booked, FirstSession: { } booked })
+            events.Add(new FirstSessionCancelled(booked.Id, booked.ClinicianId, CancelledBy.Practice, ClosedReason));
+        events.Add(new ReferralClosed(command.Outcome!.Value, command.Note, referral.ClinicianId));
+        return events.ToArray();
+    }
+
+    [WolverinePost("/api/referrals/{referralId}/close"), Authorize(Policy = Policies.Coordination)]
+    public static (ReferralCommandResult, Events) Post(
+        CloseReferral command, [WriteAggregate("referralId")] Referral referral, IDocumentSession session)
+    {
+        var events = Decide(referral, command);
+        if (events.OfType<FirstSessionCancelled>().FirstOrDefault() is { } cancelled)
+            FirstSessionSlots.Free(session, cancelled.SessionId);
+        return (ReferralCommandResult.After(referral, events, ReferralStatus.Closed), new Events(events));
+    }
+}

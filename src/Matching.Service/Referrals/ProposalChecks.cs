@@ -1,0 +1,28 @@
+using System.Security.Claims;
+using Matching.Service.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Matching.Service.Referrals;
+
+/// <summary>Checks shared by the commands that answer or end a proposal.</summary>
+public static class ProposalChecks
+{
+    /// <summary>
+    /// 404 unless the proposal exists and is addressed to the signed-in clinician: someone else's
+    /// proposal looks exactly like an unknown one, so its existence is not disclosed.
+    /// </summary>
+    public static ProblemDetails? RequireAddressedTo(Referral referral, Guid proposalId, ClaimsPrincipal user) =>
+        user.ClinicianId() is { } clinicianId
+        && referral.Proposals.Any(p => p.Id == proposalId && p.ClinicianId == clinicianId)
+            ? null
+            : Problems.NotFound("proposal");
+
+    /// <summary>409 unless the proposal still waits for an answer.</summary>
+    public static ProblemDetails? RequirePending(Referral referral, Guid proposalId, string action)
+    {
+        var proposal = referral.Proposals.Single(p => p.Id == proposalId);
+        return proposal.Status == ProposalStatus.Pending
+            ? null
+            : Problems.Conflict($"Can't {action} a proposal that is {Lifecycle.Json(proposal.Status)}.", "proposalNotPending");
+    }
+}

@@ -1,0 +1,29 @@
+using Matching.Service.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace Matching.Service.Referrals.Waitlisting;
+
+public sealed record WaitlistReferral(string? Reason, int? ExpectedVersion) : IReferralCommand;
+
+public static class WaitlistReferralEndpoint
+{
+    public static ProblemDetails Validate(WaitlistReferral command, Referral referral) => Problems.FirstOf(
+        () => string.IsNullOrWhiteSpace(command.Reason) ? Problems.Invalid("reason", "Say why the referral waits.") : null,
+        () => command.Reason is { Length: > 4000 } ? Problems.Invalid("reason", "At most 4000 characters.") : null,
+        () => Lifecycle.Stale(referral, command),
+        () => Lifecycle.RequireRiskAcknowledged(referral, "waitlist"),
+        () => Lifecycle.RequireStatus(referral, "waitlist", ReferralStatus.AwaitingTriage, ReferralStatus.AwaitingMatch));
+
+    public static object[] Decide(Referral referral, WaitlistReferral command) =>
+        [new ReferralWaitlisted(command.Reason!)];
+
+    [WolverinePost("/api/referrals/{referralId}/waitlist"), Authorize(Policy = Policies.Coordination)]
+    public static (ReferralCommandResult, Events) Post(WaitlistReferral command, [WriteAggregate("referralId")] Referral referral)
+    {
+        var events = Decide(referral, command);
+        return (ReferralCommandResult.After(referral, events, ReferralStatus.Waitlisted), new Events(events));
+    }
+}

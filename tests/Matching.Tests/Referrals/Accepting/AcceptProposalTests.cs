@@ -1,0 +1,58 @@
+using Matching.Service.Referrals;
+using Matching.Service.Referrals.Accepting;
+using Matching.Tests.Support;
+
+namespace Matching.Tests.Referrals.Accepting;
+
+public class AcceptProposalTests
+{
+    private static readonly AcceptProposal Command = new("Happy to meet them.", null);
+
+    [Fact]
+    public void clinician_accepts_the_proposal_addressed_to_them()
+    {
+        var given = Given.Submitted().Triaged().Proposed();
+        AcceptProposalEndpoint.Validate(Command, given.Referral, Given.ProposalA, Given.ClinicianUser(Given.ClinicianA)).ShouldBeAllowed();
+
+        var events = AcceptProposalEndpoint.Decide(given.Referral, Given.ProposalA, Command);
+
+        events.ShouldBe([new ProposalAccepted(Given.ProposalA, Given.ClinicianA, Command.Note)]);
+        var after = given.After(events);
+        after.Status.ShouldBe(ReferralStatus.Accepted);
+        after.ClinicianId.ShouldBe(Given.ClinicianA);
+    }
+
+    [Fact]
+    public void another_clinicians_proposal_looks_unknown() =>
+        AcceptProposalEndpoint.Validate(Command, Given.Submitted().Triaged().Proposed().Referral, Given.ProposalA,
+            Given.ClinicianUser(Given.ClinicianB)).ShouldBeNotFound();
+
+    [Fact]
+    public void unknown_proposal_is_not_found() =>
+        AcceptProposalEndpoint.Validate(Command, Given.Submitted().Triaged().Proposed().Referral, Given.ProposalB,
+            Given.ClinicianUser(Given.ClinicianA)).ShouldBeNotFound();
+
+    [Theory]
+    [InlineData("accepted")]
+    [InlineData("declined")]
+    [InlineData("withdrawn")]
+    [InlineData("expired")]
+    public void answered_proposal_is_not_accepted(string ending)
+    {
+        var proposed = Given.Submitted().Triaged().Proposed();
+        var given = ending switch
+        {
+            "accepted" => proposed.Accepted(),
+            "declined" => proposed.Declined(),
+            "withdrawn" => proposed.Withdrawn(),
+            _ => proposed.Expired()
+        };
+        AcceptProposalEndpoint.Validate(Command, given.Referral, Given.ProposalA, Given.ClinicianUser(Given.ClinicianA))
+            .ShouldBeConflict("proposalNotPending");
+    }
+
+    [Fact]
+    public void stale_expected_version_is_refused() =>
+        AcceptProposalEndpoint.Validate(Command with { ExpectedVersion = 2 }, Given.Submitted().Triaged().Proposed().Referral,
+            Given.ProposalA, Given.ClinicianUser(Given.ClinicianA)).ShouldBeConflict("staleVersion");
+}

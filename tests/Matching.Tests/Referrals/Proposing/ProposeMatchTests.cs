@@ -1,0 +1,115 @@
+using Matching.Service.Clinicians;
+using Matching.Service.Referrals;
+using Matching.Service.Referrals.Proposing;
+using Matching.Tests.Support;
+
+namespace Matching.Tests.Referrals.Proposing;
+
+public class ProposeMatchTests
+{
+    private static readonly TimeSpan Window = TimeSpan.FromHours(72);
+    private static readonly ProposeMatch Command = new(Given.ClinicianA, "Trauma and grief focus.", null, null);
+    private static readonly Clinician Open = Clinician(Given.ClinicianA);
+
+    private static Clinician Clinician(Guid id) => new() { Id = id, AcceptingNewClients = true, CaseloadLimit = 20, WeeklyNewClientLimit = 3 };
+
+    [Fact]
+    public void proposal_from_awaiting_match_opens_with_the_response_window()
+    {
+        var given = Given.Submitted().Triaged();
+        ProposeMatchEndpoint.Validate(Command, given.Referral, Open).ShouldBeAllowed();
+
+        var now = Given.Start.AddHours(1);
+        var events = ProposeMatchEndpoint.Decide(given.Referral, Command, Given.ProposalA, now, Window);
+
+        events.ShouldBe([new MatchProposed(Given.ProposalA, Given.ClinicianA, now + Window, Command.Note, null, null)]);
+        var after = given.After(events);
+        after.Status.ShouldBe(ReferralStatus.Proposed);
+        after.OpenProposal!.ClinicianId.ShouldBe(Given.ClinicianA);
+        after.ClinicianId.ShouldBe(Given.ClinicianA);
+    }
+
+    [Fact]
+    public void waitlisted_referral_can_be_proposed()
+    {
+        var given = Given.Submitted().Triaged().Waitlisted();
+        ProposeMatchEndpoint.Validate(Command, given.Referral, Open).ShouldBeAllowed();
+        var after = given.After(ProposeMatchEndpoint.Decide(given.Referral, Command, Given.ProposalA, Given.Start, Window));
+        after.Status.ShouldBe(ReferralStatus.Proposed);
+        after.WaitlistReason.ShouldBeNull();
+    }
+
+    [Fact]
+    public void override_reason_is_recorded()
+    {
+        var command = Command with { OverrideReason = "Client asked for this clinician by name." };
+        var events = ProposeMatchEndpoint.Decide(Given.Submitted().Triaged().Referral, command, Given.ProposalA, Given.Start, Window);
+        events.ShouldHaveSingleItem().ShouldBeOfType<MatchProposed>().OverrideReason.ShouldBe(command.OverrideReason);
+    }
+
+    [Fact]
+    public void untriaged_referral_is_not_proposed() =>
+        ProposeMatchEndpoint.Validate(Command, Given.Submitted().Referral, Open).ShouldBeConflict("invalidTransition");
+
+    [Fact]
+    public void urgent_referral_is_not_proposed_before_risk_acknowledgement() =>
+        ProposeMatchEndpoint.Validate(Command, Given.Submitted(urgent: true).Referral, Open).ShouldBeConflict("riskNotAcknowledged");
+
+    [Fact]
+    public void one_open_proposal_at_a_time() =>
+        ProposeMatchEndpoint.Validate(Command with { ClinicianId = Given.ClinicianB },
+            Given.Submitted().Triaged().Proposed().Referral, Clinician(Given.ClinicianB)).ShouldBeConflict("proposalOpen");
+
+    [Theory]
+    [InlineData("declined")]
+    [InlineData("expired")]
+    [InlineData("withdrawn")]
+    public void clinician_who_did_not_take_the_referral_is_not_proposed_again(string ending)
+    {
+        var proposed = Given.Submitted().Triaged().Proposed();
+        var given = ending switch
+        {
+            "declined" => proposed.Declined(),
+            "expired" => proposed.Expired(),
+            _ => proposed.Withdrawn()
+        };
+        ProposeMatchEndpoint.Validate(Command, given.Referral, Open).ShouldBeConflict("previouslyDeclined");
+        ProposeMatchEndpoint.Validate(Command with { OverrideReason = "Client insists." }, given.Referral, Open)
+            .ShouldBeConflict("previouslyDeclined");
+        ProposeMatchEndpoint.Validate(Command with { ClinicianId = Given.ClinicianB }, given.Referral, Clinician(Given.ClinicianB))
+            .ShouldBeAllowed();
+    }
+
+    [Fact]
+    public void unknown_clinician_is_not_found()
+    {
+        var problem = ProposeMatchEndpoint.Validate(Command, Given.Submitted().Triaged().Referral, null);
+        problem.ShouldBeNotFound();
+        problem.Detail!.ShouldContain(Given.ClinicianA.ToString());
+    }
+
+    [Fact]
+    public void offboarded_clinician_is_refused() =>
+        ProposeMatchEndpoint.Validate(Command, Given.Submitted().Triaged().Referral, Open with { Offboarded = true, AcceptingNewClients = false })
+            .ShouldBeConflict("clinicianOffboarded");
+
+    [Fact]
+    public void paused_clinician_is_refused() =>
+        ProposeMatchEndpoint.Validate(Command, Given.Submitted().Triaged().Referral, Open with { Paused = true })
+            .ShouldBeConflict("clinicianPaused");
+
+    [Fact]
+    public void clinician_not_accepting_new_clients_is_refused_even_with_override() =>
+        ProposeMatchEndpoint.Validate(Command with { OverrideReason = "Known to the client." }, Given.Submitted().Triaged().Referral,
+            Open with { AcceptingNewClients = false }).ShouldBeConflict("notAccepting");
+
+    [Fact]
+    public void clinician_is_required() =>
+        ProposeMatchEndpoint.Validate(Command with { ClinicianId = null }, Given.Submitted().Triaged().Referral, null)
+            .ShouldBeInvalid("clinicianId");
+
+    [Fact]
+    public void stale_expected_version_is_refused() =>
+        ProposeMatchEndpoint.Validate(Command with { ExpectedVersion = 1 }, Given.Submitted().Triaged().Referral, Open)
+            .ShouldBeConflict("staleVersion");
+}

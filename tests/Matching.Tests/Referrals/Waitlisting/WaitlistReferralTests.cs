@@ -1,0 +1,48 @@
+using Matching.Service.Referrals;
+using Matching.Service.Referrals.Waitlisting;
+using Matching.Tests.Support;
+
+namespace Matching.Tests.Referrals.Waitlisting;
+
+public class WaitlistReferralTests
+{
+    private static readonly WaitlistReferral Command = new("No openings for evenings this month.", null);
+
+    public static TheoryData<string> Allowed => new() { "awaitingTriage", "awaitingMatch" };
+
+    [Theory, MemberData(nameof(Allowed))]
+    public void waitlists_before_a_match(string from)
+    {
+        var given = from == "awaitingTriage" ? Given.Submitted() : Given.Submitted().Triaged();
+        WaitlistReferralEndpoint.Validate(Command, given.Referral).ShouldBeAllowed();
+
+        var events = WaitlistReferralEndpoint.Decide(given.Referral, Command);
+
+        events.ShouldBe([new ReferralWaitlisted(Command.Reason!)]);
+        given.After(events).Status.ShouldBe(ReferralStatus.Waitlisted);
+    }
+
+    [Fact]
+    public void urgent_referral_waits_for_risk_acknowledgement() =>
+        WaitlistReferralEndpoint.Validate(Command, Given.Submitted(urgent: true).Referral).ShouldBeConflict("riskNotAcknowledged");
+
+    [Fact]
+    public void acknowledged_urgent_referral_can_wait() =>
+        WaitlistReferralEndpoint.Validate(Command, Given.Submitted(urgent: true).RiskAcknowledged().Referral).ShouldBeAllowed();
+
+    [Fact]
+    public void proposed_referral_is_not_waitlisted() =>
+        WaitlistReferralEndpoint.Validate(Command, Given.Submitted().Triaged().Proposed().Referral).ShouldBeConflict("invalidTransition");
+
+    [Fact]
+    public void waitlisted_referral_is_not_waitlisted_again() =>
+        WaitlistReferralEndpoint.Validate(Command, Given.Submitted().Waitlisted().Referral).ShouldBeConflict("invalidTransition");
+
+    [Fact]
+    public void closed_referral_is_not_waitlisted() =>
+        WaitlistReferralEndpoint.Validate(Command, Given.Submitted().Closed().Referral).ShouldBeConflict("invalidTransition");
+
+    [Fact]
+    public void reason_is_required() =>
+        WaitlistReferralEndpoint.Validate(Command with { Reason = "" }, Given.Submitted().Referral).ShouldBeInvalid("reason");
+}
