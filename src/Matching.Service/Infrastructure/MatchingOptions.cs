@@ -13,6 +13,33 @@ public sealed class MatchingOptions
 
     public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(PracticeTimeZone);
 
+    private static readonly string[] Durations =
+        [nameof(ProposalResponseWindow), nameof(RiskAcknowledgementWindow), nameof(WaitlistCheckInInterval)];
+
+    /// <summary>
+    /// Re-reads the timer settings so that "72:00:00" means 72 hours, as the contract writes it
+    /// (.NET's own TimeSpan parsing would read it as 72 days). "d.hh:mm:ss" keeps its meaning.
+    /// </summary>
+    public void ReadDurations(IConfigurationSection section)
+    {
+        foreach (var name in Durations)
+        {
+            var raw = section[name];
+            if (string.IsNullOrWhiteSpace(raw)) continue;
+            var value = ParseDuration(raw)
+                        ?? throw new InvalidOperationException($"Matching:{name} '{raw}' is not a duration such as 72:00:00 or 14.00:00:00.");
+            typeof(MatchingOptions).GetProperty(name)!.SetValue(this, value);
+        }
+    }
+
+    public static TimeSpan? ParseDuration(string raw)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(raw.Trim(), @"^(\d+):([0-5]\d):([0-5]\d)$");
+        if (match.Success)
+            return new TimeSpan(int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value), int.Parse(match.Groups[3].Value));
+        return TimeSpan.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+    }
+
     /// <summary>The calendar date of an instant in the practice's time zone.</summary>
     public DateOnly PracticeDate(DateTimeOffset instant) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, TimeZone).DateTime);

@@ -21,7 +21,8 @@ public static class ServiceSetup
     public static void AddMatchingService(this WebApplicationBuilder builder, string connectionString)
     {
         var services = builder.Services;
-        services.AddOptions<MatchingOptions>().Bind(builder.Configuration.GetSection("Matching"));
+        var matching = builder.Configuration.GetSection("Matching");
+        services.AddOptions<MatchingOptions>().Bind(matching).PostConfigure(o => o.ReadDurations(matching));
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MatchingOptions>>().Value);
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
