@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Marten.Events.Aggregation;
+using Marten.Schema;
 using Matching.Service.Infrastructure;
 using Matching.Service.Shared;
 
@@ -13,6 +14,9 @@ namespace Matching.Service.Referrals.Queue;
 public sealed record ReferralQueueItem
 {
     public Guid Id { get; set; }
+
+    /// <summary>The referral stream's version, filled in by Marten as the row is written.</summary>
+    [Version]
     public long Version { get; set; }
 
     public string ClientName { get; init; } = "";
@@ -54,7 +58,8 @@ public sealed partial class CoordinatorQueueProjection(MatchingOptions options) 
         if (item is null) return null;
         item = item with { AwaitingRiskAcknowledgement = item.RiskFlagged && !item.RiskAcknowledged };
         var step = ServiceLevels.Next(item, options);
-        return item with { NextAction = step.Action, DueAt = step.DueAt };
+        // Stored in UTC: PostgreSQL's timestamptz columns take no other offset.
+        return item with { NextAction = step.Action, DueAt = step.DueAt?.ToUniversalTime() };
     }
 
     private static ReferralQueueItem? Apply(ReferralQueueItem? item, Guid id, IEvent e) => (item, e.Data) switch
