@@ -88,7 +88,14 @@ public static class ReferralDetailsEndpoint
             ? new Dictionary<Guid, string>()
             : (await session.LoadManyAsync<Clinician>(cancellation, clinicianIds)).ToDictionary(c => c.Id, c => c.Profile.Name);
 
-        return Map(referral, names, await LatestSuggestions(session, referralId, cancellation));
+        // Suggestion runs are recorded on the stream but not kept on the snapshot, and the snapshot
+        // document as loaded does not carry the stream version: both come from the stream itself.
+        var events = await session.Events.FetchStreamAsync(referralId, token: cancellation);
+        var latest = events.LastOrDefault(e => e.EventType.Name == MatchesSuggestedEvent);
+        var suggestions = latest is null ? null : new SuggestionsView(latest.Timestamp, latest.Version, latest.Data);
+        var version = events.Count > 0 ? events[^1].Version : referral.Version;
+
+        return Map(referral with { Version = version }, names, suggestions);
     }
 
     public static ReferralDetails Map(Referral r, IReadOnlyDictionary<Guid, string> clinicianNames, SuggestionsView? suggestions)
@@ -113,14 +120,6 @@ public static class ReferralDetailsEndpoint
                     s.DurationMinutes, s.Format, s.BookedAt, s.CancelledBy, s.Note)
                 : null,
             r.Closure, r.WaitlistReason, r.RematchCount, r.PersonalDataErased);
-    }
-
-    // Suggestion runs are recorded on the stream but not kept on the snapshot: read the newest one.
-    private static async Task<SuggestionsView?> LatestSuggestions(IQuerySession session, Guid referralId, CancellationToken cancellation)
-    {
-        var events = await session.Events.FetchStreamAsync(referralId, token: cancellation);
-        var latest = events.LastOrDefault(e => e.EventType.Name == MatchesSuggestedEvent);
-        return latest is null ? null : new SuggestionsView(latest.Timestamp, latest.Version, latest.Data);
     }
 
     [WolverineGet("/api/referrals/{referralId}"), Authorize(Policy = Policies.Coordination)]
