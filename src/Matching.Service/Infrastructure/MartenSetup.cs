@@ -30,7 +30,7 @@ public static class MartenSetup
                 metadata.HeadersEnabled = true;
                 metadata.UserNameEnabled = true;
 
-                ReferralsModule.Configure(opts);
+                ReferralsModule.Configure(opts, services.GetRequiredService<MatchingOptions>());
                 CliniciansModule.Configure(opts);
                 return opts;
             })

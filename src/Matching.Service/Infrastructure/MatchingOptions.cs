@@ -6,6 +6,10 @@ public sealed class MatchingOptions
     public TimeSpan ProposalResponseWindow { get; set; } = TimeSpan.FromHours(72);
     public TimeSpan RiskAcknowledgementWindow { get; set; } = TimeSpan.FromMinutes(15);
     public TimeSpan WaitlistCheckInInterval { get; set; } = TimeSpan.FromDays(14);
+    /// <summary>Service levels the queue tracks: urgent contact, routine first contact, first session offered.</summary>
+    public TimeSpan UrgentContactWindow { get; set; } = TimeSpan.FromHours(1);
+    public int FirstContactBusinessDays { get; set; } = 1;
+    public int FirstSessionBusinessDays { get; set; } = 10;
     public int IntakeRateLimitPerMinute { get; set; } = 30;
     public string PracticeTimeZone { get; set; } = "America/Denver";
     public bool SeedDemoData { get; set; }

@@ -1,0 +1,148 @@
+using System.Globalization;
+using Marten;
+using Marten.Pagination;
+using Matching.Service.Clinicians;
+using Matching.Service.Infrastructure;
+using Matching.Service.Shared;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Matching.Service.Referrals.Queue;
+
+public sealed record QueueItem(
+    Guid ReferralId,
+    string ClientName,
+    ReferralStatus Status,
+    bool Urgent,
+    bool RiskAcknowledged,
+    IReadOnlyList<Concern> Concerns,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset StatusSince,
+    NextAction? NextAction,
+    DateTimeOffset? DueAt,
+    bool Overdue,
+    Guid? ClinicianId,
+    string? ClinicianName,
+    int RematchCount,
+    long Version,
+    bool RiskFlagged,
+    bool AwaitingRiskAcknowledgement,
+    DateTimeOffset? LastContactAt);
+
+public sealed record QueuePage(IReadOnlyList<QueueItem> Items, long Total, int Page, int PageSize);
+
+/// <summary>The queue's filters as read from the query string, once valid.</summary>
+public sealed record QueueFilter(
+    ReferralStatus? Status, bool? Urgent, bool? Overdue, Concern? Concern, Guid? ClinicianId, int Page, int PageSize)
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
+    public static (QueueFilter? Filter, ProblemDetails? Problem) Parse(
+        string? status, string? urgent, string? overdue, string? concern, string? clinicianId, string? page, string? pageSize)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var parsedStatus = ParseEnum<ReferralStatus>(status, "status", errors);
+        var parsedConcern = ParseEnum<Concern>(concern, "concern", errors);
+        var parsedUrgent = ParseBool(urgent, "urgent", errors);
+        var parsedOverdue = ParseBool(overdue, "overdue", errors);
+
+        Guid? clinician = null;
+        if (!string.IsNullOrEmpty(clinicianId))
+        {
+            if (Guid.TryParse(clinicianId, out var id)) clinician = id;
+            else errors["clinicianId"] = ["Give a clinician id as a GUID."];
+        }
+
+        var pageNumber = 1;
+        if (!string.IsNullOrEmpty(page) && (!int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out pageNumber) || pageNumber < 1))
+            errors["page"] = ["Page numbers start at 1."];
+        var size = DefaultPageSize;
+        if (!string.IsNullOrEmpty(pageSize) && (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
+            errors["pageSize"] = [$"Page size is from 1 to {MaxPageSize}."];
+
+        return errors.Count > 0
+            ? (null, Problems.Invalid(errors))
+            : (new QueueFilter(parsedStatus, parsedUrgent, parsedOverdue, parsedConcern, clinician, pageNumber, size), null);
+    }
+
+    private static T? ParseEnum<T>(string? value, string field, Dictionary<string, string[]> errors) where T : struct, Enum
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        foreach (var candidate in Enum.GetValues<T>())
+        {
+            if (string.Equals(Lifecycle.Json(candidate), value, StringComparison.OrdinalIgnoreCase)) return candidate;
+        }
+        errors[field] = [$"Unknown {field} '{value}'; use one of {string.Join(", ", Enum.GetValues<T>().Select(v => Lifecycle.Json(v)))}."];
+        return null;
+    }
+
+    private static bool? ParseBool(string? value, string field, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (bool.TryParse(value, out var parsed)) return parsed;
+        errors[field] = ["Use true or false."];
+        return null;
+    }
+}
+
+public static class CoordinatorQueueEndpoint
+{
+    /// <summary>
+    /// Filters, orders and pages in PostgreSQL. Each row's due time is stored (it only changes with
+    /// events), so "overdue" is a comparison of that column with the current time, passed in per query:
+    /// the filter and the order stay right as time passes without touching any row.
+    /// </summary>
+    public static async Task<QueuePage> Query(
+        IQuerySession session, QueueFilter filter, DateTimeOffset now, MatchingOptions options, CancellationToken cancellation)
+    {
+        IQueryable<ReferralQueueItem> query = session.Query<ReferralQueueItem>();
+
+        query = filter.Status is { } status
+            ? query.Where(q => q.Status == status)
+            : query.Where(q => q.Status != ReferralStatus.Closed);
+        if (filter.Urgent is { } urgent) query = query.Where(q => q.Urgent == urgent);
+        if (filter.Concern is { } concern) query = query.Where(q => q.Concerns.Contains(concern));
+        if (filter.ClinicianId is { } clinicianId) query = query.Where(q => q.ClinicianId == clinicianId);
+        if (filter.Overdue is true) query = query.Where(q => q.DueAt != null && q.DueAt < now);
+        if (filter.Overdue is false) query = query.Where(q => q.DueAt == null || q.DueAt >= now);
+
+        // The literal is an instant the service formatted itself, never client input.
+        var instant = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+        var ordered = query
+            .OrderBySql("d.awaiting_risk_acknowledgement desc")
+            .ThenBySql($"coalesce(d.due_at < '{instant}'::timestamptz, false) desc")
+            .ThenBySql("d.submitted_at")
+            .ThenBySql("d.id");
+
+        var rows = await ordered.ToPagedListAsync(filter.Page, filter.PageSize, cancellation);
+
+        var clinicianIds = rows.Where(r => r.ClinicianId is not null).Select(r => r.ClinicianId!.Value).Distinct().ToArray();
+        var names = clinicianIds.Length == 0
+            ? new Dictionary<Guid, string>()
+            : (await session.LoadManyAsync<Clinician>(cancellation, clinicianIds)).ToDictionary(c => c.Id, c => c.Profile.Name);
+
+        var items = rows.Select(row =>
+        {
+            var (step, overdue) = ServiceLevels.Evaluate(row, options, now);
+            return new QueueItem(row.Id, row.ClientName, row.Status, row.Urgent, row.RiskAcknowledged, row.Concerns,
+                row.SubmittedAt, row.StatusSince, step.Action, step.DueAt, overdue, row.ClinicianId,
+                row.ClinicianId is { } c && names.TryGetValue(c, out var name) ? name : null,
+                row.RematchCount, row.Version, row.RiskFlagged, row.AwaitingRiskAcknowledgement, row.LastContactAt);
+        }).ToList();
+
+        return new QueuePage(items, rows.TotalItemCount, filter.Page, filter.PageSize);
+    }
+
+    [WolverineGet("/api/referrals"), Authorize(Policy = Policies.Coordination)]
+    [ProducesResponseType<QueuePage>(200)]
+    public static async Task<IResult> Get(
+        string? status, string? urgent, string? overdue, string? concern, string? clinicianId, string? page, string? pageSize,
+        IQuerySession session, TimeProvider time, MatchingOptions options, CancellationToken cancellation)
+    {
+        var (filter, problem) = QueueFilter.Parse(status, urgent, overdue, concern, clinicianId, page, pageSize);
+        if (problem is not null) return Results.Problem(problem);
+        return Results.Ok(await Query(session, filter!, time.GetUtcNow(), options, cancellation));
+    }
+}
