@@ -62,24 +62,31 @@ public sealed record ClinicianList(IReadOnlyList<ClinicianView> Items);
 public static class ClinicianDirectoryEndpoint
 {
     /// <summary>400 for a filter value outside the vocabulary, rather than an empty list that hides the typo.</summary>
-    public static ProblemDetails Validate(string? specialty, string? state) => Problems.FirstOf(
+    public static ProblemDetails Validate(string? specialty, string? state, string? accepting, string? includeOffboarded) => Problems.FirstOf(
         () => specialty is not null && ParseSpecialty(specialty) is null
             ? Problems.Invalid("specialty", "Give a specialty from the vocabulary, such as trauma.")
             : null,
         () => state is not null && !UsStates.IsValid(state)
             ? Problems.Invalid("state", "Give a US state as its two-letter code, such as CO.")
+            : null,
+        () => accepting is not null && !bool.TryParse(accepting, out _)
+            ? Problems.Invalid("accepting", "Give true or false.")
+            : null,
+        () => includeOffboarded is not null && !bool.TryParse(includeOffboarded, out _)
+            ? Problems.Invalid("includeOffboarded", "Give true or false.")
             : null);
 
     [WolverineGet("/api/clinicians"), Authorize(Policy = Policies.DirectoryRead)]
     public static async Task<ClinicianList> List(
-        string? specialty, string? state, bool? accepting, bool? includeOffboarded,
+        string? specialty, string? state, string? accepting, string? includeOffboarded,
         IQuerySession session, TimeProvider time, CancellationToken cancellation)
     {
+        // Flags arrive as text so that a value other than true/false is a 400, not a silently dropped filter.
         var query = session.Query<Clinician>().AsQueryable();
-        if (includeOffboarded != true) query = query.Where(c => !c.Offboarded);
+        if (Flag(includeOffboarded) != true) query = query.Where(c => !c.Offboarded);
         if (state is not null) query = query.Where(c => c.Profile.LicensedStates.Contains(state));
         if (ParseSpecialty(specialty) is { } concern) query = query.Where(c => c.Profile.Specialties.Contains(concern));
-        query = accepting switch
+        query = Flag(accepting) switch
         {
             true => query.Where(c => c.AcceptingNewClients && !c.Paused && !c.Offboarded),
             false => query.Where(c => !c.AcceptingNewClients || c.Paused || c.Offboarded),
@@ -94,6 +101,8 @@ public static class ClinicianDirectoryEndpoint
             .Select(c => ClinicianView.From(c, workloads.GetValueOrDefault(c.Id), now))
             .ToList());
     }
+
+    private static bool? Flag(string? value) => bool.TryParse(value, out var flag) ? flag : null;
 
     internal static Concern? ParseSpecialty(string? value) =>
         value is null ? null : Enum.GetValues<Concern>().Select(c => (Concern?)c).FirstOrDefault(c => CamelCase(c!.Value) == value);

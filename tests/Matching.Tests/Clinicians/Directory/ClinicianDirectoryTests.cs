@@ -77,6 +77,8 @@ public class ClinicianDirectoryTests(DirectoryFixture app) : IClassFixture<Direc
     [Theory]
     [InlineData("?specialty=astrology", "specialty")]
     [InlineData("?state=Colorado", "state")]
+    [InlineData("?accepting=maybe", "accepting")]
+    [InlineData("?includeOffboarded=yes", "includeOffboarded")]
     public async Task an_unknown_filter_value_is_a_400(string query, string field)
     {
         var (status, problem) = await app.Host.Get($"/api/clinicians{query}", Tokens.Coordinator);

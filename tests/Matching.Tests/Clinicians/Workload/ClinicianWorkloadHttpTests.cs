@@ -108,4 +108,22 @@ public class ClinicianWorkloadHttpTests(AppFixture app) : IClassFixture<AppFixtu
         (await Load(grace)).Open.ShouldBe(1);
         (await Load(omar)).Open.ShouldBe(0);
     }
+
+    [Fact]
+    public async Task concurrent_proposals_to_one_clinician_all_count_when_the_workload_lock_is_held()
+    {
+        var clinician = await app.Host.Onboard();
+
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(async _ =>
+        {
+            await using var session = app.Store.LightweightSession();
+            await ClinicianWorkloadLock.HoldAsync(session, clinician);
+            session.Events.StartStream<Referral>(Guid.CreateVersion7(),
+                new IntakeSubmitted(Samples.Intake(), new DateOnly(2025, 3, 3), AgeGroup.Adult),
+                new MatchProposed(Guid.NewGuid(), clinician, DateTimeOffset.UtcNow.AddHours(72), null, null, null));
+            await session.SaveChangesAsync();
+        }));
+
+        (await Load(clinician)).ShouldBe((12, 0, 13, 0));
+    }
 }
