@@ -4,7 +4,7 @@ using Matching.Service.Shared;
 namespace Matching.Tests.Support;
 
 /// <summary>Ready-made request bodies that tests tweak with `with`.</summary>
-public static class Samples
+public static partial class Samples
 {
     public static Intake Intake(SelfHarmAnswer safety = SelfHarmAnswer.NotAtAll) => new(
         new ClientDetails("Ann", "Lee", "ann@example.org", "+1 303 555 0100", new DateOnly(1990, 4, 2), "CO", "80302", "she/her"),

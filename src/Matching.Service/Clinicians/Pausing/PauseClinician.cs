@@ -1,0 +1,30 @@
+using Matching.Service.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace Matching.Service.Clinicians.Pausing;
+
+/// <summary>A pause (leave, full schedule) keeps the clinician from new proposals without changing capacity.</summary>
+public sealed record PauseClinician(string? Reason, int? ExpectedVersion) : IClinicianCommand;
+
+public static class PauseClinicianEndpoint
+{
+    public static ProblemDetails Validate(PauseClinician command, Clinician clinician) => Problems.FirstOf(
+        () => command.Reason is { Length: > 1000 } ? Problems.Invalid("reason", "At most 1000 characters.") : null,
+        () => ClinicianLifecycle.Stale(clinician, command),
+        () => ClinicianLifecycle.RequireNotOffboarded(clinician, "pause"),
+        () => clinician.Paused ? ClinicianLifecycle.Conflict("The clinician is already paused.", "alreadyPaused") : null);
+
+    public static object[] Decide(Clinician clinician, PauseClinician command) =>
+        [new ClinicianPaused(string.IsNullOrWhiteSpace(command.Reason) ? null : command.Reason.Trim())];
+
+    [WolverinePost("/api/clinicians/{clinicianId}/pause"), Authorize(Policy = Policies.DirectoryAdmin)]
+    public static (ClinicianCommandResult, Events) Post(
+        PauseClinician command, [WriteAggregate("clinicianId")] Clinician clinician)
+    {
+        var events = Decide(clinician, command);
+        return (ClinicianCommandResult.After(clinician, events), new Events(events));
+    }
+}
