@@ -82,6 +82,7 @@ public class SubmitIntakeTests(AppFixture app) : IClassFixture<AppFixture>
         var (again, repeat) = await app.Host.Post("/api/intake", Samples.Intake(), headers: headers);
         again.ShouldBe(HttpStatusCode.OK);
         repeat!["referralId"]!.GetValue<Guid>().ShouldBe(ids[0]);
+        repeat["version"]!.GetValue<int>().ShouldBe(1);
     }
 
     [Theory]
