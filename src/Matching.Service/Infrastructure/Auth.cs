@@ -66,7 +66,7 @@ public static class Auth
         claims.AddRange(roles.Select(r => new Claim("role", r)));
         if (clinicianId is { } id) claims.Add(new Claim(Policies.ClinicianIdClaim, id.ToString()));
         var credentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256);
-        var now = DateTime.UtcNow;
+        var now = TimeProvider.System.GetUtcNow().UtcDateTime;
         var token = new JwtSecurityToken(issuer, audience, claims, now.AddSeconds(-5), now.Add(lifetime), credentials);
         return new JwtSecurityTokenHandler().WriteToken(token);
     }
