@@ -15,6 +15,10 @@ public class AppFixture : IAsyncLifetime
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         JasperFxEnvironment.AutoStartHost = true;
@@ -25,6 +29,7 @@ public class AppFixture : IAsyncLifetime
             builder.UseSetting("ConnectionStrings:Marten", ConnectionString);
             builder.UseSetting("Matching:IntakeRateLimitPerMinute", "100000");
             foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+            builder.ConfigureServices(ConfigureServices);
         });
     }
 
