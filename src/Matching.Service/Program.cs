@@ -1,14 +1,22 @@
 using JasperFx;
 using Matching.Service.Infrastructure;
+using Matching.Service.Seeding;
 
-if (args.FirstOrDefault() == "dev-token") return DevTokenCommand.Run(args[1..]);
+var command = args.FirstOrDefault();
+if (command == "dev-token") return DevTokenCommand.Run(args[1..]);
 
 var builder = WebApplication.CreateBuilder(args);
-var connectionString = await DatabaseBootstrap.ResolveConnectionStringAsync(builder);
+// Code generation reads handler and endpoint signatures only, so it needs no database (and a
+// Docker build stage has none).
+var connectionString = command == "codegen"
+    ? builder.Configuration.GetConnectionString("Marten") ?? "Host=localhost;Database=matching"
+    : await DatabaseBootstrap.ResolveConnectionStringAsync(builder);
 builder.AddMatchingService(connectionString);
 
 var app = builder.Build();
 app.UseMatchingService();
+
+if (command == "seed") return await SeedCommand.RunAsync(app);
 
 return await app.RunJasperFxCommands(args);
 

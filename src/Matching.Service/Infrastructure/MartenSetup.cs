@@ -4,6 +4,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Matching.Service.Clinicians;
 using Matching.Service.Referrals;
+using Matching.Service.Seeding;
 using Weasel.Core;
 using Wolverine.Marten;
 
@@ -38,6 +39,10 @@ public static class MartenSetup
             .BuildSessionsWith<ActorStampingSessionFactory>();
 
         if (applySchema) builder.Services.AddMartenSchemaOnStartup();
+
+        // Registered after the schema's hosted service: hosted services start in registration order.
+        builder.Services.AddSingleton<DemoData>();
+        if (builder.Configuration.GetValue<bool>("Matching:SeedDemoData")) builder.Services.AddHostedService<DemoDataOnStartup>();
     }
 
     private static void AddMartenSchemaOnStartup(this IServiceCollection services) =>
@@ -47,7 +52,9 @@ public static class MartenSetup
 /// <summary>Creates or updates the schema before the first request.</summary>
 internal sealed class SchemaOnStartup(IDocumentStore store) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) => ApplyAsync(store, cancellationToken);
+
+    public static async Task ApplyAsync(IDocumentStore store, CancellationToken cancellationToken)
     {
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await FirstSessionSlots.EnsureTableAsync(store, cancellationToken);

@@ -39,6 +39,6 @@ public class AppFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Host.DisposeAsync();
+        if (Host is not null) await Host.DisposeAsync();
     }
 }

@@ -1,0 +1,116 @@
+using Marten;
+using Matching.Service.Clinicians;
+using Matching.Service.Infrastructure;
+using Matching.Service.Referrals;
+using Matching.Service.Shared;
+
+namespace Matching.Service.Seeding;
+
+/// <summary>
+/// Demo data for a fresh database: 36 clinicians and 42 referrals covering every status, appended
+/// as events (so every projection sees exactly what the commands would have produced). Deterministic
+/// (a seeded <see cref="Random" />; times relative to now) and idempotent: it does nothing once any
+/// clinician exists. Everything in it is fictional.
+/// </summary>
+public sealed class DemoData(IDocumentStore store, TimeProvider time, MatchingOptions options, ILogger<DemoData> logger)
+{
+    public const int RandomSeed = 20_240_611;
+
+    private static readonly Actor Admin = new("admin.demo", "Practice Admin (demo)", Roles.Admin);
+    private static readonly Actor Coordinator = new("maria.alvarez", "Maria Alvarez (demo)", Roles.Coordinator);
+    private static readonly Actor Coordinator2 = new("james.tran", "James Tran (demo)", Roles.Coordinator);
+
+    /// <summary>Seeds when the database holds no clinician; returns whether it did.</summary>
+    public async Task<bool> SeedAsync(CancellationToken cancellation = default)
+    {
+        await using (var query = store.QuerySession())
+        {
+            if (await query.Query<Clinician>().AnyAsync(cancellation))
+            {
+                logger.LogInformation("Demo data: clinicians already exist, nothing to seed");
+                return false;
+            }
+        }
+
+        var random = new Random(RandomSeed);
+        var now = time.GetUtcNow();
+        now = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
+
+        logger.LogInformation("Demo data: seeding clinicians and referrals (seed {Seed})", RandomSeed);
+        // One transaction: a failure leaves the database empty, so the next start tries again.
+        await using var session = store.LightweightSession();
+        var clinicians = DemoClinicians.Create(random);
+        AppendClinicians(session, clinicians, now);
+        logger.LogInformation("Demo data: {Count} clinicians ({Paused} paused, {NotAccepting} not accepting, {Offboarded} offboarded)",
+            clinicians.Count,
+            clinicians.Count(c => c.Fate == DemoClinicianFate.Paused),
+            clinicians.Count(c => c.Fate == DemoClinicianFate.NotAccepting),
+            clinicians.Count(c => c.Fate == DemoClinicianFate.Offboarded));
+
+        var stories = new DemoReferrals(random, options, now, clinicians, Coordinator, Coordinator2).Create();
+        AppendReferrals(session, stories);
+        foreach (var group in stories.GroupBy(s => s.Status).OrderBy(g => g.Key))
+            logger.LogInformation("Demo data: {Count} referrals {Status}", group.Count(), group.Key);
+        await session.SaveChangesAsync(cancellation);
+        logger.LogInformation("Demo data: saved ({Referrals} referrals, {Events} referral events)",
+            stories.Count, stories.Sum(s => s.Events.Count));
+        return true;
+    }
+
+    private static void AppendClinicians(IDocumentSession session, IReadOnlyList<DemoClinician> clinicians, DateTimeOffset now)
+    {
+        for (var i = 0; i < clinicians.Count; i++)
+        {
+            var clinician = clinicians[i];
+            var onboardedAt = now.AddDays(-200 + 3 * i).AddHours(-5);
+            var events = new List<object> { Stamp(clinician.Onboarded, onboardedAt, Admin) };
+            switch (clinician.Fate)
+            {
+                case DemoClinicianFate.NotAccepting:
+                    events.Add(Stamp(new ClinicianCapacityChanged(clinician.Onboarded.CaseloadLimit, 0, false), now.AddDays(-20), Admin));
+                    break;
+                case DemoClinicianFate.Paused:
+                    events.Add(Stamp(new ClinicianPaused("Planned leave"), now.AddDays(-12), Admin));
+                    break;
+                case DemoClinicianFate.Offboarded:
+                    events.Add(Stamp(new ClinicianOffboarded("Relocated out of the practice's region"), now.AddDays(-30), Admin));
+                    break;
+            }
+            session.Events.StartStream<Clinician>(clinician.Id, events.ToArray());
+        }
+    }
+
+    private static void AppendReferrals(IDocumentSession session, IReadOnlyList<DemoStory> stories)
+    {
+        foreach (var story in stories)
+        {
+            session.Events.StartStream<Referral>(story.Id, story.Events.Cast<object>().ToArray());
+
+            // Booked and attended first sessions hold their slot, as the booking command would have written it.
+            if (story.Session is { Occupies: true } slot)
+            {
+                session.QueueSqlCommand(
+                    $"insert into {FirstSessionSlots.Table} (session_id, referral_id, clinician_id, during) " +
+                    "values (?, ?, ?, tstzrange(?, ?)) on conflict do nothing",
+                    slot.Id, story.Id, slot.ClinicianId, slot.StartsAt, slot.StartsAt.AddMinutes(slot.Minutes));
+            }
+        }
+    }
+
+    private static JasperFx.Events.IEvent Stamp<T>(T data, DateTimeOffset at, Actor actor) where T : notnull
+    {
+        var wrapper = new JasperFx.Events.Event<T>(data) { Timestamp = at, UserName = actor.Sub };
+        wrapper.SetHeader(Actor.SubHeader, actor.Sub);
+        wrapper.SetHeader(Actor.NameHeader, actor.Name);
+        wrapper.SetHeader(Actor.RoleHeader, actor.Role);
+        return wrapper;
+    }
+}
+
+/// <summary>Runs the demo seeding after the schema is in place, when `Matching:SeedDemoData` is true.</summary>
+internal sealed class DemoDataOnStartup(DemoData demo) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => demo.SeedAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

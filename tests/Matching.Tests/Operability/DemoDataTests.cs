@@ -1,0 +1,54 @@
+using Marten;
+using Matching.Service.Clinicians;
+using Matching.Service.Referrals;
+using Matching.Service.Seeding;
+using Matching.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Matching.Tests.Operability;
+
+public class DemoDataTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task demo_data_covers_every_status_once_and_only_into_an_empty_database()
+    {
+        var demo = app.Host.Services.GetRequiredService<DemoData>();
+        (await demo.SeedAsync()).ShouldBeTrue();
+        (await demo.SeedAsync()).ShouldBeFalse("a second run must not add anything");
+
+        await using var session = app.Store.QuerySession();
+        var clinicians = await session.Query<Clinician>().ToListAsync();
+        clinicians.Count.ShouldBe(36);
+        clinicians.Count(c => c.Offboarded).ShouldBe(1);
+        clinicians.Count(c => c.Paused).ShouldBe(2);
+        clinicians.Count(c => c.Profile.OffersKetamineAssistedTherapy).ShouldBeGreaterThanOrEqualTo(3);
+        clinicians.ShouldAllBe(c => c.Profile.Email.EndsWith("@example.org"));
+
+        var referrals = await session.Query<Referral>().ToListAsync();
+        referrals.Count.ShouldBe(42);
+        referrals.Select(r => r.Status).Distinct().Count().ShouldBe(Enum.GetValues<ReferralStatus>().Length);
+        referrals.ShouldContain(r => r.AwaitingRiskAcknowledgement && r.Risk!.Escalated);
+        referrals.ShouldContain(r => r.Urgent && r.Risk != null && r.Risk.Acknowledged);
+        referrals.ShouldContain(r => r.Closure != null && r.Closure.Outcome == ClosureOutcome.Engaged && r.RematchCount > 0 && r.Proposals.Any(p => p.Status == ProposalStatus.Declined));
+        referrals.Where(r => r.Status == ReferralStatus.Closed).Select(r => r.Closure!.Outcome).Distinct().Count()
+            .ShouldBe(Enum.GetValues<ClosureOutcome>().Length);
+        referrals.ShouldAllBe(r => r.Intake.Client!.Email!.EndsWith("@example.org"));
+
+        // The inline snapshots agree with a replay of each stream.
+        foreach (var referral in referrals)
+        {
+            var replayed = await session.Events.AggregateStreamAsync<Referral>(referral.Id);
+            replayed!.Status.ShouldBe(referral.Status);
+            replayed.StatusSince.ShouldBe(referral.StatusSince);
+        }
+    }
+
+    [Fact]
+    public void demo_directory_is_the_same_on_every_run()
+    {
+        var first = DemoClinicians.Create(new Random(DemoData.RandomSeed));
+        var second = DemoClinicians.Create(new Random(DemoData.RandomSeed));
+        second.Select(c => (c.Id, c.Profile.Name, c.Onboarded.CaseloadLimit))
+            .ShouldBe(first.Select(c => (c.Id, c.Profile.Name, c.Onboarded.CaseloadLimit)));
+    }
+}
