@@ -39,6 +39,8 @@ public static class MartenSetup
             .BuildSessionsWith<ActorStampingSessionFactory>();
 
         if (applySchema) builder.Services.AddMartenSchemaOnStartup();
+        // The slot table lives outside Marten's schema management: ensure it everywhere.
+        else builder.Services.AddHostedService<FirstSessionSlotsOnStartup>();
 
         // Registered after the schema's hosted service: hosted services start in registration order.
         builder.Services.AddSingleton<DemoData>();
@@ -59,6 +61,14 @@ internal sealed class SchemaOnStartup(IDocumentStore store) : IHostedService
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await FirstSessionSlots.EnsureTableAsync(store, cancellationToken);
     }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Creates the first-session slot table (idempotent) where Marten's schema is managed separately.</summary>
+internal sealed class FirstSessionSlotsOnStartup(IDocumentStore store) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => FirstSessionSlots.EnsureTableAsync(store, cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -11,7 +11,7 @@ public sealed class SchemaHealthCheck(IDocumentStore store) : IHealthCheck
     {
         await using var connection = new NpgsqlConnection(store.Options.Tenancy.Default.Database.CreateConnection().ConnectionString);
         await connection.OpenAsync(token);
-        await using var command = new NpgsqlCommand("select to_regclass('matching.mt_events') is not null", connection);
+        await using var command = new NpgsqlCommand("select to_regclass('matching.mt_events') is not null and to_regclass('matching.first_session_slots') is not null", connection);
         var present = await command.ExecuteScalarAsync(token) is true;
         return present ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The event store schema is not in place.");
     }

@@ -25,8 +25,8 @@ public sealed class BookFirstSessionValidator : AbstractValidator<BookFirstSessi
     public BookFirstSessionValidator(DateTimeOffset now)
     {
         RuleFor(x => x.StartsAt).NotNull().WithMessage("Give the session's start as an ISO-8601 time with offset.");
-        RuleFor(x => x.StartsAt).Must(s => s > now).When(x => x.StartsAt is not null)
-            .WithMessage("The session must start in the future.");
+        RuleFor(x => x.StartsAt).Must(s => s > now && s < now.AddYears(2)).When(x => x.StartsAt is not null)
+            .WithMessage("The session must start in the future, within the next two years.");
         RuleFor(x => x.DurationMinutes).InclusiveBetween(15, 240).When(x => x.DurationMinutes is not null)
             .WithMessage("A first session lasts from 15 to 240 minutes.");
         RuleFor(x => x.Format).NotNull().WithMessage("Choose inPerson or telehealth.");

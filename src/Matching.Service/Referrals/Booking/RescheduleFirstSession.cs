@@ -15,8 +15,8 @@ public sealed class RescheduleFirstSessionValidator : AbstractValidator<Reschedu
     public RescheduleFirstSessionValidator(DateTimeOffset now)
     {
         RuleFor(x => x.StartsAt).NotNull().WithMessage("Give the new start as an ISO-8601 time with offset.");
-        RuleFor(x => x.StartsAt).Must(s => s > now).When(x => x.StartsAt is not null)
-            .WithMessage("The session must start in the future.");
+        RuleFor(x => x.StartsAt).Must(s => s > now && s < now.AddYears(2)).When(x => x.StartsAt is not null)
+            .WithMessage("The session must start in the future, within the next two years.");
     }
 }
 

@@ -38,6 +38,8 @@ public sealed record QueueFilter(
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
+    // Keeps (page - 1) * pageSize inside the OFFSET Marten computes as an int.
+    public const int MaxPage = 1_000_000;
 
     public static (QueueFilter? Filter, ProblemDetails? Problem) Parse(
         string? status, string? urgent, string? overdue, string? concern, string? clinicianId, string? page, string? pageSize)
@@ -56,8 +58,8 @@ public sealed record QueueFilter(
         }
 
         var pageNumber = 1;
-        if (!string.IsNullOrEmpty(page) && (!int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out pageNumber) || pageNumber < 1))
-            errors["page"] = ["Page numbers start at 1."];
+        if (!string.IsNullOrEmpty(page) && (!int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out pageNumber) || pageNumber is < 1 or > MaxPage))
+            errors["page"] = [$"Page numbers run from 1 to {MaxPage}."];
         var size = DefaultPageSize;
         if (!string.IsNullOrEmpty(pageSize) && (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
             errors["pageSize"] = [$"Page size is from 1 to {MaxPageSize}."];

@@ -25,6 +25,7 @@ public static class AcknowledgeRiskEndpoint
     public static ProblemDetails Validate(AcknowledgeRisk command, Referral referral) => Problems.FirstOf(
         () => Problems.Check(Validator, command),
         () => Lifecycle.Stale(referral, command),
+        () => Lifecycle.RequireOpen(referral, "acknowledge the risk of"),
         () => referral.Risk is null
             ? Problems.Conflict("This referral was not flagged by its safety answer; there is no risk to acknowledge.", "notFlagged")
             : null,

@@ -144,7 +144,7 @@ public sealed class IntakeValidator : AbstractValidator<Intake>
         });
         RuleFor(x => x.Languages).NotEmpty().WithMessage("Name at least one language you'd like sessions in.");
         RuleForEach(x => x.Languages).NotEmpty().MaximumLength(40);
-        RuleForEach(x => x.Availability).Must(w => w.Day is not null && w.TryParse(out _, out _))
+        RuleForEach(x => x.Availability).Must(w => w is { Day: not null } && w.TryParse(out _, out _))
             .WithMessage("Each window needs a day and a from/to time as HH:mm, from before to.");
         RuleFor(x => x.Safety).NotNull().WithMessage("Please answer the safety question.");
         RuleFor(x => x.Safety!.ThoughtsOfSelfHarm).NotNull().OverridePropertyName("safety.thoughtsOfSelfHarm")
