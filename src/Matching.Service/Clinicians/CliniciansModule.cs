@@ -1,6 +1,5 @@
 using JasperFx.Events.Projections;
 using Marten;
-using Matching.Service.Clinicians.Workload;
 
 namespace Matching.Service.Clinicians;
 
@@ -11,8 +10,6 @@ public static class CliniciansModule
         opts.Projections.Snapshot<Clinician>(SnapshotLifecycle.Inline);
         opts.Schema.For<Clinician>().GinIndexJsonData();
 
-        // Inline, so a proposal and the clinician's load it changes commit together: the next
-        // match-suggestion run sees the new open proposal.
-        opts.Projections.Add(new ClinicianWorkloadProjection(), ProjectionLifecycle.Inline);
+        // A clinician's load is not kept here: Workload/ClinicianWorkloads counts it from the referrals when read.
     }
 }

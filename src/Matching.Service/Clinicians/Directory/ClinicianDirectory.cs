@@ -43,9 +43,9 @@ public sealed record ClinicianView(
     int NewClientsLast7Days,
     long Version)
 {
-    public static ClinicianView From(Clinician c, ClinicianWorkload? workload, DateTimeOffset now)
+    public static ClinicianView From(Clinician c, ClinicianWorkload? workload)
     {
-        var load = workload ?? new ClinicianWorkload { Id = c.Id };
+        var load = workload ?? ClinicianWorkload.None(c.Id);
         var p = c.Profile;
         return new ClinicianView(
             c.Id, p.Name, p.Credentials, p.Email, p.TimeZone, p.LicensedStates, p.OfficeStates, p.Formats,
@@ -53,7 +53,7 @@ public sealed record ClinicianView(
             p.SlidingScaleMin, p.Gender, p.LgbtqAffirming, p.BipocAffirming, p.OffersKetamineAssistedTherapy,
             c.CaseloadLimit, c.WeeklyNewClientLimit, c.AcceptingNewClients, c.Availability, c.Paused, c.Offboarded,
             c.OpenToNewClients, load.ActiveClients, load.OpenProposals, load.RemainingCapacity(c.CaseloadLimit),
-            load.NewClientsInWeekBefore(now), c.Version);
+            load.NewClientsLast7Days, c.Version);
     }
 }
 
@@ -94,11 +94,9 @@ public static class ClinicianDirectoryEndpoint
         };
 
         var clinicians = await query.OrderBy(c => c.Profile.Name).ThenBy(c => c.Id).ToListAsync(cancellation);
-        var workloads = (await session.LoadManyAsync<ClinicianWorkload>(cancellation, clinicians.Select(c => c.Id)))
-            .ToDictionary(w => w.Id);
-        var now = time.GetUtcNow();
+        var workloads = await ClinicianWorkloads.ForAsync(session, clinicians.Select(c => c.Id).ToList(), time.GetUtcNow(), cancellation);
         return new ClinicianList(clinicians
-            .Select(c => ClinicianView.From(c, workloads.GetValueOrDefault(c.Id), now))
+            .Select(c => ClinicianView.From(c, workloads.GetValueOrDefault(c.Id)))
             .ToList());
     }
 
@@ -122,7 +120,7 @@ public static class ClinicianDetailsEndpoint
     {
         var clinician = await session.LoadAsync<Clinician>(clinicianId, cancellation);
         if (clinician is null) return Results.Problem(Problems.NotFound("clinician"));
-        var workload = await session.LoadAsync<ClinicianWorkload>(clinicianId, cancellation);
-        return Results.Ok(ClinicianView.From(clinician, workload, time.GetUtcNow()));
+        var workload = await ClinicianWorkloads.ForAsync(session, clinicianId, time.GetUtcNow(), cancellation);
+        return Results.Ok(ClinicianView.From(clinician, workload));
     }
 }
