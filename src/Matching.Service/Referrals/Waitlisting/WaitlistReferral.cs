@@ -15,7 +15,8 @@ public static class WaitlistReferralEndpoint
         () => command.Reason is { Length: > 4000 } ? Problems.Invalid("reason", "At most 4000 characters.") : null,
         () => Lifecycle.Stale(referral, command),
         () => Lifecycle.RequireRiskAcknowledged(referral, "waitlist"),
-        () => Lifecycle.RequireStatus(referral, "waitlist", ReferralStatus.AwaitingTriage, ReferralStatus.AwaitingMatch));
+        // Only a triaged referral waits: leaving the waitlist leads straight to a proposal.
+        () => Lifecycle.RequireStatus(referral, "waitlist", ReferralStatus.AwaitingMatch));
 
     public static object[] Decide(Referral referral, WaitlistReferral command) =>
         [new ReferralWaitlisted(command.Reason!)];

@@ -80,7 +80,7 @@ public class CloseReferralTests
     public void waitlisted_and_untriaged_referrals_can_close()
     {
         CloseReferralEndpoint.Validate(new CloseReferral(ClosureOutcome.Duplicate, null, null), Given.Submitted().Referral).ShouldBeAllowed();
-        CloseReferralEndpoint.Validate(new CloseReferral(ClosureOutcome.Duplicate, null, null), Given.Submitted().Waitlisted().Referral)
+        CloseReferralEndpoint.Validate(new CloseReferral(ClosureOutcome.Duplicate, null, null), Given.Submitted().Triaged().Waitlisted().Referral)
             .ShouldBeAllowed();
     }
 }

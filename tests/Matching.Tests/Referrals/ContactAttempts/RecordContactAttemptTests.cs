@@ -17,7 +17,7 @@ public class RecordContactAttemptTests
         "proposed" => Given.Submitted().Triaged().Proposed(),
         "accepted" => Given.Submitted().Triaged().Proposed().Accepted(),
         "booked" => Given.Submitted().Triaged().Proposed().Accepted().Booked(),
-        "waitlisted" => Given.Submitted().Waitlisted(),
+        "waitlisted" => Given.Submitted().Triaged().Waitlisted(),
         _ => throw new ArgumentOutOfRangeException(nameof(status))
     };
 

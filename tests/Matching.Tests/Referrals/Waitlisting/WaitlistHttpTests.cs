@@ -18,9 +18,12 @@ public class WaitlistHttpTests(LifecycleFixture app) : IClassFixture<LifecycleFi
     }
 
     [Fact]
-    public async Task untriaged_referral_can_wait_but_not_twice()
+    public async Task triaged_referral_can_wait_but_not_twice_and_an_untriaged_one_cannot()
     {
-        var referral = await app.Host.SubmittedReferral().Waitlisted();
+        var (untriaged, _) = await (await app.Host.SubmittedReferral()).Command("waitlist", new { reason = "No openings." });
+        untriaged.ShouldBe(HttpStatusCode.Conflict);
+
+        var referral = await app.Host.SubmittedReferral().Triaged().Waitlisted();
         referral.Status.ShouldBe("waitlisted");
         var (again, problem) = await referral.Command("waitlist", new { reason = "Still no openings." });
         again.ShouldBe(HttpStatusCode.Conflict, problem?.ToJsonString());

@@ -8,12 +8,14 @@ public class WaitlistReferralTests
 {
     private static readonly WaitlistReferral Command = new("No openings for evenings this month.", null);
 
-    public static TheoryData<string> Allowed => new() { "awaitingTriage", "awaitingMatch" };
+    [Fact]
+    public void an_untriaged_referral_is_triaged_before_it_waits() =>
+        WaitlistReferralEndpoint.Validate(Command, Given.Submitted().Referral).ShouldBeConflict("invalidTransition");
 
-    [Theory, MemberData(nameof(Allowed))]
-    public void waitlists_before_a_match(string from)
+    [Fact]
+    public void waitlists_a_triaged_referral_before_a_match()
     {
-        var given = from == "awaitingTriage" ? Given.Submitted() : Given.Submitted().Triaged();
+        var given = Given.Submitted().Triaged();
         WaitlistReferralEndpoint.Validate(Command, given.Referral).ShouldBeAllowed();
 
         var events = WaitlistReferralEndpoint.Decide(given.Referral, Command);
@@ -28,7 +30,7 @@ public class WaitlistReferralTests
 
     [Fact]
     public void acknowledged_urgent_referral_can_wait() =>
-        WaitlistReferralEndpoint.Validate(Command, Given.Submitted(urgent: true).RiskAcknowledged().Referral).ShouldBeAllowed();
+        WaitlistReferralEndpoint.Validate(Command, Given.Submitted(urgent: true).RiskAcknowledged().Triaged().Referral).ShouldBeAllowed();
 
     [Fact]
     public void proposed_referral_is_not_waitlisted() =>
@@ -36,7 +38,7 @@ public class WaitlistReferralTests
 
     [Fact]
     public void waitlisted_referral_is_not_waitlisted_again() =>
-        WaitlistReferralEndpoint.Validate(Command, Given.Submitted().Waitlisted().Referral).ShouldBeConflict("invalidTransition");
+        WaitlistReferralEndpoint.Validate(Command, Given.Submitted().Triaged().Waitlisted().Referral).ShouldBeConflict("invalidTransition");
 
     [Fact]
     public void closed_referral_is_not_waitlisted() =>
