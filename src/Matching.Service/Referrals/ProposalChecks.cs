@@ -17,6 +17,15 @@ public static class ProposalChecks
             ? null
             : Problems.NotFound("proposal");
 
+    /// <summary>409 once the response window has passed: the proposal expires, whether or not its timer has fired yet.</summary>
+    public static ProblemDetails? RequireNotExpired(Referral referral, Guid proposalId, DateTimeOffset now)
+    {
+        var proposal = referral.Proposals.Single(p => p.Id == proposalId);
+        return proposal.Status == ProposalStatus.Pending && now >= proposal.ExpiresAt
+            ? Problems.Conflict($"The proposal expired at {proposal.ExpiresAt:O}; it can no longer be answered.", "proposalExpired")
+            : null;
+    }
+
     /// <summary>409 unless the proposal still waits for an answer.</summary>
     public static ProblemDetails? RequirePending(Referral referral, Guid proposalId, string action)
     {

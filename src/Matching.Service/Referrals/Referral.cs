@@ -159,7 +159,7 @@ public sealed record Referral
         Proposals = Answer(e.Data.ProposalId, p => p with { Status = ProposalStatus.Expired, AnsweredAt = e.Timestamp })
     };
 
-    public Referral Apply(IEvent<ProposalWithdrawn> e) => Rematch(e.Timestamp) with
+    public Referral Apply(IEvent<ProposalWithdrawn> e) => (e.Data.ClosesReferral ? this : Rematch(e.Timestamp)) with
     {
         Proposals = Answer(e.Data.ProposalId, p => p with
         {

@@ -35,7 +35,8 @@ public sealed record ProposalDeclined(Guid ProposalId, Guid ClinicianId, Decline
 
 public sealed record ProposalExpired(Guid ProposalId, Guid ClinicianId);
 
-public sealed record ProposalWithdrawn(Guid ProposalId, Guid ClinicianId, string Reason);
+/// <summary>ClosesReferral: withdrawn because the referral is closing, so not a re-match.</summary>
+public sealed record ProposalWithdrawn(Guid ProposalId, Guid ClinicianId, string Reason, bool ClosesReferral = false);
 
 public enum ContactChannel { Phone, Email, Sms }
 
@@ -63,7 +64,7 @@ public sealed record WaitlistCheckInDue(int CheckInNumber);
 
 public enum ClosureOutcome { Engaged, Withdrawn, Unreachable, ReferredOut, Ineligible, Duplicate }
 
-/// <summary>ClinicianId: the clinician attached when it closed (proposed or accepted), if any.</summary>
+/// <summary>ClinicianId: the clinician who had accepted the client when it closed, if any.</summary>
 public sealed record ReferralClosed(ClosureOutcome Outcome, string? Note, Guid? ClinicianId = null);
 
 public sealed record ClientDataErased(string Reason);

@@ -23,6 +23,9 @@ public sealed record Given(Guid ReferralId, IReadOnlyList<object> Events)
     public static readonly Guid ProposalB = Guid.Parse("0195a000-0000-7000-8000-0000000000b1");
     public static readonly Guid SessionA = Guid.Parse("0195a000-0000-7000-8000-0000000000c1");
 
+    /// <summary>A clock an hour after <see cref="Start"/>, inside every proposal's response window.</summary>
+    public static readonly TimeProvider Clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start.AddHours(1));
+
     /// <summary>When the booked first session of <see cref="Booked"/> starts.</summary>
     public static readonly DateTimeOffset SessionStart = Start.AddDays(7);
 

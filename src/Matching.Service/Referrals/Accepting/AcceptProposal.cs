@@ -11,12 +11,13 @@ public sealed record AcceptProposal(string? Note, int? ExpectedVersion) : IRefer
 
 public static class AcceptProposalEndpoint
 {
-    public static ProblemDetails Validate(AcceptProposal command, Referral referral, Guid proposalId, ClaimsPrincipal user) =>
+    public static ProblemDetails Validate(AcceptProposal command, Referral referral, Guid proposalId, ClaimsPrincipal user, TimeProvider time) =>
         Problems.FirstOf(
             () => command.Note is { Length: > 4000 } ? Problems.Invalid("note", "At most 4000 characters.") : null,
             () => ProposalChecks.RequireAddressedTo(referral, proposalId, user),
             () => Lifecycle.Stale(referral, command),
-            () => ProposalChecks.RequirePending(referral, proposalId, "accept"));
+            () => ProposalChecks.RequirePending(referral, proposalId, "accept"),
+            () => ProposalChecks.RequireNotExpired(referral, proposalId, time.GetUtcNow()));
 
     public static object[] Decide(Referral referral, Guid proposalId, AcceptProposal command)
     {

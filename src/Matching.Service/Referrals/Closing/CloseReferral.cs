@@ -39,10 +39,10 @@ public static class CloseReferralEndpoint
     {
         var events = new List<object>();
         if (referral.OpenProposal is { } open)
-            events.Add(new ProposalWithdrawn(open.Id, open.ClinicianId, ClosedReason));
+            events.Add(new ProposalWithdrawn(open.Id, open.ClinicianId, ClosedReason, ClosesReferral: true));
         if (referral is { Status: ReferralStatus.Booked, FirstSession: { } booked })
             events.Add(new FirstSessionCancelled(booked.Id, booked.ClinicianId, CancelledBy.Practice, ClosedReason));
-        events.Add(new ReferralClosed(command.Outcome!.Value, command.Note, referral.ClinicianId));
+        events.Add(new ReferralClosed(command.Outcome!.Value, command.Note, referral.AcceptedProposal?.ClinicianId));
         return events.ToArray();
     }
 

@@ -26,12 +26,13 @@ public static class DeclineProposalEndpoint
 {
     private static readonly DeclineProposalValidator Validator = new();
 
-    public static ProblemDetails Validate(DeclineProposal command, Referral referral, Guid proposalId, ClaimsPrincipal user) =>
+    public static ProblemDetails Validate(DeclineProposal command, Referral referral, Guid proposalId, ClaimsPrincipal user, TimeProvider time) =>
         Problems.FirstOf(
             () => Problems.Check(Validator, command),
             () => ProposalChecks.RequireAddressedTo(referral, proposalId, user),
             () => Lifecycle.Stale(referral, command),
-            () => ProposalChecks.RequirePending(referral, proposalId, "decline"));
+            () => ProposalChecks.RequirePending(referral, proposalId, "decline"),
+            () => ProposalChecks.RequireNotExpired(referral, proposalId, time.GetUtcNow()));
 
     public static object[] Decide(Referral referral, Guid proposalId, DeclineProposal command)
     {

@@ -93,6 +93,8 @@ public sealed partial class CoordinatorQueueProjection(MatchingOptions options) 
         {
             ClinicianId = a.ClinicianId, ProposalExpiresAt = null
         },
+        // Closing withdraws the open proposal on the way out: not a re-match.
+        (_, ProposalWithdrawn { ClosesReferral: true }) => item with { ClinicianId = null, ProposalExpiresAt = null },
         (_, ProposalDeclined or ProposalExpired or ProposalWithdrawn) => Moved(item, ReferralStatus.AwaitingMatch, e) with
         {
             ClinicianId = null, ProposalExpiresAt = null, RematchCount = item.RematchCount + 1

@@ -12,7 +12,7 @@ public class AcceptProposalTests
     public void clinician_accepts_the_proposal_addressed_to_them()
     {
         var given = Given.Submitted().Triaged().Proposed();
-        AcceptProposalEndpoint.Validate(Command, given.Referral, Given.ProposalA, Given.ClinicianUser(Given.ClinicianA)).ShouldBeAllowed();
+        AcceptProposalEndpoint.Validate(Command, given.Referral, Given.ProposalA, Given.ClinicianUser(Given.ClinicianA), Given.Clock).ShouldBeAllowed();
 
         var events = AcceptProposalEndpoint.Decide(given.Referral, Given.ProposalA, Command);
 
@@ -25,12 +25,12 @@ public class AcceptProposalTests
     [Fact]
     public void another_clinicians_proposal_looks_unknown() =>
         AcceptProposalEndpoint.Validate(Command, Given.Submitted().Triaged().Proposed().Referral, Given.ProposalA,
-            Given.ClinicianUser(Given.ClinicianB)).ShouldBeNotFound();
+            Given.ClinicianUser(Given.ClinicianB), Given.Clock).ShouldBeNotFound();
 
     [Fact]
     public void unknown_proposal_is_not_found() =>
         AcceptProposalEndpoint.Validate(Command, Given.Submitted().Triaged().Proposed().Referral, Given.ProposalB,
-            Given.ClinicianUser(Given.ClinicianA)).ShouldBeNotFound();
+            Given.ClinicianUser(Given.ClinicianA), Given.Clock).ShouldBeNotFound();
 
     [Theory]
     [InlineData("accepted")]
@@ -47,12 +47,29 @@ public class AcceptProposalTests
             "withdrawn" => proposed.Withdrawn(),
             _ => proposed.Expired()
         };
-        AcceptProposalEndpoint.Validate(Command, given.Referral, Given.ProposalA, Given.ClinicianUser(Given.ClinicianA))
+        AcceptProposalEndpoint.Validate(Command, given.Referral, Given.ProposalA, Given.ClinicianUser(Given.ClinicianA), Given.Clock)
             .ShouldBeConflict("proposalNotPending");
     }
 
     [Fact]
     public void stale_expected_version_is_refused() =>
         AcceptProposalEndpoint.Validate(Command with { ExpectedVersion = 2 }, Given.Submitted().Triaged().Proposed().Referral,
-            Given.ProposalA, Given.ClinicianUser(Given.ClinicianA)).ShouldBeConflict("staleVersion");
+            Given.ProposalA, Given.ClinicianUser(Given.ClinicianA), Given.Clock).ShouldBeConflict("staleVersion");
+}
+
+public class LateAnswerTests
+{
+    private static readonly TimeProvider AfterExpiry = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Given.Start.AddDays(3));
+
+    [Fact]
+    public void a_proposal_past_its_response_window_cannot_be_accepted() =>
+        AcceptProposalEndpoint.Validate(new AcceptProposal(null, null), Given.Submitted().Triaged().Proposed().Referral,
+            Given.ProposalA, Given.ClinicianUser(Given.ClinicianA), AfterExpiry).ShouldBeConflict("proposalExpired");
+
+    [Fact]
+    public void a_proposal_past_its_response_window_cannot_be_declined() =>
+        Matching.Service.Referrals.Declining.DeclineProposalEndpoint.Validate(
+            new Matching.Service.Referrals.Declining.DeclineProposal(DeclineReason.NoCapacity, null, null),
+            Given.Submitted().Triaged().Proposed().Referral, Given.ProposalA, Given.ClinicianUser(Given.ClinicianA), AfterExpiry)
+            .ShouldBeConflict("proposalExpired");
 }

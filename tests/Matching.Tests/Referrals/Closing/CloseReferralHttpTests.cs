@@ -45,8 +45,8 @@ public class CloseReferralHttpTests(LifecycleFixture app) : IClassFixture<Lifecy
         closed.ShouldBe(HttpStatusCode.OK, body?.ToJsonString());
         body!["version"]!.GetValue<int>().ShouldBe(5);
         var events = await referral.Events();
-        events[3].Data.ShouldBe(new ProposalWithdrawn(referral.ProposalId!.Value, referral.ClinicianId!.Value, "Referral closed"));
-        events[4].Data.ShouldBe(new ReferralClosed(ClosureOutcome.Unreachable, null, referral.ClinicianId));
+        events[3].Data.ShouldBe(new ProposalWithdrawn(referral.ProposalId!.Value, referral.ClinicianId!.Value, "Referral closed", ClosesReferral: true));
+        events[4].Data.ShouldBe(new ReferralClosed(ClosureOutcome.Unreachable, null, null));
     }
 
     [Fact]

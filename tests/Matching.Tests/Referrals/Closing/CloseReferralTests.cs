@@ -47,12 +47,14 @@ public class CloseReferralTests
         var events = CloseReferralEndpoint.Decide(given.Referral, new CloseReferral(ClosureOutcome.Unreachable, null, null));
 
         events.ShouldBe([
-            new ProposalWithdrawn(Given.ProposalA, Given.ClinicianA, "Referral closed"),
-            new ReferralClosed(ClosureOutcome.Unreachable, null, Given.ClinicianA)
+            new ProposalWithdrawn(Given.ProposalA, Given.ClinicianA, "Referral closed", ClosesReferral: true),
+            // The proposed clinician never had the client: the closing event names nobody.
+            new ReferralClosed(ClosureOutcome.Unreachable, null, null)
         ]);
         var after = given.After(events);
         after.Status.ShouldBe(ReferralStatus.Closed);
         after.Proposals.Single().Status.ShouldBe(ProposalStatus.Withdrawn);
+        after.RematchCount.ShouldBe(0);
     }
 
     [Fact]

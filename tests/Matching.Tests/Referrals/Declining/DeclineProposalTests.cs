@@ -12,7 +12,7 @@ public class DeclineProposalTests
     public void decline_sends_the_referral_back_for_a_rematch_and_excludes_the_clinician()
     {
         var given = Given.Submitted().Triaged().Proposed();
-        DeclineProposalEndpoint.Validate(Command, given.Referral, Given.ProposalA, Given.ClinicianUser(Given.ClinicianA)).ShouldBeAllowed();
+        DeclineProposalEndpoint.Validate(Command, given.Referral, Given.ProposalA, Given.ClinicianUser(Given.ClinicianA), Given.Clock).ShouldBeAllowed();
 
         var events = DeclineProposalEndpoint.Decide(given.Referral, Given.ProposalA, Command);
 
@@ -27,25 +27,25 @@ public class DeclineProposalTests
     [Fact]
     public void other_needs_a_note() =>
         DeclineProposalEndpoint.Validate(Command with { Reason = DeclineReason.Other }, Given.Submitted().Triaged().Proposed().Referral,
-            Given.ProposalA, Given.ClinicianUser(Given.ClinicianA)).ShouldBeInvalid("note");
+            Given.ProposalA, Given.ClinicianUser(Given.ClinicianA), Given.Clock).ShouldBeInvalid("note");
 
     [Fact]
     public void other_with_a_note_is_allowed() =>
         DeclineProposalEndpoint.Validate(Command with { Reason = DeclineReason.Other, Note = "On leave next month." },
-            Given.Submitted().Triaged().Proposed().Referral, Given.ProposalA, Given.ClinicianUser(Given.ClinicianA)).ShouldBeAllowed();
+            Given.Submitted().Triaged().Proposed().Referral, Given.ProposalA, Given.ClinicianUser(Given.ClinicianA), Given.Clock).ShouldBeAllowed();
 
     [Fact]
     public void reason_is_required() =>
         DeclineProposalEndpoint.Validate(Command with { Reason = null }, Given.Submitted().Triaged().Proposed().Referral,
-            Given.ProposalA, Given.ClinicianUser(Given.ClinicianA)).ShouldBeInvalid("reason");
+            Given.ProposalA, Given.ClinicianUser(Given.ClinicianA), Given.Clock).ShouldBeInvalid("reason");
 
     [Fact]
     public void another_clinicians_proposal_looks_unknown() =>
         DeclineProposalEndpoint.Validate(Command, Given.Submitted().Triaged().Proposed().Referral, Given.ProposalA,
-            Given.ClinicianUser(Given.ClinicianB)).ShouldBeNotFound();
+            Given.ClinicianUser(Given.ClinicianB), Given.Clock).ShouldBeNotFound();
 
     [Fact]
     public void answered_proposal_is_not_declined() =>
         DeclineProposalEndpoint.Validate(Command, Given.Submitted().Triaged().Proposed().Declined().Referral, Given.ProposalA,
-            Given.ClinicianUser(Given.ClinicianA)).ShouldBeConflict("proposalNotPending");
+            Given.ClinicianUser(Given.ClinicianA), Given.Clock).ShouldBeConflict("proposalNotPending");
 }
