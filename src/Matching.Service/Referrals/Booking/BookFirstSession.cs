@@ -38,7 +38,18 @@ public static class BookFirstSessionEndpoint
     public static ProblemDetails Validate(BookFirstSession command, Referral referral, TimeProvider time) => Problems.FirstOf(
         () => Problems.Check(new BookFirstSessionValidator(time.GetUtcNow()), command),
         () => Lifecycle.Stale(referral, command),
-        () => Lifecycle.RequireStatus(referral, "book a first session for", ReferralStatus.Accepted));
+        () => Lifecycle.RequireStatus(referral, "book a first session for", ReferralStatus.Accepted),
+        () => ClientAccepts(referral, command.Format!.Value)
+            ? null
+            : Problems.Conflict($"The client asked for {Lifecycle.Json(referral.Intake.Format!.Value)} sessions only.", "formatNotAccepted"));
+
+    /// <summary>The intake said which formats the client accepts; `either` accepts both.</summary>
+    public static bool ClientAccepts(Referral referral, SessionFormat format) => referral.Intake.Format switch
+    {
+        FormatPreference.InPerson => format == SessionFormat.InPerson,
+        FormatPreference.Telehealth => format == SessionFormat.Telehealth,
+        _ => true
+    };
 
     public static object[] Decide(Referral referral, BookFirstSession command, Guid sessionId) =>
     [

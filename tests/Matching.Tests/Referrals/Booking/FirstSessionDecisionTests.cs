@@ -177,3 +177,24 @@ public class RecordFirstSessionOutcomeTests
         RecordFirstSessionOutcomeEndpoint.Validate(new RecordFirstSessionOutcome(null, null, null), Booked.Referral, AfterStart)
             .ShouldBeInvalid("outcome");
 }
+
+public class BookingFormatTests
+{
+    private static readonly FakeTimeProvider Now = new(Given.Start.AddHours(1));
+
+    [Theory]
+    [InlineData(FormatPreference.Telehealth, SessionFormat.InPerson, false)]
+    [InlineData(FormatPreference.Telehealth, SessionFormat.Telehealth, true)]
+    [InlineData(FormatPreference.InPerson, SessionFormat.Telehealth, false)]
+    [InlineData(FormatPreference.Either, SessionFormat.InPerson, true)]
+    public void a_session_is_booked_only_in_a_format_the_client_accepts(
+        FormatPreference wants, SessionFormat booked, bool allowed)
+    {
+        var accepted = Given.Submitted().Triaged().Proposed().Accepted().Referral;
+        var referral = accepted with { Intake = accepted.Intake with { Format = wants } };
+        var problem = BookFirstSessionEndpoint.Validate(
+            new BookFirstSession(Now.GetUtcNow().AddDays(2), null, booked, null), referral, Now);
+        if (allowed) problem.ShouldBeAllowed();
+        else problem.ShouldBeConflict("formatNotAccepted");
+    }
+}
