@@ -31,6 +31,9 @@ public static class MartenSetup
                 metadata.HeadersEnabled = true;
                 metadata.UserNameEnabled = true;
 
+                // Spans for Marten's connections and commands, exported with the rest when OTLP is configured.
+                opts.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
+
                 ReferralsModule.Configure(opts, services.GetRequiredService<MatchingOptions>());
                 CliniciansModule.Configure(opts);
                 return opts;

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Net;
+using Matching.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+
+namespace Matching.Tests.Operability;
+
+/// <summary>
+/// Traces collected in memory instead of exported over OTLP. (The "Wolverine" source traces message
+/// handling; HTTP endpoints are traced by ASP.NET Core.)
+/// </summary>
+public sealed class TracingFixture : AppFixture
+{
+    public List<Activity> Spans { get; } = [];
+
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.ConfigureOpenTelemetryTracerProvider(b => b.AddInMemoryExporter(Spans));
+}
+
+public class TelemetryTests(TracingFixture app) : IClassFixture<TracingFixture>
+{
+    [Fact]
+    public async Task a_command_is_traced_through_http_marten_and_npgsql()
+    {
+        var (status, body) = await app.Host.Post("/api/intake", Samples.Intake());
+        status.ShouldBe(HttpStatusCode.Created);
+        var id = body!["referralId"]!.GetValue<Guid>();
+        (await app.Host.Post($"/api/referrals/{id}/triage", new { priority = "routine" }, Tokens.Coordinator)).Status
+            .ShouldBe(HttpStatusCode.OK);
+
+        List<string> sources = [];
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            lock (app.Spans) sources = app.Spans.Select(s => s.Source.Name).Distinct().ToList();
+            if (new[] { "Microsoft.AspNetCore", "Npgsql", "Marten" }.All(sources.Contains)) break;
+            await Task.Delay(100);
+        }
+
+        sources.ShouldContain("Microsoft.AspNetCore");
+        sources.ShouldContain("Npgsql");
+        sources.ShouldContain("Marten");
+    }
+}
