@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using JasperFx.CodeGeneration;
+using Matching.Service.Notifications;
 using Matching.Service.Referrals.SubmittingIntake;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Npgsql;
@@ -35,6 +36,7 @@ public static class ServiceSetup
 
         builder.AddMatchingAuth();
         builder.AddMatchingMarten(connectionString);
+        builder.AddMatchingNotifications();
 
         builder.Host.UseWolverine(opts =>
         {

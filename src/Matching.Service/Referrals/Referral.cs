@@ -71,6 +71,11 @@ public sealed record Referral
     public FirstSession? FirstSession { get; init; }
     public Closure? Closure { get; init; }
     public string? WaitlistReason { get; init; }
+    /// <summary>Times the referral was waitlisted: tells a current check-in timer from one left by an earlier stay.</summary>
+    public int Waitlistings { get; init; }
+    /// <summary>Check-ins that came due since the referral was last waitlisted, and when the last one did.</summary>
+    public int WaitlistCheckIns { get; init; }
+    public DateTimeOffset? LastWaitlistCheckInAt { get; init; }
     public int RematchCount { get; init; }
     public bool PersonalDataErased { get; init; }
 
@@ -202,10 +207,13 @@ public sealed record Referral
         FirstSession = FirstSession! with { Status = FirstSessionStatus.Missed, Note = e.Data.Note }
     };
 
-    public Referral Apply(IEvent<ReferralWaitlisted> e) =>
-        MovedTo(ReferralStatus.Waitlisted, e.Timestamp) with { WaitlistReason = e.Data.Reason };
+    public Referral Apply(IEvent<ReferralWaitlisted> e) => MovedTo(ReferralStatus.Waitlisted, e.Timestamp) with
+    {
+        WaitlistReason = e.Data.Reason, Waitlistings = Waitlistings + 1, WaitlistCheckIns = 0, LastWaitlistCheckInAt = null
+    };
 
-    public Referral Apply(WaitlistCheckInDue _) => this;
+    public Referral Apply(IEvent<WaitlistCheckInDue> e) =>
+        this with { WaitlistCheckIns = e.Data.CheckInNumber, LastWaitlistCheckInAt = e.Timestamp };
 
     public Referral Apply(IEvent<ReferralClosed> e) => MovedTo(ReferralStatus.Closed, e.Timestamp) with
     {

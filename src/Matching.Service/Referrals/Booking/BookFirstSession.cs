@@ -4,6 +4,8 @@ using Matching.Service.Infrastructure;
 using Matching.Service.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Matching.Service.Notifications;
+using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 
@@ -58,7 +60,7 @@ public static class BookFirstSessionEndpoint
     ];
 
     [WolverinePost("/api/referrals/{referralId}/first-session"), Authorize(Policy = Policies.Coordination)]
-    public static (FirstSessionBookedResult, Events) Post(
+    public static (FirstSessionBookedResult, Events, OutgoingMessages) Post(
         BookFirstSession command, [WriteAggregate("referralId")] Referral referral, IDocumentSession session)
     {
         var events = Decide(referral, command, Guid.CreateVersion7());
@@ -66,6 +68,8 @@ public static class BookFirstSessionEndpoint
         // Same transaction as the event: an overlapping booking fails on the constraint and appends nothing.
         FirstSessionSlots.Reserve(session, referral.Id, booked);
         var result = ReferralCommandResult.After(referral, events, ReferralStatus.Booked);
-        return (new FirstSessionBookedResult(result.ReferralId, result.Version, result.Status, booked.SessionId), new Events(events));
+        // The client hears of the session only if the booking commits (the outbox shares its transaction).
+        return (new FirstSessionBookedResult(result.ReferralId, result.Version, result.Status, booked.SessionId), new Events(events),
+            [new NotifyClientOfFirstSession(referral.Id, booked.SessionId)]);
     }
 }

@@ -4,6 +4,9 @@ using Matching.Service.Clinicians;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Matching.Service.Notifications;
+using Matching.Service.Referrals.Expiring;
+using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 
@@ -56,14 +59,22 @@ public static class ProposeMatchEndpoint
     ];
 
     [WolverinePost("/api/referrals/{referralId}/proposals"), Authorize(Policy = Policies.Coordination)]
-    public static (MatchProposedResult, Events) Post(
+    public static (MatchProposedResult, Events, OutgoingMessages) Post(
         ProposeMatch command, [WriteAggregate("referralId")] Referral referral, TimeProvider time, MatchingOptions options)
     {
-        var events = Decide(referral, command, Guid.CreateVersion7(), time.GetUtcNow(), options.ProposalResponseWindow);
+        var now = time.GetUtcNow();
+        var events = Decide(referral, command, Guid.CreateVersion7(), now, options.ProposalResponseWindow);
         var proposed = (MatchProposed)events[0];
         var result = ReferralCommandResult.After(referral, events, ReferralStatus.Proposed);
+        // Both leave through the outbox only if the proposal commits. A delay rather than an instant:
+        // Wolverine schedules on its own clock, the expiry handler checks the due time on ours.
+        OutgoingMessages messages =
+        [
+            new ExpireProposal(referral.Id, proposed.ProposalId).DelayedFor(proposed.ExpiresAt - now),
+            new NotifyClinicianOfProposal(referral.Id, proposed.ProposalId)
+        ];
         return (new MatchProposedResult(result.ReferralId, result.Version, result.Status, proposed.ProposalId, proposed.ExpiresAt),
-            new Events(events));
+            new Events(events), messages);
     }
 
     private static ProblemDetails UnknownClinician(Guid id)

@@ -8,6 +8,8 @@ using Matching.Service.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Matching.Service.Referrals.Escalating;
+using Wolverine;
 using Wolverine.Attributes;
 using Wolverine.Http;
 
@@ -48,8 +50,8 @@ public static class SubmitIntakeEndpoint
     [WolverinePost("/api/intake"), AllowAnonymous, EnableRateLimiting(RateLimitPolicy), NonTransactional]
     [ProducesResponseType<IntakeAccepted>(201), ProducesResponseType<IntakeAccepted>(200)]
     public static async Task<IResult> Post(
-        Intake intake, HttpRequest request, IDocumentSession session, TimeProvider time, MatchingOptions options,
-        CancellationToken cancellation)
+        Intake intake, HttpRequest request, IDocumentSession session, IMessageBus bus, TimeProvider time,
+        MatchingOptions options, CancellationToken cancellation)
     {
         var key = request.Headers["Idempotency-Key"].FirstOrDefault();
         var referralId = string.IsNullOrWhiteSpace(key) ? Guid.CreateVersion7() : StreamIdFor(key);
@@ -59,6 +61,10 @@ public static class SubmitIntakeEndpoint
 
         var events = Decide(intake, options.PracticeDate(time.GetUtcNow()));
         session.Events.StartStream<Referral>(referralId, events);
+        // The session is enlisted in Wolverine's outbox: the check is stored in the same transaction
+        // as the events, so a failed or duplicate save schedules nothing.
+        if (events.OfType<RiskFlagged>().Any())
+            await bus.ScheduleAsync(new CheckRiskAcknowledgement(referralId), options.RiskAcknowledgementWindow);
         try
         {
             await session.SaveChangesAsync(cancellation);

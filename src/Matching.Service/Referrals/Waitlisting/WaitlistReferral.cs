@@ -1,6 +1,7 @@
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 
@@ -22,9 +23,12 @@ public static class WaitlistReferralEndpoint
         [new ReferralWaitlisted(command.Reason!)];
 
     [WolverinePost("/api/referrals/{referralId}/waitlist"), Authorize(Policy = Policies.Coordination)]
-    public static (ReferralCommandResult, Events) Post(WaitlistReferral command, [WriteAggregate("referralId")] Referral referral)
+    public static (ReferralCommandResult, Events, OutgoingMessages) Post(
+        WaitlistReferral command, [WriteAggregate("referralId")] Referral referral, MatchingOptions options)
     {
         var events = Decide(referral, command);
-        return (ReferralCommandResult.After(referral, events, ReferralStatus.Waitlisted), new Events(events));
+        // Scheduled through the outbox, in the transaction that appends the event.
+        var firstCheckIn = new WaitlistCheckIn(referral.Id, referral.Waitlistings + 1, 1).DelayedFor(options.WaitlistCheckInInterval);
+        return (ReferralCommandResult.After(referral, events, ReferralStatus.Waitlisted), new Events(events), [firstCheckIn]);
     }
 }

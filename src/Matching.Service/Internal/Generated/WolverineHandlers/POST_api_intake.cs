@@ -35,6 +35,7 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Matching.Service.Referrals.SubmittingIntake.SubmitIntakeEndpoint").SetTag("http.route", "/api/intake").SetTag("http.request.method", "POST");
+            Wolverine.Http.Runtime.RequestIdMiddleware.Apply(httpContext, messageContext);
             // Reading the request body via JSON deserialization
             var (intake, jsonContinue) = await ReadJsonAsync<Matching.Service.Referrals.Intake>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
@@ -48,9 +49,12 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Matching.Service.Referrals.SubmittingIntake.SubmitIntakeEndpoint.Post(intake, httpContext.Request, documentSession, _timeProvider, _matchingOptions, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Matching.Service.Referrals.SubmittingIntake.SubmitIntakeEndpoint.Post(intake, httpContext.Request, documentSession, messageContext, _timeProvider, _matchingOptions, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            
+            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
+            await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
         }
     }
 

@@ -77,7 +77,7 @@ namespace Internal.Generated.WolverineHandlers
 
                 
                 // The actual HTTP request handler execution
-                (var firstSessionBookedResult_response, var events) = Matching.Service.Referrals.Booking.BookFirstSessionEndpoint.Post(command, stream_referral.Aggregate, documentSession);
+                (var firstSessionBookedResult_response, var events, var outgoingMessages) = Matching.Service.Referrals.Booking.BookFirstSessionEndpoint.Post(command, stream_referral.Aggregate, documentSession);
 
                 if (events != null)
                 {
@@ -86,18 +86,21 @@ namespace Internal.Generated.WolverineHandlers
                     stream_referral.AppendMany(events);
                 }
 
+                
+                // Outgoing, cascaded message
+                await messageContext.EnqueueCascadingAsync(outgoingMessages).ConfigureAwait(false);
+
                 // This response type customizes the HTTP response
                 ApplyHttpAware(firstSessionBookedResult_response, httpContext);
                 
                 // Save all pending changes to this Marten session
                 await documentSession.SaveChangesAsync(httpContext.RequestAborted).ConfigureAwait(false);
 
+                // Writing the response body to JSON because this was the first 'return variable' in the method signature
+                await WriteJsonAsync(httpContext, firstSessionBookedResult_response, 404);
                 
                 // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
                 await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
-
-                // Writing the response body to JSON because this was the first 'return variable' in the method signature
-                await WriteJsonAsync(httpContext, firstSessionBookedResult_response, 404);
             }
             catch (System.AggregateException aggregateException) when (Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnExceptionFilter(aggregateException))
             {

@@ -81,7 +81,7 @@ namespace Internal.Generated.WolverineHandlers
 
                 
                 // The actual HTTP request handler execution
-                (var matchProposedResult_response, var events) = Matching.Service.Referrals.Proposing.ProposeMatchEndpoint.Post(command, stream_referral.Aggregate, _timeProvider, _matchingOptions);
+                (var matchProposedResult_response, var events, var outgoingMessages) = Matching.Service.Referrals.Proposing.ProposeMatchEndpoint.Post(command, stream_referral.Aggregate, _timeProvider, _matchingOptions);
 
                 if (events != null)
                 {
@@ -90,18 +90,21 @@ namespace Internal.Generated.WolverineHandlers
                     stream_referral.AppendMany(events);
                 }
 
+                
+                // Outgoing, cascaded message
+                await messageContext.EnqueueCascadingAsync(outgoingMessages).ConfigureAwait(false);
+
                 // This response type customizes the HTTP response
                 ApplyHttpAware(matchProposedResult_response, httpContext);
                 
                 // Save all pending changes to this Marten session
                 await documentSession.SaveChangesAsync(httpContext.RequestAborted).ConfigureAwait(false);
 
+                // Writing the response body to JSON because this was the first 'return variable' in the method signature
+                await WriteJsonAsync(httpContext, matchProposedResult_response, 404);
                 
                 // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
                 await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
-
-                // Writing the response body to JSON because this was the first 'return variable' in the method signature
-                await WriteJsonAsync(httpContext, matchProposedResult_response, 404);
             }
             catch (System.AggregateException aggregateException) when (Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnExceptionFilter(aggregateException))
             {
