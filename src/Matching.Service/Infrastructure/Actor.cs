@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Claims;
 using Marten;
+using Marten.Services;
 
 namespace Matching.Service.Infrastructure;
 
@@ -66,5 +67,27 @@ public sealed class ActorStampingSessionFactory(IDocumentStore store, IHttpConte
             // The request itself caused these events.
             session.CausationId = context.TraceIdentifier;
         }
+    }
+}
+
+/// <summary>
+/// Events appended outside any request (timers, notifications) may come from sessions Wolverine
+/// opens itself; stamp those as the system before they are written, so every event names its actor.
+/// </summary>
+public sealed class SystemActorListener : DocumentSessionListenerBase
+{
+    public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
+    {
+        foreach (var stream in session.PendingChanges.Streams())
+        {
+            foreach (var e in stream.Events)
+            {
+                if (e.Headers is not null && e.Headers.ContainsKey(Actor.SubHeader)) continue;
+                e.SetHeader(Actor.SubHeader, Actor.System.Sub);
+                e.SetHeader(Actor.NameHeader, Actor.System.Name);
+                e.SetHeader(Actor.RoleHeader, Actor.System.Role);
+            }
+        }
+        return Task.CompletedTask;
     }
 }

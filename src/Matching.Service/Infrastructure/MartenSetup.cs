@@ -31,6 +31,8 @@ public static class MartenSetup
                 metadata.HeadersEnabled = true;
                 metadata.UserNameEnabled = true;
 
+                opts.Listeners.Add(new SystemActorListener());
+
                 // Spans for Marten's connections and commands, exported with the rest when OTLP is configured.
                 opts.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
 

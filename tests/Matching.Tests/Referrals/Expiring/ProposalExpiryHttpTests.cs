@@ -30,6 +30,11 @@ public class ProposalExpiryHttpTests(TimerFixture app) : IClassFixture<TimerFixt
         var events = await app.Store.EventsOf(r.Id);
         events.Select(e => e.Data).OfType<ProposalExpired>().ShouldHaveSingleItem()
             .ShouldBe(new ProposalExpired(r.ProposalId!.Value, r.ClinicianId!.Value));
+        // Stamped in the event store itself, not only shown as the system by the timeline.
+        var expired = events.Single(e => e.Data is ProposalExpired);
+        expired.Headers.ShouldNotBeNull();
+        expired.Headers!["actor-sub"].ToString().ShouldBe("system");
+        expired.Headers["actor-role"].ToString().ShouldBe("system");
         var (_, timeline) = await app.Host.Get($"{r.Url}/timeline", Tokens.Coordinator);
         var last = timeline!["items"]!.AsArray()[^1]!;
         last["type"]!.GetValue<string>().ShouldBe("ProposalExpired");
