@@ -22,6 +22,31 @@ public class ScoringTests
     }
 
     [Fact]
+    public void the_adr_worked_example_scores_63()
+    {
+        var client = Client() with
+        {
+            PreferredModalities = [Modality.Emdr, Modality.Ifs], PreferredGender = Gender.Female, WantsLgbtqAffirming = true
+        };
+        var clinician = Candidate() with
+        {
+            Gender = Gender.Female, LgbtqAffirming = false, TimeZone = "America/New_York",
+            Availability = [new AvailabilityWindow(WeekDay.Monday, "19:00", "21:00")]
+        };
+        var candidate = Only(client, clinician);
+        candidate.Reasons.Select(r => (r.Criterion, r.Points, r.Detail)).ShouldBe(
+        [
+            ("specialty", 23.3, "trauma, grief (2 of 3 concerns)"),
+            ("modality", 7.5, "EMDR (1 of 2 preferred)"),
+            ("identity", 5, "gender preference met; not LGBTQ+-affirming"),
+            ("availability", 16.7, "2 h a week overlap"),
+            ("capacity", 10.5, "14 of 20 places free"),
+            ("payment", 0, "in network with Aetna")
+        ]);
+        candidate.Score.ShouldBe(63.0);
+    }
+
+    [Fact]
     public void specialty_points_are_the_share_of_concerns_covered_and_name_them()
     {
         var candidate = Only(Client(), Candidate());
