@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Matching.Benchmarks.RankingBenchmarks).Assembly).Run(args);
