@@ -3,6 +3,10 @@ using Matching.Service.Clinicians;
 using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
 using Matching.Service.Shared;
+using Matching.Service.Referrals.Escalating;
+using Matching.Service.Referrals.Expiring;
+using Matching.Service.Referrals.Waitlisting;
+using Wolverine;
 
 namespace Matching.Service.Seeding;
 
@@ -12,7 +16,7 @@ namespace Matching.Service.Seeding;
 /// (a seeded <see cref="Random" />; times relative to now) and idempotent: it does nothing once any
 /// clinician exists. Everything in it is fictional.
 /// </summary>
-public sealed class DemoData(IDocumentStore store, TimeProvider time, MatchingOptions options, ILogger<DemoData> logger)
+public sealed class DemoData(IDocumentStore store, TimeProvider time, MatchingOptions options, IServiceProvider services, ILogger<DemoData> logger)
 {
     public const int RandomSeed = 20_240_611;
 
@@ -54,7 +58,45 @@ public sealed class DemoData(IDocumentStore store, TimeProvider time, MatchingOp
         await session.SaveChangesAsync(cancellation);
         logger.LogInformation("Demo data: saved ({Referrals} referrals, {Events} referral events)",
             stories.Count, stories.Sum(s => s.Events.Count));
+        var timers = await ScheduleTimersAsync(stories.Select(s => s.Id).ToList(), now, cancellation);
+        logger.LogInformation("Demo data: {Timers} timers scheduled (proposal expiries, risk checks, waitlist check-ins)", timers);
         return true;
+    }
+
+    /// <summary>
+    /// The events were written directly, so start the timers their commands would have started:
+    /// expiry of open proposals, the risk check of unacknowledged flags, the next waitlist check-in.
+    /// Timers already due fire at once; their handlers decide from the referral's state as usual.
+    /// </summary>
+    private async Task<int> ScheduleTimersAsync(IReadOnlyList<Guid> referralIds, DateTimeOffset now, CancellationToken cancellation)
+    {
+        await using var query = store.QuerySession();
+        var referrals = await query.LoadManyAsync<Referral>(cancellation, referralIds);
+        await using var scope = services.CreateAsyncScope();
+        var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
+        TimeSpan After(DateTimeOffset at) => at > now ? at - now : TimeSpan.FromSeconds(1);
+
+        var count = 0;
+        foreach (var referral in referrals)
+        {
+            if (referral.OpenProposal is { } open)
+            {
+                await bus.ScheduleAsync(new ExpireProposal(referral.Id, open.Id), After(open.ExpiresAt));
+                count++;
+            }
+            if (referral.Risk is { Acknowledged: false, Escalated: false } risk && referral.Status != ReferralStatus.Closed)
+            {
+                await bus.ScheduleAsync(new CheckRiskAcknowledgement(referral.Id), After(risk.FlaggedAt + options.RiskAcknowledgementWindow));
+                count++;
+            }
+            if (referral.Status == ReferralStatus.Waitlisted)
+            {
+                var next = new WaitlistCheckIn(referral.Id, referral.Waitlistings, referral.WaitlistCheckIns + 1);
+                await bus.ScheduleAsync(next, After(WaitlistCheckInHandler.LastCheckIn(referral) + options.WaitlistCheckInInterval));
+                count++;
+            }
+        }
+        return count;
     }
 
     private static void AppendClinicians(IDocumentSession session, IReadOnlyList<DemoClinician> clinicians, DateTimeOffset now)

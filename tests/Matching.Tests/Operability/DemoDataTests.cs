@@ -34,6 +34,13 @@ public class DemoDataTests(AppFixture app) : IClassFixture<AppFixture>
             .ShouldBe(Enum.GetValues<ClosureOutcome>().Length);
         referrals.ShouldAllBe(r => r.Intake.Client!.Email!.EndsWith("@example.org"));
 
+        // The timers their commands would have started are scheduled too.
+        var expiries = await app.Host.Stored<Matching.Service.Referrals.Expiring.ExpireProposal>();
+        expiries.Select(x => x.ReferralId).Distinct().Count()
+            .ShouldBe(referrals.Count(r => r.Status == ReferralStatus.Proposed));
+        (await app.Host.Stored<Matching.Service.Referrals.Waitlisting.WaitlistCheckIn>()).Select(x => x.ReferralId).Distinct().Count()
+            .ShouldBe(referrals.Count(r => r.Status == ReferralStatus.Waitlisted));
+
         // The inline snapshots agree with a replay of each stream.
         foreach (var referral in referrals)
         {
