@@ -26,6 +26,7 @@ public static class ServiceSetup
         services.AddOptions<MatchingOptions>().Bind(matching).PostConfigure(o => o.ReadDurations(matching));
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MatchingOptions>>().Value);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(builder.Configuration.GetSection(Matching.MatchWeights.SectionName).Get<Matching.MatchWeights>() ?? new Matching.MatchWeights());
         services.AddHttpContextAccessor();
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = BodyGuardMiddleware.MaxBodyBytes);

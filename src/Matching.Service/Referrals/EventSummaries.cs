@@ -17,6 +17,9 @@ public static partial class EventSummaries
         RiskAcknowledged e => $"Risk acknowledged: {Code(e.ActionTaken)}",
         RiskEscalated e => $"Risk escalated: not acknowledged within {Minutes(e.Window)}",
         ReferralTriaged e => $"Triaged as {Code(e.Priority)}",
+        MatchesSuggested e => e.Candidates.Count == 0
+            ? $"Matches suggested: none eligible of {e.ConsideredCount}"
+            : $"Matches suggested: {e.EligibleCount} eligible of {e.ConsideredCount}; top score {Score(e.Candidates[0].Score)}",
         MatchProposed e => e.OverrideReason is null
             ? $"Clinician proposed; response due {Time(e.ExpiresAt)}"
             : $"Clinician proposed with an override of the match filters; response due {Time(e.ExpiresAt)}",
@@ -45,6 +48,8 @@ public static partial class EventSummaries
     }
 
     private static string Code<T>(T value) where T : struct, Enum => Lifecycle.Json(value);
+
+    private static string Score(double score) => score.ToString("0.#", CultureInfo.InvariantCulture);
 
     private static string Time(DateTimeOffset at) => at.ToString("yyyy-MM-dd'T'HH:mmzzz", CultureInfo.InvariantCulture);
 

@@ -77,6 +77,8 @@ public sealed record Referral
     public int WaitlistCheckIns { get; init; }
     public DateTimeOffset? LastWaitlistCheckInAt { get; init; }
     public int RematchCount { get; init; }
+    /// <summary>When matching last ran for this referral (the run itself stays on the stream).</summary>
+    public DateTimeOffset? LastSuggestedAt { get; init; }
     public bool PersonalDataErased { get; init; }
 
     /// <summary>Flagged by the safety answer, or triaged as urgent.</summary>
@@ -129,6 +131,8 @@ public sealed record Referral
 
     public Referral Apply(IEvent<ReferralTriaged> e) =>
         MovedTo(ReferralStatus.AwaitingMatch, e.Timestamp) with { Priority = e.Data.Priority };
+
+    public Referral Apply(IEvent<MatchesSuggested> e) => this with { LastSuggestedAt = e.Timestamp };
 
     public Referral Apply(IEvent<MatchProposed> e) => MovedTo(ReferralStatus.Proposed, e.Timestamp) with
     {

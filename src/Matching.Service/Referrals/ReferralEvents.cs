@@ -27,6 +27,46 @@ public sealed record MatchProposed(
     string? OverrideReason,
     IReadOnlyList<string>? OverriddenFilters);
 
+/// <summary>
+/// One run of the matching engine, recorded so compliance can answer "why this clinician": which engine
+/// and weights ranked, how many clinicians were considered and why the others were left out, and the
+/// candidates with their scores and reasons. Clinicians' names only: nothing that identifies the client.
+/// </summary>
+public sealed record MatchesSuggested(
+    string EngineVersion,
+    string WeightsVersion,
+    int Limit,
+    int ConsideredCount,
+    int EligibleCount,
+    SuggestionExclusions ExclusionCounts,
+    IReadOnlyList<SuggestedCandidate> Candidates);
+
+/// <summary>
+/// Clinicians left out per reason, every reason present. Named members rather than a map: they
+/// serialize in the contract's order whatever order the stored JSON (jsonb) keeps its keys in.
+/// </summary>
+public sealed record SuggestionExclusions(
+    int NotAccepting,
+    int NoCapacity,
+    int FormatMismatch,
+    int NotLicensedInState,
+    int SessionTypeMismatch,
+    int AgeGroupMismatch,
+    int PayerMismatch,
+    int LanguageMismatch,
+    int KetamineNotOffered,
+    int PreviouslyDeclined)
+{
+    /// <summary>A method, not a property, so it stays out of the serialized counts.</summary>
+    public int Total() => NotAccepting + NoCapacity + FormatMismatch + NotLicensedInState + SessionTypeMismatch
+                        + AgeGroupMismatch + PayerMismatch + LanguageMismatch + KetamineNotOffered + PreviouslyDeclined;
+}
+
+public sealed record SuggestedCandidate(Guid ClinicianId, string Name, int Rank, double Score, IReadOnlyList<SuggestionReason> Reasons);
+
+/// <summary>One criterion's points with a plain-words detail.</summary>
+public sealed record SuggestionReason(string Criterion, double Points, string Detail);
+
 public sealed record ProposalAccepted(Guid ProposalId, Guid ClinicianId, string? Note);
 
 public enum DeclineReason { NoCapacity, NotAFit, OutOfScope, SchedulingConflict, PayerMismatch, Other }

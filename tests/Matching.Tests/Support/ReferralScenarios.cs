@@ -26,7 +26,8 @@ public static class ReferralScenarios
     public static DateTimeOffset Now(this IAlbaHost host) => host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
 
     /// <summary>A clinician onboarded straight into their stream (the directory's HTTP endpoints live elsewhere).</summary>
-    public static async Task<Guid> OnboardedClinician(this IAlbaHost host, bool acceptingNewClients = true, string name = "Grace Kim")
+    public static async Task<Guid> OnboardedClinician(this IAlbaHost host, bool acceptingNewClients = true, string name = "Grace Kim",
+        int caseloadLimit = 25, int weeklyNewClientLimit = 3)
     {
         var id = Guid.CreateVersion7();
         var profile = new ClinicianProfile(name, "LPC", $"{id:N}@practice.example", "America/Denver", ["CO"], ["CO"],
@@ -34,7 +35,7 @@ public static class ReferralScenarios
             [Concern.Trauma, Concern.Grief], [Modality.Emdr], ["English"], ["Aetna"], 160m, null, Gender.Female, true, false, false);
         await using var session = host.Services.GetRequiredService<IDocumentStore>().LightweightSession();
         session.Events.StartStream<Clinician>(id,
-            new ClinicianOnboarded(profile, 25, 3, acceptingNewClients, [new AvailabilityWindow(WeekDay.Monday, "09:00", "17:00")]));
+            new ClinicianOnboarded(profile, caseloadLimit, weeklyNewClientLimit, acceptingNewClients, [new AvailabilityWindow(WeekDay.Monday, "09:00", "17:00")]));
         await session.SaveChangesAsync();
         return id;
     }

@@ -44,7 +44,7 @@ public sealed record FirstSessionView(
     string? Note);
 
 /// <summary>The latest match-suggestion run recorded on the referral, as it was recorded.</summary>
-public sealed record SuggestionsView(DateTimeOffset SuggestedAt, long Version, object Result);
+public sealed record SuggestionsView(DateTimeOffset SuggestedAt, long Version, MatchesSuggested Result);
 
 /// <summary>Everything a coordinator sees on one referral.</summary>
 public sealed record ReferralDetails(
@@ -92,7 +92,7 @@ public static class ReferralDetailsEndpoint
         // document as loaded does not carry the stream version: both come from the stream itself.
         var events = await session.Events.FetchStreamAsync(referralId, token: cancellation);
         var latest = events.LastOrDefault(e => e.EventType.Name == MatchesSuggestedEvent);
-        var suggestions = latest is null ? null : new SuggestionsView(latest.Timestamp, latest.Version, latest.Data);
+        var suggestions = latest is null ? null : new SuggestionsView(latest.Timestamp, latest.Version, (MatchesSuggested)latest.Data);
         var version = events.Count > 0 ? events[^1].Version : referral.Version;
 
         return Map(referral with { Version = version }, names, suggestions);

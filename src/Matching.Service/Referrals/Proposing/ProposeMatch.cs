@@ -1,7 +1,9 @@
 using FluentValidation;
 using Marten;
 using Matching.Service.Clinicians;
+using Matching.Service.Clinicians.Workload;
 using Matching.Service.Infrastructure;
+using Matching.Service.Matching;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Matching.Service.Notifications;
@@ -13,6 +15,9 @@ using Wolverine.Marten;
 namespace Matching.Service.Referrals.Proposing;
 
 public sealed record ProposeMatch(Guid? ClinicianId, string? Note, string? OverrideReason, int? ExpectedVersion) : IReferralCommand;
+
+/// <summary>The clinician a proposal names, with the load their referrals give them, read under their capacity lock.</summary>
+public sealed record ProposalTarget(Clinician Clinician, ClinicianWorkload Workload);
 
 /// <summary>201: the proposal made and when it lapses unless the clinician answers.</summary>
 public sealed record MatchProposedResult(
@@ -33,13 +38,23 @@ public static class ProposeMatchEndpoint
 {
     private static readonly ProposeMatchValidator Validator = new();
 
-    /// <summary>The clinician named in the body, or null (answered with a 404 by Validate).</summary>
-    public static async Task<Clinician?> LoadAsync(ProposeMatch command, IDocumentSession session, CancellationToken token) =>
-        command.ClinicianId is { } id && id != Guid.Empty ? await session.LoadAsync<Clinician>(id, token) : null;
+    /// <summary>
+    /// The clinician named in the body with their load, or null (answered with a 404 by Validate).
+    /// The clinician's capacity lock is taken first, in this command's transaction, so a concurrent
+    /// proposal to the same clinician waits here and then reads the load the first one left.
+    /// </summary>
+    public static async Task<ProposalTarget?> LoadAsync(
+        ProposeMatch command, IDocumentSession session, TimeProvider time, CancellationToken token)
+    {
+        if (command.ClinicianId is not { } id || id == Guid.Empty) return null;
+        await ClinicianCapacityLock.AcquireAsync(session, id, token);
+        var clinician = await session.LoadAsync<Clinician>(id, token);
+        return clinician is null ? null : new ProposalTarget(clinician, await ClinicianWorkloads.ForAsync(session, id, time.GetUtcNow(), token));
+    }
 
-    public static ProblemDetails Validate(ProposeMatch command, Referral referral, Clinician? clinician) => Problems.FirstOf(
+    public static ProblemDetails Validate(ProposeMatch command, Referral referral, ProposalTarget? target) => Problems.FirstOf(
         () => Problems.Check(Validator, command),
-        () => clinician is null ? UnknownClinician(command.ClinicianId!.Value) : null,
+        () => target is null ? UnknownClinician(command.ClinicianId!.Value) : null,
         () => Lifecycle.Stale(referral, command),
         () => Lifecycle.RequireRiskAcknowledged(referral, "propose a match for"),
         () => referral.OpenProposal is { } open
@@ -50,20 +65,36 @@ public static class ProposeMatchEndpoint
         () => referral.ExcludedClinicianIds.Contains(command.ClinicianId!.Value)
             ? Problems.Conflict("This clinician declined, let lapse or had withdrawn a proposal for this referral.", "previouslyDeclined")
             : null,
-        () => OpenToNewClients(clinician!));
+        () => OpenToNewClients(target!.Clinician),
+        () => FailedFilters(referral, target!) is { Count: > 0 } failed && string.IsNullOrWhiteSpace(command.OverrideReason)
+            ? ExcludedByFilters(failed)
+            : null);
 
-    public static object[] Decide(Referral referral, ProposeMatch command, Guid proposalId, DateTimeOffset now, TimeSpan responseWindow) =>
+    /// <summary>
+    /// The matching filters the clinician fails for this client, as contract keys. Not accepting and
+    /// previously declined are refused before this is asked, and no override lifts them.
+    /// </summary>
+    public static IReadOnlyList<string> FailedFilters(Referral referral, ProposalTarget target) =>
+        MatchingEngine.FailedFilters(ClientNeeds.From(referral), ClinicianCandidate.From(target.Clinician, target.Workload))
+            .Select(f => f.Key())
+            .ToList();
+
+    /// <summary><paramref name="failedFilters"/>: the filters the clinician fails, lifted by the override reason.</summary>
+    public static object[] Decide(Referral referral, ProposeMatch command, Guid proposalId, DateTimeOffset now, TimeSpan responseWindow,
+        IReadOnlyList<string>? failedFilters = null) =>
     [
         new MatchProposed(proposalId, command.ClinicianId!.Value, now + responseWindow, command.Note,
-            string.IsNullOrWhiteSpace(command.OverrideReason) ? null : command.OverrideReason, null)
+            string.IsNullOrWhiteSpace(command.OverrideReason) ? null : command.OverrideReason,
+            failedFilters is { Count: > 0 } ? failedFilters : null)
     ];
 
     [WolverinePost("/api/referrals/{referralId}/proposals"), Authorize(Policy = Policies.Coordination)]
     public static (MatchProposedResult, Events, OutgoingMessages) Post(
-        ProposeMatch command, [WriteAggregate("referralId")] Referral referral, TimeProvider time, MatchingOptions options)
+        ProposeMatch command, [WriteAggregate("referralId")] Referral referral, ProposalTarget target, TimeProvider time,
+        MatchingOptions options)
     {
         var now = time.GetUtcNow();
-        var events = Decide(referral, command, Guid.CreateVersion7(), now, options.ProposalResponseWindow);
+        var events = Decide(referral, command, Guid.CreateVersion7(), now, options.ProposalResponseWindow, FailedFilters(referral, target));
         var proposed = (MatchProposed)events[0];
         var result = ReferralCommandResult.After(referral, events, ReferralStatus.Proposed);
         // Both leave through the outbox only if the proposal commits. A delay rather than an instant:
@@ -75,6 +106,15 @@ public static class ProposeMatchEndpoint
         ];
         return (new MatchProposedResult(result.ReferralId, result.Version, result.Status, proposed.ProposalId, proposed.ExpiresAt),
             new Events(events), messages);
+    }
+
+    private static ProblemDetails ExcludedByFilters(IReadOnlyList<string> failed)
+    {
+        var problem = Problems.Conflict(
+            $"This clinician fails the matching filters ({string.Join(", ", failed)}); give an overrideReason to propose them anyway.",
+            "excludedByFilters");
+        problem.Extensions["failedFilters"] = failed;
+        return problem;
     }
 
     private static ProblemDetails UnknownClinician(Guid id)

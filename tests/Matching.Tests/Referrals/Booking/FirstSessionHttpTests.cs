@@ -96,7 +96,8 @@ public class FirstSessionHttpTests(LifecycleFixture app) : IClassFixture<Lifecyc
     [Fact]
     public async Task parallel_overlapping_bookings_for_one_clinician_give_exactly_one_session()
     {
-        var clinician = await app.Host.OnboardedClinician();
+        // Room for 20 new clients this week: the proposals must pass the capacity filter.
+        var clinician = await app.Host.OnboardedClinician(weeklyNewClientLimit: 20);
         var referrals = new List<ScenarioReferral>();
         for (var i = 0; i < 20; i++)
             referrals.Add(await app.Host.SubmittedReferral().Triaged().ProposedTo(clinician).Accepted());

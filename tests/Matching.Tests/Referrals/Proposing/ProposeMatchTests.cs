@@ -1,4 +1,6 @@
 using Matching.Service.Clinicians;
+using Matching.Service.Clinicians.Workload;
+using Matching.Service.Shared;
 using Matching.Service.Referrals;
 using Matching.Service.Referrals.Proposing;
 using Matching.Tests.Support;
@@ -9,9 +11,20 @@ public class ProposeMatchTests
 {
     private static readonly TimeSpan Window = TimeSpan.FromHours(72);
     private static readonly ProposeMatch Command = new(Given.ClinicianA, "Trauma and grief focus.", null, null);
-    private static readonly Clinician Open = Clinician(Given.ClinicianA);
+    private static readonly ProposalTarget Open = Target(Given.ClinicianA);
 
-    private static Clinician Clinician(Guid id) => new() { Id = id, AcceptingNewClients = true, CaseloadLimit = 20, WeeklyNewClientLimit = 3 };
+    /// <summary>A clinician who passes every filter for the sample intake (CO, individual adult, Aetna, English), with no load.</summary>
+    private static ProposalTarget Target(Guid id) => new(
+        new Clinician
+        {
+            Id = id, AcceptingNewClients = true, CaseloadLimit = 20, WeeklyNewClientLimit = 3,
+            Profile = new ClinicianProfile("Grace Kim", "LPC", "grace@practice.example", "America/Denver", ["CO"], ["CO"],
+                [SessionFormat.Telehealth, SessionFormat.InPerson], [SessionType.Individual], [AgeGroup.Adult],
+                [Concern.Trauma, Concern.Grief], [Modality.Emdr], ["English"], ["Aetna"], 160m, null, Gender.Female, true, false, false)
+        },
+        ClinicianWorkload.None(id));
+
+    private static ProposalTarget With(Func<Clinician, Clinician> change) => Open with { Clinician = change(Open.Clinician) };
 
     [Fact]
     public void proposal_from_awaiting_match_opens_with_the_response_window()
@@ -58,7 +71,7 @@ public class ProposeMatchTests
     [Fact]
     public void one_open_proposal_at_a_time() =>
         ProposeMatchEndpoint.Validate(Command with { ClinicianId = Given.ClinicianB },
-            Given.Submitted().Triaged().Proposed().Referral, Clinician(Given.ClinicianB)).ShouldBeConflict("proposalOpen");
+            Given.Submitted().Triaged().Proposed().Referral, Target(Given.ClinicianB)).ShouldBeConflict("proposalOpen");
 
     [Theory]
     [InlineData("declined")]
@@ -76,7 +89,7 @@ public class ProposeMatchTests
         ProposeMatchEndpoint.Validate(Command, given.Referral, Open).ShouldBeConflict("previouslyDeclined");
         ProposeMatchEndpoint.Validate(Command with { OverrideReason = "Client insists." }, given.Referral, Open)
             .ShouldBeConflict("previouslyDeclined");
-        ProposeMatchEndpoint.Validate(Command with { ClinicianId = Given.ClinicianB }, given.Referral, Clinician(Given.ClinicianB))
+        ProposeMatchEndpoint.Validate(Command with { ClinicianId = Given.ClinicianB }, given.Referral, Target(Given.ClinicianB))
             .ShouldBeAllowed();
     }
 
@@ -90,18 +103,18 @@ public class ProposeMatchTests
 
     [Fact]
     public void offboarded_clinician_is_refused() =>
-        ProposeMatchEndpoint.Validate(Command, Given.Submitted().Triaged().Referral, Open with { Offboarded = true, AcceptingNewClients = false })
+        ProposeMatchEndpoint.Validate(Command, Given.Submitted().Triaged().Referral, With(c => c with { Offboarded = true, AcceptingNewClients = false }))
             .ShouldBeConflict("clinicianOffboarded");
 
     [Fact]
     public void paused_clinician_is_refused() =>
-        ProposeMatchEndpoint.Validate(Command, Given.Submitted().Triaged().Referral, Open with { Paused = true })
+        ProposeMatchEndpoint.Validate(Command, Given.Submitted().Triaged().Referral, With(c => c with { Paused = true }))
             .ShouldBeConflict("clinicianPaused");
 
     [Fact]
     public void clinician_not_accepting_new_clients_is_refused_even_with_override() =>
         ProposeMatchEndpoint.Validate(Command with { OverrideReason = "Known to the client." }, Given.Submitted().Triaged().Referral,
-            Open with { AcceptingNewClients = false }).ShouldBeConflict("notAccepting");
+            With(c => c with { AcceptingNewClients = false })).ShouldBeConflict("notAccepting");
 
     [Fact]
     public void clinician_is_required() =>
@@ -112,4 +125,57 @@ public class ProposeMatchTests
     public void stale_expected_version_is_refused() =>
         ProposeMatchEndpoint.Validate(Command with { ExpectedVersion = 1 }, Given.Submitted().Triaged().Referral, Open)
             .ShouldBeConflict("staleVersion");
+
+    [Fact]
+    public void clinician_without_a_free_place_is_refused_naming_the_failed_filter()
+    {
+        var full = Open with { Workload = new ClinicianWorkload(Given.ClinicianA, 1, 19, 0) };
+        var problem = ProposeMatchEndpoint.Validate(Command, Given.Submitted().Triaged().Referral, full);
+        problem.ShouldBeConflict("excludedByFilters");
+        problem.Extensions["failedFilters"].ShouldBe(new[] { "noCapacity" });
+    }
+
+    [Fact]
+    public void every_failed_filter_is_named_in_contract_order()
+    {
+        var target = With(c => c with
+        {
+            WeeklyNewClientLimit = 0,
+            Profile = c.Profile with { LicensedStates = ["WY"], OfficeStates = ["WY"], Payers = ["Cigna"], SelfPayRate = null, Languages = ["Spanish"] }
+        });
+        var problem = ProposeMatchEndpoint.Validate(Command, Given.Submitted().Triaged().Referral, target);
+        problem.ShouldBeConflict("excludedByFilters");
+        problem.Extensions["failedFilters"].ShouldBe(new[] { "noCapacity", "notLicensedInState", "payerMismatch", "languageMismatch" });
+    }
+
+    [Fact]
+    public void override_reason_lifts_the_filters_and_records_which()
+    {
+        var given = Given.Submitted().Triaged();
+        var target = With(c => c with { Profile = c.Profile with { LicensedStates = ["WY"], OfficeStates = ["WY"] } });
+        var command = Command with { OverrideReason = "Moving to Wyoming next week; client asked for her." };
+        ProposeMatchEndpoint.Validate(command, given.Referral, target).ShouldBeAllowed();
+
+        var failed = ProposeMatchEndpoint.FailedFilters(given.Referral, target);
+        failed.ShouldBe(["notLicensedInState"]);
+        var proposed = ProposeMatchEndpoint.Decide(given.Referral, command, Given.ProposalA, Given.Start, Window, failed)
+            .ShouldHaveSingleItem().ShouldBeOfType<MatchProposed>();
+        proposed.OverrideReason.ShouldBe(command.OverrideReason);
+        proposed.OverriddenFilters.ShouldBe(["notLicensedInState"]);
+    }
+
+    [Fact]
+    public void blank_override_reason_does_not_lift_filters() =>
+        ProposeMatchEndpoint.Validate(Command with { OverrideReason = "  " }, Given.Submitted().Triaged().Referral,
+            Open with { Workload = new ClinicianWorkload(Given.ClinicianA, 20, 0, 0) }).ShouldBeConflict("excludedByFilters");
+
+    [Fact]
+    public void eligible_clinician_records_no_overridden_filters()
+    {
+        var given = Given.Submitted().Triaged();
+        ProposeMatchEndpoint.FailedFilters(given.Referral, Open).ShouldBeEmpty();
+        var proposed = (MatchProposed)ProposeMatchEndpoint.Decide(given.Referral, Command with { OverrideReason = "Asked by name." },
+            Given.ProposalA, Given.Start, Window, ProposeMatchEndpoint.FailedFilters(given.Referral, Open))[0];
+        proposed.OverriddenFilters.ShouldBeNull();
+    }
 }

@@ -70,8 +70,8 @@ namespace Internal.Generated.WolverineHandlers
                     return;
                 }
 
-                var clinician = await Matching.Service.Referrals.Proposing.ProposeMatchEndpoint.LoadAsync(command, documentSession, httpContext.RequestAborted).ConfigureAwait(false);
-                var problemDetails1 = Matching.Service.Referrals.Proposing.ProposeMatchEndpoint.Validate(command, stream_referral.Aggregate, clinician);
+                var proposalTarget = await Matching.Service.Referrals.Proposing.ProposeMatchEndpoint.LoadAsync(command, documentSession, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+                var problemDetails1 = Matching.Service.Referrals.Proposing.ProposeMatchEndpoint.Validate(command, stream_referral.Aggregate, proposalTarget);
                 // Evaluate whether the processing should stop if there are any problems
                 if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
                 {
@@ -81,7 +81,7 @@ namespace Internal.Generated.WolverineHandlers
 
                 
                 // The actual HTTP request handler execution
-                (var matchProposedResult_response, var events, var outgoingMessages) = Matching.Service.Referrals.Proposing.ProposeMatchEndpoint.Post(command, stream_referral.Aggregate, _timeProvider, _matchingOptions);
+                (var matchProposedResult_response, var events, var outgoingMessages) = Matching.Service.Referrals.Proposing.ProposeMatchEndpoint.Post(command, stream_referral.Aggregate, proposalTarget, _timeProvider, _matchingOptions);
 
                 if (events != null)
                 {
