@@ -29,8 +29,7 @@ public sealed partial class AuditProjection : EventProjection
 
     public override async ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
     {
-        var serializer = operations.DocumentStore.Options.Serializer();
-        var data = JsonNode.Parse(serializer.ToJson(e.Data))!.AsObject();
+        var data = await StoredDataAsync(operations, e, cancellation);
         var facts = FactsOf(e, data);
         var referralId = ReferralOf(e);
         var subject = referralId ?? e.StreamId;
@@ -64,6 +63,18 @@ public sealed partial class AuditProjection : EventProjection
         });
 
         if (e.Data is ClientDataErased) await EraseAsync(operations, e.StreamId, cancellation);
+    }
+
+    /// <summary>
+    /// The event's data exactly as the event table holds it, which is what the integrity check reads back:
+    /// re-serializing the event object would not reproduce the stored JSON byte for byte (enum spellings differ).
+    /// </summary>
+    private static async Task<JsonObject> StoredDataAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
+    {
+        var schema = operations.DocumentStore.Options.Events.DatabaseSchemaName;
+        var rows = await operations.AdvancedSql.QueryAsync<string>(
+            $"select data::text from {schema}.mt_events where seq_id = ?", cancellation, e.Sequence);
+        return rows.Count > 0 && JsonNode.Parse(rows[0]) is JsonObject stored ? stored : new JsonObject();
     }
 
     public static AuditFacts FactsOf(IEvent e, JsonObject data)
