@@ -19,7 +19,9 @@ public static class PersonalFields
         [
             "intake.client.firstName", "intake.client.lastName", "intake.client.email", "intake.client.phone",
             "intake.client.dateOfBirth", "intake.client.postalCode", "intake.client.pronouns",
-            "intake.payment.memberId", "intake.notes"
+            "intake.payment.memberId", "intake.notes",
+            // Intake.ClientName is computed, but the serializer stores it with the event.
+            "intake.clientName"
         ],
         [nameof(RiskAcknowledged)] = ["note"],
         [nameof(ReferralTriaged)] = ["note"],
@@ -42,7 +44,13 @@ public static class PersonalFields
     public static IEnumerable<string> EventTypes => PathsByType.Keys;
 
     /// <summary>What an erased value reads as: dates become null (a date can't hold a marker), text the marker.</summary>
-    public static JsonNode? MaskFor(string path) => path.EndsWith("dateOfBirth", StringComparison.Ordinal) ? null : JsonValue.Create(Erased);
+    public static JsonNode? MaskFor(string path) => path switch
+    {
+        _ when path.EndsWith("dateOfBirth", StringComparison.Ordinal) => null,
+        // Recomputed by the serializer from the masked first and last names.
+        "intake.clientName" => JsonValue.Create($"{Erased} {Erased}"),
+        _ => JsonValue.Create(Erased)
+    };
 
     /// <summary>True when the value is what erasure leaves (or was never given).</summary>
     public static bool IsMasked(string path, JsonNode? value) =>
