@@ -2,6 +2,7 @@ using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
+using Matching.Service.Audit;
 using Matching.Service.Clinicians;
 using Matching.Service.Referrals;
 using Matching.Service.Seeding;
@@ -38,9 +39,11 @@ public static class MartenSetup
 
                 ReferralsModule.Configure(opts, services.GetRequiredService<MatchingOptions>());
                 CliniciansModule.Configure(opts);
+                AuditModule.Configure(opts);
                 return opts;
             })
-            .IntegrateWithWolverine()
+            // Wolverine runs the async projections (the audit trail) on one node of the cluster; no AddAsyncDaemon.
+            .IntegrateWithWolverine(x => x.UseWolverineManagedEventSubscriptionDistribution = true)
             .BuildSessionsWith<ActorStampingSessionFactory>();
 
         if (applySchema) builder.Services.AddMartenSchemaOnStartup();

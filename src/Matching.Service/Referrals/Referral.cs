@@ -224,7 +224,27 @@ public sealed record Referral
         Closure = new Closure(e.Data.Outcome, e.Data.Note, e.Timestamp)
     };
 
-    public Referral Apply(ClientDataErased _) => this with { PersonalDataErased = true };
+    /// <summary>
+    /// Erasure: the client's details and every free-text note or reason go; what happened, when, and
+    /// the coded facts (status, concerns, age group, state) stay so the referral is still counted.
+    /// Applied on replay too, so a rebuilt snapshot is masked even before the events are.
+    /// </summary>
+    public Referral Apply(ClientDataErased _) => this with
+    {
+        PersonalDataErased = true,
+        Intake = Audit.PersonalFields.MaskIntake(Intake),
+        Risk = Risk is null ? null : Risk with { Note = Erase(Risk.Note) },
+        Proposals = Proposals.Select(p => p with
+        {
+            Note = Erase(p.Note), OverrideReason = Erase(p.OverrideReason), AnswerNote = Erase(p.AnswerNote)
+        }).ToList(),
+        ContactAttempts = ContactAttempts.Select(c => c with { Note = Erase(c.Note) }).ToList(),
+        FirstSession = FirstSession is null ? null : FirstSession with { Note = Erase(FirstSession.Note) },
+        Closure = Closure is null ? null : Closure with { Note = Erase(Closure.Note) },
+        WaitlistReason = Erase(WaitlistReason)
+    };
+
+    private static string? Erase(string? text) => text is null ? null : Audit.PersonalFields.Erased;
 
     private Referral MovedTo(ReferralStatus status, DateTimeOffset at) =>
         this with { Status = status, StatusSince = at };

@@ -1,9 +1,11 @@
 using System.Security.Claims;
 using Marten;
+using Matching.Service.Audit;
 using Matching.Service.Infrastructure;
 using Matching.Service.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine.Attributes;
 using Wolverine.Http;
 
 namespace Matching.Service.Referrals.ClinicianInbox;
@@ -90,7 +92,8 @@ public static class MyProposalsEndpoint
 
     [WolverineGet("/api/me/proposals"), Authorize(Policy = Policies.Clinicians)]
     [ProducesResponseType<MyProposals>(200), ProducesResponseType<ProblemDetails>(400)]
-    public static async Task<IResult> Get(string? status, ClaimsPrincipal user, IQuerySession session, CancellationToken cancellation)
+    [NonTransactional]
+    public static async Task<IResult> Get(string? status, ClaimsPrincipal user, IDocumentSession session, CancellationToken cancellation)
     {
         bool pendingOnly;
         switch (status)
@@ -102,6 +105,11 @@ public static class MyProposalsEndpoint
 
         // The policy guarantees the claim; without it the caller simply has no proposals.
         if (user.ClinicianId() is not { } clinicianId) return Results.Ok(new MyProposals([]));
-        return Results.Ok(await Load(session, clinicianId, pendingOnly, cancellation));
+        var proposals = await Load(session, clinicianId, pendingOnly, cancellation);
+        // An accepted client's contact details are personal data: each referral shown with them is an access.
+        var shown = proposals.Items.Where(i => i.Client is not null).Select(i => i.ReferralId).Distinct().ToList();
+        foreach (var referralId in shown) AccessLog.Record(session, referralId, AccessLog.ClinicianProposals);
+        if (shown.Count > 0) await session.SaveChangesAsync(cancellation);
+        return Results.Ok(proposals);
     }
 }

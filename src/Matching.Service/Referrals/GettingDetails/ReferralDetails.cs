@@ -1,9 +1,11 @@
 using Marten;
+using Matching.Service.Audit;
 using Matching.Service.Clinicians;
 using Matching.Service.Infrastructure;
 using Matching.Service.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine.Attributes;
 using Wolverine.Http;
 
 namespace Matching.Service.Referrals.GettingDetails;
@@ -124,8 +126,13 @@ public static class ReferralDetailsEndpoint
 
     [WolverineGet("/api/referrals/{referralId}"), Authorize(Policy = Policies.Coordination)]
     [ProducesResponseType<ReferralDetails>(200), ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<IResult> Get(Guid referralId, IQuerySession session, CancellationToken cancellation) =>
-        await Load(session, referralId, cancellation) is { } details
-            ? Results.Ok(details)
-            : Results.Problem(Problems.NotFound("referral"));
+    [NonTransactional]
+    public static async Task<IResult> Get(Guid referralId, IDocumentSession session, CancellationToken cancellation)
+    {
+        if (await Load(session, referralId, cancellation) is not { } details) return Results.Problem(Problems.NotFound("referral"));
+        // Fail closed: if the access can't be recorded, the personal data is not served.
+        AccessLog.Record(session, referralId, AccessLog.ReferralDetail);
+        await session.SaveChangesAsync(cancellation);
+        return Results.Ok(details);
+    }
 }

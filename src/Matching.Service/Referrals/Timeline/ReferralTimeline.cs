@@ -1,7 +1,9 @@
 using Marten;
+using Matching.Service.Audit;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine.Attributes;
 using Wolverine.Http;
 
 namespace Matching.Service.Referrals.Timeline;
@@ -31,8 +33,13 @@ public static class ReferralTimelineEndpoint
 
     [WolverineGet("/api/referrals/{referralId}/timeline"), Authorize(Policy = Policies.Coordination)]
     [ProducesResponseType<ReferralTimeline>(200), ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<IResult> Get(Guid referralId, IQuerySession session, CancellationToken cancellation) =>
-        await Load(session, referralId, cancellation) is { } timeline
-            ? Results.Ok(timeline)
-            : Results.Problem(Problems.NotFound("referral"));
+    [NonTransactional]
+    public static async Task<IResult> Get(Guid referralId, IDocumentSession session, CancellationToken cancellation)
+    {
+        if (await Load(session, referralId, cancellation) is not { } timeline) return Results.Problem(Problems.NotFound("referral"));
+        // Fail closed, as the detail does: no recorded access, no timeline.
+        AccessLog.Record(session, referralId, AccessLog.ReferralTimeline);
+        await session.SaveChangesAsync(cancellation);
+        return Results.Ok(timeline);
+    }
 }

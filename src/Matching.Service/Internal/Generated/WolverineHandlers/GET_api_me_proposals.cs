@@ -48,7 +48,7 @@ namespace Internal.Generated.WolverineHandlers
             var myProposals = await Matching.Service.Referrals.ClinicianInbox.MyProposalsEndpoint.Load(((Marten.IQuerySession)documentSession), clinicianId, pendingOnly, httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var result = await Matching.Service.Referrals.ClinicianInbox.MyProposalsEndpoint.Get(status, httpContext.User, ((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Matching.Service.Referrals.ClinicianInbox.MyProposalsEndpoint.Get(status, httpContext.User, documentSession, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

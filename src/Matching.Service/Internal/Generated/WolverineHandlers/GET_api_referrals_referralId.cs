@@ -45,7 +45,7 @@ namespace Internal.Generated.WolverineHandlers
             var referralDetails = await Matching.Service.Referrals.GettingDetails.ReferralDetailsEndpoint.Load(((Marten.IQuerySession)documentSession), referralId, httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var result = await Matching.Service.Referrals.GettingDetails.ReferralDetailsEndpoint.Get(referralId, ((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Matching.Service.Referrals.GettingDetails.ReferralDetailsEndpoint.Get(referralId, documentSession, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -1,0 +1,146 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Marten;
+using Matching.Service.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using Wolverine.Attributes;
+using Wolverine.Http;
+
+namespace Matching.Service.Audit;
+
+public sealed record IntegrityMismatch(long Sequence, string Type, Guid StreamId, string Reason);
+
+public sealed record IntegrityReport(bool Verified, long Checked, IntegrityMismatch? FirstMismatch);
+
+/// <summary>
+/// Recomputes the hash chain from the event rows as stored now (plus the kept digests) and compares
+/// it with the hashes the audit projection stored, entry by entry, up to where the projection has
+/// reached. Also recomputes each entry's hash from the audit row itself, and checks every personal
+/// value against its digest (or, once erased, that it is masked).
+/// </summary>
+public static class AuditIntegrity
+{
+    private const int PageSize = 1_000;
+
+    [WolverineGet("/api/audit/integrity"), Authorize(Policy = Policies.Audit), NonTransactional]
+    [ProducesResponseType<IntegrityReport>(200)]
+    public static async Task<IntegrityReport> Get(IDocumentStore store, CancellationToken cancellation) =>
+        await VerifyAsync(store, cancellation);
+
+    public static async Task<IntegrityReport> VerifyAsync(IDocumentStore store, CancellationToken cancellation)
+    {
+        var database = store.Storage.Database;
+        var progress = (await database.AllProjectionProgress(cancellation))
+            .Where(s => s.ShardName.StartsWith(AuditProjection.ProjectionName, StringComparison.Ordinal))
+            .Select(s => s.Sequence).DefaultIfEmpty(0).Max();
+        var schema = store.Options.Events.DatabaseSchemaName;
+
+        await using var session = store.QuerySession();
+        await using var connection = database.CreateConnection();
+        await connection.OpenAsync(cancellation);
+
+        var previous = "";
+        var after = 0L;
+        long checkedCount = 0;
+        while (after < progress)
+        {
+            var rows = await ReadEventsAsync(connection, schema, after, progress, cancellation);
+            var upTo = rows.Count == PageSize ? rows[^1].Sequence : progress;
+            var entries = (await session.Query<AuditEntry>().Where(x => x.Id > after && x.Id <= upTo).ToListAsync(cancellation))
+                .ToDictionary(x => x.Id);
+            var digests = (await session.Query<PersonalDataDigest>().Where(x => x.Id > after && x.Id <= upTo).ToListAsync(cancellation))
+                .ToDictionary(x => x.Id);
+            var subjects = digests.Values.Select(d => d.SubjectId).Distinct().ToArray();
+            var salts = subjects.Length == 0
+                ? new Dictionary<Guid, byte[]>()
+                : (await session.LoadManyAsync<DigestSalt>(cancellation, subjects)).ToDictionary(s => s.Id, s => Convert.FromBase64String(s.Key));
+
+            var orphan = entries.Keys.Except(rows.Select(r => r.Sequence)).Order().FirstOrDefault();
+            foreach (var row in rows)
+            {
+                if (orphan != 0 && orphan < row.Sequence) return Failed(entries[orphan], "audit entry without an event", checkedCount);
+                if (!entries.TryGetValue(row.Sequence, out var entry))
+                    return Failed(row, "no audit entry for this event", checkedCount);
+
+                var digest = digests.GetValueOrDefault(row.Sequence);
+                var expected = AuditChain.Next(previous, AuditChain.Canonical(row, digest?.Digests));
+                if (expected != entry.Hash) return Failed(row, "event differs from its hash", checkedCount);
+
+                var fromEntry = new AuditFacts(entry.Id, entry.StreamId, entry.Type, entry.TypeAlias, entry.At, entry.Actor,
+                    entry.CorrelationId, entry.CausationId, JsonNode.Parse(entry.Data.GetRawText())!.AsObject());
+                if (AuditChain.Next(previous, AuditChain.Canonical(fromEntry, digest?.Digests)) != entry.Hash)
+                    return Failed(row, "audit entry differs from its hash", checkedCount);
+
+                var salt = digest is not null ? salts.GetValueOrDefault(digest.SubjectId) : null;
+                if (!PersonalValuesMatch(row, digest, salt) || !PersonalValuesMatch(fromEntry, digest, salt))
+                    return Failed(row, "personal field differs from its digest", checkedCount);
+
+                previous = entry.Hash;
+                checkedCount++;
+            }
+            if (orphan != 0 && orphan > (rows.Count > 0 ? rows[^1].Sequence : after))
+                return Failed(entries[orphan], "audit entry without an event", checkedCount);
+            after = upTo;
+        }
+
+        return new IntegrityReport(true, checkedCount, null);
+    }
+
+    private static bool PersonalValuesMatch(AuditFacts facts, PersonalDataDigest? digest, byte[]? salt)
+    {
+        foreach (var path in PersonalFields.For(facts.Type))
+        {
+            var value = PersonalFields.Get(facts.Data, path);
+            if (value is null) continue;
+            if (digest is null || !digest.Digests.TryGetValue(path, out var stored)) return false;
+            // Salt shredded: the value can no longer be checked against the digest, only that it stayed erased.
+            var ok = salt is null ? PersonalFields.IsMasked(path, value) : AuditChain.Digest(salt, path, value) == stored;
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    private static IntegrityReport Failed(AuditFacts row, string reason, long checkedCount) =>
+        new(false, checkedCount, new IntegrityMismatch(row.Sequence, row.Type, row.StreamId, reason));
+
+    private static IntegrityReport Failed(AuditEntry entry, string reason, long checkedCount) =>
+        new(false, checkedCount, new IntegrityMismatch(entry.Id, entry.Type, entry.StreamId, reason));
+
+    /// <summary>The event rows exactly as stored, not through Marten's deserializer, so any edit shows.</summary>
+    private static async Task<List<AuditFacts>> ReadEventsAsync(
+        NpgsqlConnection connection, string schema, long after, long upTo, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand($"""
+            select seq_id, stream_id, type, mt_dotnet_type, timestamp, data::text, headers::text,
+                   correlation_id, causation_id, user_name
+            from {schema}.mt_events where seq_id > @after and seq_id <= @upTo order by seq_id limit {PageSize}
+            """, connection);
+        command.Parameters.AddWithValue("after", after);
+        command.Parameters.AddWithValue("upTo", upTo);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        var rows = new List<AuditFacts>();
+        while (await reader.ReadAsync(cancellation))
+        {
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            var headers = Text(6) is { } h
+                ? JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(h)?.ToDictionary(p => p.Key, p => (object)p.Value)
+                : null;
+            var actor = Actor.FromHeaders(headers, Text(9));
+            var data = Text(5) is { } d && JsonNode.Parse(d) is JsonObject obj ? obj : new JsonObject();
+            rows.Add(new AuditFacts(reader.GetInt64(0), reader.GetGuid(1), ClrName(Text(3)), Text(2) ?? "",
+                reader.GetFieldValue<DateTimeOffset>(4), new AuditActor(actor.Sub, actor.Name, actor.Role),
+                Text(7), Text(8), data));
+        }
+        return rows;
+    }
+
+    /// <summary>"Matching.Service.Referrals.ProposalDeclined, Matching.Service" → "ProposalDeclined".</summary>
+    private static string ClrName(string? dotnetType)
+    {
+        if (dotnetType is null) return "";
+        var full = dotnetType.Split(',')[0].Trim();
+        return full[(full.LastIndexOfAny(['.', '+']) + 1)..];
+    }
+}
