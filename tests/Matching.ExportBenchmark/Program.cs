@@ -101,6 +101,8 @@ try
                           $"process peak working set {process.PeakWorkingSet64 / 1024.0 / 1024:0} MiB");
     }
 
+    await MeasureAccessRecordingAsync(connectionString);
+
     await using (var admin = new NpgsqlConnection(server))
     {
         await admin.OpenAsync();
@@ -111,6 +113,58 @@ finally
 {
     local?.Stop();
     try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+}
+
+// The cost of recording an access: a referral read alone, side by side with the same read plus the
+// PersonalDataAccessed append and its commit, alternating, medians of 200 each after 20 warm-ups.
+static async Task MeasureAccessRecordingAsync(string connectionString)
+{
+    using var store = DocumentStore.For(opts =>
+    {
+        opts.Connection(connectionString);
+        opts.DatabaseSchemaName = "matching";
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        opts.AutoCreateSchemaObjects = AutoCreate.All;
+        opts.Events.MetadataConfig.HeadersEnabled = true;
+        opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+        opts.Events.MetadataConfig.CausationIdEnabled = true;
+        Matching.Service.Referrals.ReferralsModule.Configure(opts, new MatchingOptions());
+    });
+    await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+
+    var referralId = Guid.NewGuid();
+    var intake = new Matching.Service.Referrals.Intake(
+        new Matching.Service.Referrals.ClientDetails("Ann", "Lee", "ann@example.org", null, new DateOnly(1990, 4, 2), "CO", null, null),
+        Matching.Service.Shared.SessionType.Individual, [Matching.Service.Shared.Concern.Trauma], null,
+        Matching.Service.Shared.FormatPreference.Either, new Matching.Service.Referrals.Payment(Matching.Service.Referrals.PaymentMethod.SelfPay, null, null, 150),
+        ["English"], null, null, new Matching.Service.Referrals.SafetyAnswers(Matching.Service.Referrals.SelfHarmAnswer.NotAtAll), false, null,
+        new Matching.Service.Referrals.Consent(true, true));
+    await using (var session = store.LightweightSession())
+    {
+        session.Events.StartStream<Matching.Service.Referrals.Referral>(referralId,
+            new Matching.Service.Referrals.IntakeSubmitted(intake, new DateOnly(2026, 11, 26), Matching.Service.Shared.AgeGroup.Adult));
+        await session.SaveChangesAsync();
+    }
+
+    var plain = new List<double>();
+    var recorded = new List<double>();
+    for (var i = 0; i < 220; i++)
+    {
+        await using var session = store.LightweightSession();
+        var watch = Stopwatch.StartNew();
+        await session.LoadAsync<Matching.Service.Referrals.Referral>(referralId);
+        var read = watch.Elapsed.TotalMilliseconds;
+        watch.Restart();
+        await session.LoadAsync<Matching.Service.Referrals.Referral>(referralId);
+        AccessLog.Record(session, referralId, AccessLog.ReferralDetail, actorSub: "bench");
+        await session.SaveChangesAsync();
+        if (i < 20) continue;
+        plain.Add(read);
+        recorded.Add(watch.Elapsed.TotalMilliseconds);
+    }
+    static double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
+    Console.WriteLine($"access recording: read median {Median(plain):0.00} ms; read + access median {Median(recorded):0.00} ms; " +
+                      $"extra {Median(recorded) - Median(plain):0.00} ms; ratio {Median(recorded) / Median(plain):0.00}");
 }
 
 /// <summary>Discards what is written, counting bytes and lines.</summary>
