@@ -4,6 +4,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Matching.Service.Clinicians;
 using Matching.Service.Referrals;
+using Matching.Service.Reports;
 using Matching.Service.Seeding;
 using Weasel.Core;
 using Wolverine.Marten;
@@ -38,9 +39,10 @@ public static class MartenSetup
 
                 ReferralsModule.Configure(opts, services.GetRequiredService<MatchingOptions>());
                 CliniciansModule.Configure(opts);
+                ReportsModule.Configure(opts);
                 return opts;
             })
-            .IntegrateWithWolverine()
+            .IntegrateWithWolverine(x => x.UseWolverineManagedEventSubscriptionDistribution = true)
             .BuildSessionsWith<ActorStampingSessionFactory>();
 
         if (applySchema) builder.Services.AddMartenSchemaOnStartup();
