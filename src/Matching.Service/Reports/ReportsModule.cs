@@ -11,5 +11,10 @@ public static class ReportsModule
         // Wolverine across nodes) and commands never pay for them.
         opts.Projections.Snapshot<ReferralFacts>(SnapshotLifecycle.Async);
         opts.Schema.For<ReferralFacts>().Duplicate(f => f.IntakeDate);
+
+        // Reports should trail intake by well under a second: the daemon's defaults look for new
+        // events every 250 ms when busy and every second when quiet; one cheap query a poll.
+        opts.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
+        opts.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(200);
     }
 }
