@@ -5,6 +5,7 @@ using Marten;
 using Matching.Service.Audit;
 using Matching.Service.Clinicians;
 using Matching.Service.Referrals;
+using Matching.Service.Reports;
 using Matching.Service.Seeding;
 using Weasel.Core;
 using Wolverine.Marten;
@@ -40,9 +41,10 @@ public static class MartenSetup
                 ReferralsModule.Configure(opts, services.GetRequiredService<MatchingOptions>());
                 CliniciansModule.Configure(opts);
                 AuditModule.Configure(opts);
+                ReportsModule.Configure(opts);
                 return opts;
             })
-            // Wolverine runs the async projections (the audit trail) on one node of the cluster; no AddAsyncDaemon.
+            // Wolverine runs the async projections (audit trail, report facts) on one node of the cluster; no AddAsyncDaemon.
             .IntegrateWithWolverine(x => x.UseWolverineManagedEventSubscriptionDistribution = true)
             .BuildSessionsWith<ActorStampingSessionFactory>();
 

@@ -1,0 +1,65 @@
+using Marten;
+using Matching.Service.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Matching.Service.Reports.Funnel;
+
+/// <summary>Referrals that ever reached each stage; proposals made and re-matches among them.</summary>
+public sealed record FunnelCounts(
+    int Submitted, int Triaged, int Proposed, int Accepted, int Booked, int Attended, int Proposals, int Rematches)
+{
+    public static FunnelCounts Of(IReadOnlyCollection<ReferralFacts> facts) => new(
+        facts.Count,
+        facts.Count(f => f.TriagedAt is not null),
+        facts.Count(f => f.FirstProposalAt is not null),
+        facts.Count(f => f.FirstAcceptanceAt is not null),
+        facts.Count(f => f.FirstBookedAt is not null),
+        facts.Count(f => f.AttendedAt is not null),
+        facts.Sum(f => f.Proposals.Count),
+        facts.Sum(f => f.Rematches));
+}
+
+public sealed record FunnelMonth(string Month, FunnelCounts Counts);
+
+public sealed record FunnelReport(
+    ReportAsOf AsOf, DateOnly? From, DateOnly? To,
+    int Submitted, int Triaged, int Proposed, int Accepted, int Booked, int Attended, int Proposals, int Rematches,
+    IReadOnlyList<FunnelMonth> Months)
+{
+    public static FunnelReport Compute(ReportAsOf asOf, ReportRange range, IReadOnlyList<ReferralFacts> facts)
+    {
+        var all = FunnelCounts.Of(facts);
+        var months = facts.GroupBy(f => f.Month).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new FunnelMonth(g.Key, FunnelCounts.Of(g.ToList()))).ToList();
+        return new FunnelReport(asOf, range.From, range.To, all.Submitted, all.Triaged, all.Proposed, all.Accepted,
+            all.Booked, all.Attended, all.Proposals, all.Rematches, months);
+    }
+}
+
+public static class FunnelReportEndpoint
+{
+    private static readonly string[] Header =
+        ["month", "submitted", "triaged", "proposed", "accepted", "booked", "attended", "proposals", "rematches"];
+
+    [WolverineGet("/api/reports/funnel"), Authorize(Policy = Policies.Reports)]
+    [ProducesResponseType<FunnelReport>(200)]
+    public static async Task<IResult> Get(string? from, string? to, HttpContext http, IQuerySession session, CancellationToken cancellation)
+    {
+        var (range, problem) = ReportRange.Parse(from, to);
+        if (problem is not null) return Results.Problem(problem);
+
+        var asOf = await ReportReads.AsOfAsync(session, cancellation);
+        var report = FunnelReport.Compute(asOf, range!, await ReportReads.FactsAsync(session, range!, cancellation));
+        if (!ReportCsv.Wanted(http.Request)) return Results.Ok(report);
+
+        var total = new FunnelMonth("all", new FunnelCounts(report.Submitted, report.Triaged, report.Proposed,
+            report.Accepted, report.Booked, report.Attended, report.Proposals, report.Rematches));
+        return ReportCsv.Result(http.Response, asOf, Header, report.Months.Append(total).Select(m => (IReadOnlyList<object?>)
+        [
+            m.Month, m.Counts.Submitted, m.Counts.Triaged, m.Counts.Proposed, m.Counts.Accepted, m.Counts.Booked,
+            m.Counts.Attended, m.Counts.Proposals, m.Counts.Rematches
+        ]));
+    }
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using CsvHelper;
+using Microsoft.Net.Http.Headers;
+
+namespace Matching.Service.Reports;
+
+/// <summary>`Accept: text/csv` answers: the report's rows as CSV, its freshness in response headers.</summary>
+public static class ReportCsv
+{
+    public const string ContentType = "text/csv";
+
+    public static bool Wanted(HttpRequest request) =>
+        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(ContentType, StringComparison.OrdinalIgnoreCase)
+                                                  && (a.Quality ?? 1) > 0);
+
+    public static IResult Result(HttpResponse response, ReportAsOf asOf, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<object?>> rows)
+    {
+        response.Headers["X-Report-As-Of-Sequence"] = asOf.Sequence.ToString(CultureInfo.InvariantCulture);
+        if (asOf.At is { } at) response.Headers["X-Report-As-Of"] = at.ToString("O", CultureInfo.InvariantCulture);
+
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = CsvWriter.Create(text, CsvWriterOptions.Default, leaveOpen: true))
+        {
+            foreach (var name in header) csv.WriteField(name);
+            csv.EndRecord();
+            foreach (var row in rows)
+            {
+                foreach (var value in row) csv.WriteField(Format(value));
+                csv.EndRecord();
+            }
+            csv.Flush();
+        }
+        return Results.Text(text.ToString(), new MediaTypeHeaderValue(ContentType) { Charset = "utf-8" }.ToString());
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null => "",
+        DateTimeOffset d => d.ToString("O", CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        Enum e => Referrals.Lifecycle.Json(e),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? ""
+    };
+}
