@@ -150,9 +150,29 @@ public sealed class DemoData(IDocumentStore store, TimeProvider time, MatchingOp
 }
 
 /// <summary>Runs the demo seeding after the schema is in place, when `Matching:SeedDemoData` is true.</summary>
-internal sealed class DemoDataOnStartup(DemoData demo) : IHostedService
+/// <remarks>
+/// Seeds once the host has started: the demo's timers are Wolverine messages, and Wolverine starts
+/// with the host, after this service's StartAsync.
+/// </remarks>
+internal sealed class DemoDataOnStartup(DemoData demo, IHostApplicationLifetime lifetime, ILogger<DemoDataOnStartup> logger) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => demo.SeedAsync(cancellationToken);
+    private Task _seeding = Task.CompletedTask;
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() => _seeding = Task.Run(async () =>
+        {
+            try
+            {
+                await demo.SeedAsync(lifetime.ApplicationStopping);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Demo data could not be loaded");
+            }
+        }));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => _seeding.WaitAsync(cancellationToken);
 }

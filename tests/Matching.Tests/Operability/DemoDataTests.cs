@@ -59,3 +59,33 @@ public class DemoDataTests(AppFixture app) : IClassFixture<AppFixture>
             .ShouldBe(first.Select(c => (c.Id, c.Profile.Name, c.Onboarded.CaseloadLimit)));
     }
 }
+
+/// <summary>The README's way: `Matching:SeedDemoData=true` loads the demo when the service starts.</summary>
+public sealed class SeededAtStartFixture : AppFixture
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Matching:SeedDemoData"] = "true" };
+}
+
+public class DemoDataAtStartTests(SeededAtStartFixture app) : IClassFixture<SeededAtStartFixture>
+{
+    [Fact]
+    public async Task the_service_seeds_itself_when_asked_and_schedules_the_demo_timers()
+    {
+        var clinicians = 0;
+        for (var attempt = 0; attempt < 100 && clinicians < 36; attempt++)
+        {
+            await using var session = app.Store.QuerySession();
+            clinicians = await session.Query<Clinician>().CountAsync();
+            if (clinicians < 36) await Task.Delay(200);
+        }
+        clinicians.ShouldBe(36);
+
+        IReadOnlyList<Matching.Service.Referrals.Expiring.ExpireProposal> expiries = [];
+        for (var attempt = 0; attempt < 50 && expiries.Count == 0; attempt++)
+        {
+            expiries = await app.Host.Stored<Matching.Service.Referrals.Expiring.ExpireProposal>();
+            if (expiries.Count == 0) await Task.Delay(200);
+        }
+        expiries.ShouldNotBeEmpty();
+    }
+}
