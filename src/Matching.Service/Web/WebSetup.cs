@@ -13,10 +13,11 @@ public static class WebSetup
         {
             o.RootDirectory = "/Web/Pages";
             o.Conventions.AuthorizeFolder("/Coordinator", Policies.Coordination);
-            o.Conventions.AuthorizeFolder("/Clinician", Policies.Clinicians);
+            o.Conventions.AuthorizeFolder("/Proposals", Policies.Clinicians);
             o.Conventions.AuthorizeFolder("/Compliance", Policies.Audit);
             o.Conventions.AuthorizeFolder("/Reports", Policies.Reports);
             o.Conventions.AuthorizeFolder("/Admin", Policies.DirectoryAdmin);
+            o.Conventions.AddPageRoute("/Admin/Clinician", "/admin/clinicians/{id:guid}");
             // Public: the intake form, its confirmation, signing in and the refusal page.
             o.Conventions.AllowAnonymousToPage("/Index");
             o.Conventions.AllowAnonymousToPage("/Thanks");
