@@ -12,7 +12,8 @@ public sealed class IndexModel(IQuerySession session, TimeProvider time, Matchin
     [BindProperty(SupportsGet = true)] public string? Urgent { get; set; }
     [BindProperty(SupportsGet = true)] public string? Overdue { get; set; }
     [BindProperty(SupportsGet = true)] public string? Concern { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public string? PageNumber { get; set; }
+    // Read from the query itself: "page" is also Razor Pages' route value naming the page.
+    public string? PageNumber => Request.Query["page"].FirstOrDefault();
     [BindProperty(SupportsGet = true)] public string? PageSize { get; set; }
 
     public QueuePage? Queue { get; private set; }
