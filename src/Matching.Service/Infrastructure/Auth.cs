@@ -1,22 +1,59 @@
 using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
 using System.Text;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Matching.Service.Infrastructure;
 
 public static class Auth
 {
+    /// <summary>Chooses per request: bearer tokens for the API, the browser's cookie for the pages.</summary>
+    public const string ByPathScheme = "by-path";
+    public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+    public const string OidcScheme = OpenIdConnectDefaults.AuthenticationScheme;
+
+    /// <summary>In Development and tests a sign-in page picks a demo user; elsewhere sign-in goes to the OIDC authority.</summary>
+    public static bool DemoSignIn(IHostEnvironment environment, IConfiguration configuration) =>
+        !string.IsNullOrEmpty(configuration["Auth:SigningKey"])
+        && (environment.IsDevelopment() || environment.IsEnvironment("Testing"));
+
+    /// <summary>Requests the API serves: they authenticate with a bearer token only, and are never redirected.</summary>
+    public static bool IsApiRequest(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/health")
+        || request.Path.StartsWithSegments("/openapi") || request.Path.StartsWithSegments("/docs")
+        || request.Headers.Authorization.Any(h => h?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true);
+
     public static void AddMatchingAuth(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration.GetSection("Auth");
         var signingKey = config["SigningKey"];
-        var devTokens = !string.IsNullOrEmpty(signingKey)
-                        && (builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing"));
+        var devTokens = DemoSignIn(builder.Environment, builder.Configuration);
+        var oidc = !devTokens && !string.IsNullOrEmpty(config["Authority"]);
 
-        builder.Services
-            .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+        var authentication = builder.Services
+            .AddAuthentication(o =>
+            {
+                o.DefaultScheme = ByPathScheme;
+                o.DefaultChallengeScheme = ByPathScheme;
+            })
+            .AddPolicyScheme(ByPathScheme, "Bearer token for the API, cookie for the pages", o =>
+                o.ForwardDefaultSelector = context => IsApiRequest(context.Request) ? JwtBearerDefaults.AuthenticationScheme : CookieScheme)
+            .AddCookie(CookieScheme, o =>
+            {
+                o.Cookie.Name = "matching.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+                o.LoginPath = "/sign-in";
+                o.LogoutPath = "/sign-out";
+                o.AccessDeniedPath = "/denied";
+                if (oidc) o.ForwardChallenge = OidcScheme;
+            })
             .AddJwtBearer(options =>
             {
                 options.MapInboundClaims = false;
@@ -42,6 +79,26 @@ public static class Auth
                     options.RequireHttpsMetadata = !builder.Environment.IsDevelopment();
                 }
             });
+
+        if (oidc)
+        {
+            authentication.AddOpenIdConnect(OidcScheme, options =>
+            {
+                options.SignInScheme = CookieScheme;
+                options.Authority = config["Authority"];
+                options.ClientId = config["ClientId"] ?? config["Audience"];
+                options.ClientSecret = config["ClientSecret"];
+                options.ResponseType = "code";
+                options.UsePkce = true;
+                options.MapInboundClaims = false;
+                options.GetClaimsFromUserInfoEndpoint = true;
+                options.SaveTokens = false;
+                options.RequireHttpsMetadata = !builder.Environment.IsDevelopment();
+                options.TokenValidationParameters.NameClaimType = "name";
+                options.TokenValidationParameters.RoleClaimType = "role";
+                options.Scope.Add("profile");
+            });
+        }
 
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())

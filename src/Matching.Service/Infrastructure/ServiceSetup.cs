@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using JasperFx.CodeGeneration;
 using Matching.Service.Notifications;
+using Matching.Service.Web;
 using Matching.Service.Referrals.SubmittingIntake;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Npgsql;
@@ -36,6 +37,7 @@ public static class ServiceSetup
         services.AddExceptionHandler<ClientFailureHandler>();
 
         builder.AddMatchingAuth();
+        builder.AddMatchingWeb();
         builder.AddMatchingMarten(connectionString);
         builder.AddMatchingNotifications();
 
@@ -104,6 +106,7 @@ public static class ServiceSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<BodyGuardMiddleware>();
+        app.UseMatchingStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -113,6 +116,8 @@ public static class ServiceSetup
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs", o => o.WithTitle("Matching.EventSourced API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
             .AllowAnonymous();
+
+        app.MapRazorPages();
 
         app.MapWolverineEndpoints(o =>
         {

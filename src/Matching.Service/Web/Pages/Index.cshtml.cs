@@ -1,0 +1,93 @@
+using Matching.Service.Infrastructure;
+using Matching.Service.Referrals;
+using Matching.Service.Referrals.SubmittingIntake;
+using Matching.Service.Shared;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Matching.Service.Web.Pages;
+
+/// <summary>The form as the browser posts it; turned into the API's <see cref="Intake"/> before any rule runs.</summary>
+public sealed class IntakeForm
+{
+    public string? FirstName { get; set; }
+    public string? LastName { get; set; }
+    public string? Email { get; set; }
+    public string? Phone { get; set; }
+    public DateOnly? DateOfBirth { get; set; }
+    public string? State { get; set; }
+    public string? PostalCode { get; set; }
+    public string? Pronouns { get; set; }
+    public SessionType? SessionType { get; set; }
+    public List<Concern> Concerns { get; set; } = [];
+    public List<Modality> Modalities { get; set; } = [];
+    public FormatPreference? Format { get; set; }
+    public PaymentMethod? PaymentMethod { get; set; }
+    public string? Payer { get; set; }
+    public string? MemberId { get; set; }
+    public decimal? MaxSessionRate { get; set; }
+    public string? Languages { get; set; } = "English";
+    public Gender? Gender { get; set; }
+    public bool LgbtqAffirming { get; set; }
+    public bool BipocAffirming { get; set; }
+    public List<WeekDay> Days { get; set; } = [];
+    public Dictionary<WeekDay, string?> From { get; set; } = new();
+    public Dictionary<WeekDay, string?> To { get; set; } = new();
+    public SelfHarmAnswer? Safety { get; set; }
+    public bool Ketamine { get; set; }
+    public string? Notes { get; set; }
+    public bool ContactConsent { get; set; }
+    public bool PrivacyConsent { get; set; }
+
+    public Intake ToIntake() => new(
+        new ClientDetails(Trim(FirstName), Trim(LastName), Trim(Email), Trim(Phone), DateOfBirth, Trim(State)?.ToUpperInvariant(),
+            Trim(PostalCode), Trim(Pronouns)),
+        SessionType,
+        Concerns,
+        Modalities,
+        Format,
+        PaymentMethod is null ? null : new Payment(PaymentMethod,
+            PaymentMethod == Referrals.PaymentMethod.Insurance ? Trim(Payer) : null,
+            PaymentMethod == Referrals.PaymentMethod.Insurance ? Trim(MemberId) : null,
+            PaymentMethod == Referrals.PaymentMethod.SelfPay ? MaxSessionRate : null),
+        (Languages ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
+        new ClinicianPreferences(Gender, LgbtqAffirming ? true : null, BipocAffirming ? true : null),
+        Days.Select(d => new AvailabilityWindow(d, From.GetValueOrDefault(d), To.GetValueOrDefault(d))).ToList(),
+        new SafetyAnswers(Safety),
+        Ketamine,
+        Trim(Notes),
+        new Consent(ContactConsent, PrivacyConsent));
+
+    private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+/// <summary>The public "Get Matched with a Clinician" form: the intake endpoint's rules and decision, in a page.</summary>
+[EnableRateLimiting(SubmitIntakeEndpoint.RateLimitPolicy)]
+public sealed class IndexModel(PageCommands commands, TimeProvider time, MatchingOptions options) : AppPage
+{
+    [BindProperty] public IntakeForm Form { get; set; } = new();
+
+    public bool ShowCrisis => Form.Safety is { } answer && answer != SelfHarmAnswer.NotAtAll;
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellation)
+    {
+        var intake = Form.ToIntake();
+        var problem = SubmitIntakeEndpoint.Validate(intake, time, options);
+        if (!ReferenceEquals(problem, Problems.NoProblems))
+        {
+            Show(problem);
+            return Page();
+        }
+
+        var result = await commands.RunAsync((session, bus) =>
+            SubmitIntakeEndpoint.Post(intake, Request, session, bus, time, options, cancellation));
+        var accepted = (result as IValueHttpResult)?.Value as IntakeAccepted;
+        TempData["urgent"] = accepted?.Urgent ?? intake.IsUrgent;
+        return RedirectToPage("/Thanks");
+    }
+}

@@ -1,0 +1,64 @@
+using Marten;
+using Matching.Service.Audit;
+using Matching.Service.Infrastructure;
+using Matching.Service.Referrals;
+using Matching.Service.Referrals.Accepting;
+using Matching.Service.Referrals.ClinicianInbox;
+using Matching.Service.Referrals.Declining;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Matching.Service.Web.Pages.Proposals;
+
+/// <summary>A clinician's proposals: de-identified until accepted; accept, or decline with a coded reason.</summary>
+public sealed class IndexModel(IDocumentSession session, PageCommands commands, TimeProvider time, MatchingOptions options) : AppPage
+{
+    public MyProposals Proposals { get; private set; } = new([]);
+    public TimeZoneInfo Zone => options.TimeZone;
+    public Guid? FailedProposal { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellation) => await LoadAsync(cancellation);
+
+    public Task<IActionResult> OnPostAcceptAsync(Guid referralId, Guid proposalId, string? note, CancellationToken c) =>
+        RunAsync(referralId, proposalId, "accept", "Accepted. The client's contact details are below.", (referral, _, effects) =>
+        {
+            var command = new AcceptProposal(note, null);
+            var problem = AcceptProposalEndpoint.Validate(command, referral, proposalId, User, time);
+            if (ReferenceEquals(problem, Problems.NoProblems)) effects.Add(AcceptProposalEndpoint.Post(command, proposalId, referral).Item2);
+            return Task.FromResult(problem);
+        }, c);
+
+    public Task<IActionResult> OnPostDeclineAsync(Guid referralId, Guid proposalId, DeclineReason? reason, string? note, CancellationToken c) =>
+        RunAsync(referralId, proposalId, "decline", "Declined. Thank you — the coordinator will find another match.", (referral, _, effects) =>
+        {
+            var command = new DeclineProposal(reason, note, null);
+            var problem = DeclineProposalEndpoint.Validate(command, referral, proposalId, User, time);
+            if (ReferenceEquals(problem, Problems.NoProblems)) effects.Add(DeclineProposalEndpoint.Post(command, proposalId, referral).Item2);
+            return Task.FromResult(problem);
+        }, c);
+
+    private async Task<IActionResult> RunAsync(Guid referralId, Guid proposalId, string action, string done, PageCommands.Step<Referral> step,
+        CancellationToken cancellation)
+    {
+        var outcome = await commands.RunAsync(referralId, step, cancellation);
+        if (outcome.Succeeded)
+        {
+            Flash = done;
+            return RedirectToPage();
+        }
+        Show(outcome.Problem!);
+        FailedAction = action;
+        FailedProposal = proposalId;
+        await LoadAsync(cancellation);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken cancellation)
+    {
+        if (User.ClinicianId() is not { } clinicianId) return;
+        Proposals = await MyProposalsEndpoint.Load(session, clinicianId, pendingOnly: false, cancellation);
+        // Contact details of accepted clients are personal data: each referral shown with them is an access, as in the API.
+        var shown = Proposals.Items.Where(i => i.Client is not null).Select(i => i.ReferralId).Distinct().ToList();
+        foreach (var referralId in shown) AccessLog.Record(session, referralId, AccessLog.ClinicianProposals);
+        if (shown.Count > 0) await session.SaveChangesAsync(cancellation);
+    }
+}
