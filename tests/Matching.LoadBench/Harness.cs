@@ -44,7 +44,8 @@ public static class Harness
     public static async Task<int> RunAsync(string[] args)
     {
         var level = args.Contains("--smoke") ? Level.Smoke : args.Contains("--quick") ? Level.Quick : Level.Full;
-        var settings = Settings.For(level);
+        // `--only rebuild` measures the rebuilds alone (to try a change to a projection; the report then has only that part).
+        var settings = Settings.For(level) with { Only = Arg(args, "--only") };
         var root = RepositoryRoot();
         var output = Arg(args, "--out") ?? Path.Combine(root, "docs", "benchmarks.md");
         var clock = Stopwatch.StartNew();
@@ -71,6 +72,16 @@ public static class Harness
     private static async Task RunAllAsync(string root, string server, Settings settings, RunResults results)
     {
         var run = $"{Environment.ProcessId}";
+        if (settings.Only == "rebuild")
+        {
+            var only = await CreateDatabaseAsync(server, $"bench_rebuild_{run}");
+            using var onlyStore = (DocumentStore)MartenScenarios.OpenStore(only);
+            await using var onlySource = NpgsqlDataSource.Create(only);
+            results.Rebuild = await Rebuild.RunAsync(onlyStore, onlySource, settings.RebuildEvents);
+            await DropDatabaseAsync(server, only);
+            return;
+        }
+
         var storeDb = await CreateDatabaseAsync(server, $"bench_store_{run}");
         var serviceDb = await CreateDatabaseAsync(server, $"bench_service_{run}");
         var rebuildDb = await CreateDatabaseAsync(server, $"bench_rebuild_{run}");

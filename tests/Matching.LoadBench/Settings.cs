@@ -13,7 +13,8 @@ public sealed record Settings(
     int QueueReferrals,
     int QueueSamples,
     TimeSpan FreshnessDuration,
-    int ColdStarts)
+    int ColdStarts,
+    string? Only = null)
 {
     public static Settings For(Level level) => level switch
     {
