@@ -13,7 +13,11 @@ public static class AuditModule
 
         // Identity tracking: each event of a batch reads the chain head and salts the event before it stored.
         opts.Projections.Add(new AuditProjection(), ProjectionLifecycle.Async,
-            o => o.EnableDocumentTrackingByIdentity = true);
+            o =>
+            {
+                o.EnableDocumentTrackingByIdentity = true;
+                o.BatchSize = Reports.ReportsModule.RebuildBatchSize;
+            });
     }
 
     /// <summary>The audit documents and their indexes (shared with the export benchmark).</summary>

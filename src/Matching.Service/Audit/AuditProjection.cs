@@ -27,16 +27,22 @@ public sealed partial class AuditProjection : EventProjection
         Options.DeleteViewTypeOnTeardown<AuditChainHead>();
     }
 
+    /// <summary>How many events one read-ahead covers (half a daemon batch: see ReportsModule.RebuildBatchSize).</summary>
+    public const int ReadAhead = 1_000;
+
+    private Window? _window;
+
     public override async ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
     {
-        var data = await StoredDataAsync(operations, e, cancellation);
+        var window = await WindowForAsync(operations, e.Sequence, cancellation);
+        var data = window.Data.TryGetValue(e.Sequence, out var stored) && JsonNode.Parse(stored) is JsonObject json ? json : new JsonObject();
         var facts = FactsOf(e, data);
         var referralId = ReferralOf(e);
         var subject = referralId ?? e.StreamId;
 
         // A rebuild keeps the digests first computed: after erasure the salt is gone and the values masked.
-        var digest = await operations.LoadAsync<PersonalDataDigest>(e.Sequence, cancellation)
-                     ?? await NewDigestAsync(operations, e.Sequence, subject, facts, cancellation);
+        var digest = window.Digests.GetValueOrDefault(e.Sequence)
+                     ?? await NewDigestAsync(operations, window, e.Sequence, subject, facts, cancellation);
 
         var head = await operations.LoadAsync<AuditChainHead>(AuditChainHead.SingletonId, cancellation) ?? new AuditChainHead();
         var hash = AuditChain.Next(head.Hash, AuditChain.Canonical(facts, digest?.Digests));
@@ -62,19 +68,46 @@ public sealed partial class AuditProjection : EventProjection
             Hash = hash
         });
 
-        if (e.Data is ClientDataErased) await EraseAsync(operations, e.StreamId, cancellation);
+        if (e.Data is ClientDataErased)
+        {
+            await EraseAsync(operations, e.StreamId, cancellation);
+            window.Salts.Remove(e.StreamId);
+        }
     }
 
     /// <summary>
-    /// The event's data exactly as the event table holds it, which is what the integrity check reads back:
-    /// re-serializing the event object would not reproduce the stored JSON byte for byte (enum spellings differ).
+    /// What the events of one stretch of the log need, read once instead of per event: the event's data exactly
+    /// as the event table holds it (what the integrity check reads back: re-serializing the event object would
+    /// not reproduce the stored JSON byte for byte), the digests a rebuild keeps, and the subjects' salts.
+    /// A window belongs to one daemon batch (its session), so a retried batch never sees a salt it didn't store.
     /// </summary>
-    private static async Task<JsonObject> StoredDataAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
+    private sealed record Window(IDocumentOperations Operations, long From, long To, Dictionary<long, string> Data,
+        Dictionary<long, PersonalDataDigest> Digests, Dictionary<Guid, DigestSalt> Salts);
+
+    private async Task<Window> WindowForAsync(IDocumentOperations operations, long sequence, CancellationToken cancellation)
     {
+        if (_window is { } current && ReferenceEquals(current.Operations, operations) && sequence >= current.From && sequence < current.To)
+            return current;
+
+        var to = sequence + ReadAhead;
         var schema = operations.DocumentStore.Options.Events.DatabaseSchemaName;
-        var rows = await operations.AdvancedSql.QueryAsync<string>(
-            $"select data::text from {schema}.mt_events where seq_id = ?", cancellation, e.Sequence);
-        return rows.Count > 0 && JsonNode.Parse(rows[0]) is JsonObject stored ? stored : new JsonObject();
+        // One text column "seq_id stream_id data": Marten's SQL reader takes several columns only as nested rows.
+        var lines = await operations.AdvancedSql.QueryAsync<string>(
+            $"select seq_id::text || ' ' || stream_id::text || ' ' || data::text from {schema}.mt_events where seq_id >= ? and seq_id < ?",
+            cancellation, sequence, to);
+        var rows = lines.Select(line =>
+        {
+            var first = line.IndexOf(' ');
+            var second = line.IndexOf(' ', first + 1);
+            return (Sequence: long.Parse(line.AsSpan(0, first)), Stream: Guid.Parse(line.AsSpan(first + 1, second - first - 1)), Data: line[(second + 1)..]);
+        }).ToList();
+        var digests = await operations.Query<PersonalDataDigest>().Where(d => d.Id >= sequence && d.Id < to).ToListAsync(cancellation);
+        var subjects = rows.Select(r => r.Stream).Distinct().ToArray();
+        var salts = subjects.Length == 0 ? [] : await operations.LoadManyAsync<DigestSalt>(cancellation, subjects);
+        var window = new Window(operations, sequence, to, rows.ToDictionary(r => r.Sequence, r => r.Data),
+            digests.ToDictionary(d => d.Id), salts.ToDictionary(x => x.Id));
+        _window = window;
+        return window;
     }
 
     public static AuditFacts FactsOf(IEvent e, JsonObject data)
@@ -99,7 +132,7 @@ public sealed partial class AuditProjection : EventProjection
     };
 
     private static async Task<PersonalDataDigest?> NewDigestAsync(
-        IDocumentOperations operations, long sequence, Guid subject, AuditFacts facts, CancellationToken cancellation)
+        IDocumentOperations operations, Window window, long sequence, Guid subject, AuditFacts facts, CancellationToken cancellation)
     {
         var values = PersonalFields.For(facts.Type)
             .Select(path => (path, value: PersonalFields.Get(facts.Data, path)))
@@ -107,12 +140,14 @@ public sealed partial class AuditProjection : EventProjection
             .ToList();
         if (values.Count == 0) return null;
 
-        var salt = await operations.LoadAsync<DigestSalt>(subject, cancellation);
+        // Access events name a referral that is not their stream: its salt was not read ahead.
+        var salt = window.Salts.GetValueOrDefault(subject) ?? await operations.LoadAsync<DigestSalt>(subject, cancellation);
         if (salt is null)
         {
             salt = new DigestSalt { Id = subject, Key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
             operations.Store(salt);
         }
+        window.Salts[subject] = salt;
 
         var key = Convert.FromBase64String(salt.Key);
         var digest = new PersonalDataDigest

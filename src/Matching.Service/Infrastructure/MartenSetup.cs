@@ -20,30 +20,7 @@ public static class MartenSetup
                           || builder.Configuration.GetValue<bool>("Matching:ApplySchemaOnStartup");
 
         builder.Services.AddMarten(services =>
-            {
-                var opts = new StoreOptions();
-                opts.Connection(connectionString);
-                opts.DatabaseSchemaName = "matching";
-                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-                opts.AutoCreateSchemaObjects = applySchema ? AutoCreate.CreateOrUpdate : AutoCreate.None;
-
-                var metadata = opts.Events.MetadataConfig;
-                metadata.CorrelationIdEnabled = true;
-                metadata.CausationIdEnabled = true;
-                metadata.HeadersEnabled = true;
-                metadata.UserNameEnabled = true;
-
-                opts.Listeners.Add(new SystemActorListener());
-
-                // Spans for Marten's connections and commands, exported with the rest when OTLP is configured.
-                opts.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
-
-                ReferralsModule.Configure(opts, services.GetRequiredService<MatchingOptions>());
-                CliniciansModule.Configure(opts);
-                AuditModule.Configure(opts);
-                ReportsModule.Configure(opts);
-                return opts;
-            })
+                ConfigureStore(new StoreOptions(), connectionString, services.GetRequiredService<MatchingOptions>(), applySchema))
             // Wolverine runs the async projections (audit trail, report facts) on one node of the cluster; no AddAsyncDaemon.
             .IntegrateWithWolverine(x => x.UseWolverineManagedEventSubscriptionDistribution = true)
             .BuildSessionsWith<ActorStampingSessionFactory>();
@@ -55,6 +32,35 @@ public static class MartenSetup
         // Registered after the schema's hosted service: hosted services start in registration order.
         builder.Services.AddSingleton<DemoData>();
         if (builder.Configuration.GetValue<bool>("Matching:SeedDemoData")) builder.Services.AddHostedService<DemoDataOnStartup>();
+    }
+
+    /// <summary>
+    /// The store's whole configuration (schema, serializer, metadata, projections), shared by the host and by
+    /// tools that open a store of their own (the load benchmark), so both measure and run the same mappings.
+    /// </summary>
+    public static StoreOptions ConfigureStore(StoreOptions opts, string connectionString, MatchingOptions matching, bool applySchema)
+    {
+        opts.Connection(connectionString);
+        opts.DatabaseSchemaName = "matching";
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        opts.AutoCreateSchemaObjects = applySchema ? AutoCreate.CreateOrUpdate : AutoCreate.None;
+
+        var metadata = opts.Events.MetadataConfig;
+        metadata.CorrelationIdEnabled = true;
+        metadata.CausationIdEnabled = true;
+        metadata.HeadersEnabled = true;
+        metadata.UserNameEnabled = true;
+
+        opts.Listeners.Add(new SystemActorListener());
+
+        // Spans for Marten's connections and commands, exported with the rest when OTLP is configured.
+        opts.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
+
+        ReferralsModule.Configure(opts, matching);
+        CliniciansModule.Configure(opts);
+        AuditModule.Configure(opts);
+        ReportsModule.Configure(opts);
+        return opts;
     }
 
     private static void AddMartenSchemaOnStartup(this IServiceCollection services) =>

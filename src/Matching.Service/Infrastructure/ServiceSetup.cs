@@ -47,9 +47,9 @@ public static class ServiceSetup
             opts.Policies.AutoApplyTransactions();
             opts.Policies.UseDurableLocalQueues();
             opts.Durability.Mode = DurabilityMode.Balanced;
-            opts.CodeGeneration.TypeLoadMode = builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing")
-                ? TypeLoadMode.Dynamic
-                : TypeLoadMode.Static;
+            // Only Development compiles handlers at start-up; everywhere else (Production, and the load
+            // benchmark's Testing host) loads the committed code in Internal/Generated.
+            opts.CodeGeneration.TypeLoadMode = builder.Environment.IsDevelopment() ? TypeLoadMode.Dynamic : TypeLoadMode.Static;
         });
         services.AddWolverineHttp();
 

@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace Matching.Tests.Web;
 
 /// <summary>The pages end to end in Chromium: the client's form, a referral's whole life, compliance, reports and roles.</summary>
+[Collection(Matching.Tests.Support.RunAlone.Name)]
 public class WebPagesTests(BrowserFixture app, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
     private const string Refused = "This page isn't available to your role";

@@ -26,6 +26,9 @@ public sealed partial class WebSession : IAsyncDisposable
         {
             BaseURL = app.BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = 900 }, AcceptDownloads = true
         });
+        // Generous under a loaded 2-core machine; the assertions, not the clock, decide.
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
         var page = await context.NewPageAsync();
         var session = new WebSession(app, context, page);
         session.Watch(page);

@@ -118,7 +118,9 @@ public static class CoordinatorQueueEndpoint
             .ThenBySql("d.submitted_at")
             .ThenBySql("d.id");
 
-        var rows = await ordered.ToPagedListAsync(filter.Page, filter.PageSize, cancellation);
+        // A separate count: counting with the page (count(*) over ()) makes PostgreSQL carry every matching
+        // row's whole document through the window, spilling to disk on a large queue (docs/benchmarks.md).
+        var rows = await ordered.ToPagedListAsync(filter.Page, filter.PageSize, useCountQuery: true, cancellation);
 
         var clinicianIds = rows.Where(r => r.ClinicianId is not null).Select(r => r.ClinicianId!.Value).Distinct().ToArray();
         var names = clinicianIds.Length == 0

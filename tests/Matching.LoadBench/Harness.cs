@@ -1,0 +1,347 @@
+using System.Diagnostics;
+using System.Net;
+using Marten;
+using Matching.Service.Infrastructure;
+using Matching.Service.Reports;
+using Npgsql;
+
+namespace Matching.LoadBench;
+
+/// <summary>Everything one run measured, for the report.</summary>
+public sealed class RunResults
+{
+    public required Settings Settings { get; init; }
+    public List<LoadResult> Loads { get; } = [];
+    public RebuildResult? Rebuild { get; set; }
+    public int QueueRows { get; set; }
+    public List<(QueueTiming Service, QueueTiming Raw)> Queue { get; } = [];
+    public List<double> ColdStartsMs { get; } = [];
+    public double PeakWorkingSetMiB { get; set; }
+    public (int Intakes, double Rate, int Samples, double P50Ms, double P95Ms, double MaxMs) Freshness { get; set; }
+    public Dictionary<string, string> Machine { get; } = [];
+    public TimeSpan Elapsed { get; set; }
+
+    public LoadResult? Find(string scenario, int concurrency) =>
+        Loads.FirstOrDefault(l => l.Scenario == scenario && l.Concurrency == concurrency);
+}
+
+/// <summary>
+/// One run, side by side: raw Npgsql (a1, a2), Marten (b), the service over HTTP (c), rebuilds (d), the queue page (e),
+/// report freshness, cold start and memory; then the "Service against PostgreSQL" section of docs/benchmarks.md.
+/// `--quick` is a reduced run, `--smoke` a tiny one for the test that keeps this program working;
+/// `--out FILE` writes elsewhere; `--postgres CONNSTR` (or MATCHING_TEST_POSTGRES) names a server to use.
+/// </summary>
+public static class Harness
+{
+    public const string A1 = "a1 raw insert";
+    public const string A2Intake = "a2 raw intake";
+    public const string A2Lifecycle = "a2 raw contact attempt";
+    public const string BIntake = "b Marten intake";
+    public const string BLifecycle = "b Marten contact attempt";
+    public const string CIntake = "c HTTP intake";
+    public const string CLifecycle = "c HTTP contact attempt";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var level = args.Contains("--smoke") ? Level.Smoke : args.Contains("--quick") ? Level.Quick : Level.Full;
+        // `--only rebuild` measures the rebuilds alone (to try a change to a projection; the report then has only that part).
+        var settings = Settings.For(level) with { Only = Arg(args, "--only") };
+        var root = RepositoryRoot();
+        var output = Arg(args, "--out") ?? Path.Combine(root, "docs", "benchmarks.md");
+        var clock = Stopwatch.StartNew();
+        Console.WriteLine($"Load benchmark ({level}): concurrency {string.Join(", ", settings.Concurrency)}, " +
+                          $"{settings.Duration.TotalSeconds:0.#} s each after {settings.WarmUp.TotalSeconds:0.#} s warm-up");
+
+        var (server, stopServer) = await ServerAsync(Arg(args, "--postgres"));
+        try
+        {
+            var results = new RunResults { Settings = settings };
+            await DescribeMachineAsync(server, results);
+            await RunAllAsync(root, server, settings, results);
+            results.Elapsed = clock.Elapsed;
+            Report.Write(output, results);
+            Console.WriteLine($"Wrote the \"{Report.Heading}\" section of {output} ({clock.Elapsed.TotalSeconds:F0} s in all).");
+            return 0;
+        }
+        finally
+        {
+            stopServer();
+        }
+    }
+
+    private static async Task RunAllAsync(string root, string server, Settings settings, RunResults results)
+    {
+        var run = $"{Environment.ProcessId}";
+        if (settings.Only == "rebuild")
+        {
+            var only = await CreateDatabaseAsync(server, $"bench_rebuild_{run}");
+            using var onlyStore = (DocumentStore)MartenScenarios.OpenStore(only);
+            await using var onlySource = NpgsqlDataSource.Create(only);
+            results.Rebuild = await Rebuild.RunAsync(onlyStore, onlySource, settings.RebuildEvents);
+            await DropDatabaseAsync(server, only);
+            return;
+        }
+
+        var storeDb = await CreateDatabaseAsync(server, $"bench_store_{run}");
+        var serviceDb = await CreateDatabaseAsync(server, $"bench_service_{run}");
+        var rebuildDb = await CreateDatabaseAsync(server, $"bench_rebuild_{run}");
+
+        try
+        {
+            await using var storeSource = NpgsqlDataSource.Create(storeDb);
+            using var store = (DocumentStore)MartenScenarios.OpenStore(storeDb);
+            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            var marten = new MartenScenarios(store);
+            var raw = new RawScenarios(storeSource);
+            await raw.PrepareAsync(await marten.IntakeAsync());
+            Console.WriteLine($"Creating {settings.LifecycleReferrals:N0} referrals for the contact attempts (store and service databases) ...");
+            var storeReferrals = await MartenScenarios.CreateReferralsAsync(store, settings.LifecycleReferrals);
+
+            using var serviceStore = (DocumentStore)MartenScenarios.OpenStore(serviceDb);
+            await serviceStore.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            var serviceReferrals = await MartenScenarios.CreateReferralsAsync(serviceStore, settings.LifecycleReferrals);
+            await using var serviceSource = NpgsqlDataSource.Create(serviceDb);
+
+            var dll = ServiceProcess.ServiceDll(root);
+            using var http = new HttpClient(new SocketsHttpHandler
+            {
+                MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10), UseCookies = false
+            }) { Timeout = TimeSpan.FromSeconds(60) };
+            var token = Auth.MintDevToken(ServiceProcess.SigningKey, ServiceProcess.Issuer, ServiceProcess.Audience, "bench-coordinator",
+                "Bench Coordinator", [Roles.Coordinator], null, TimeSpan.FromHours(4));
+
+            Console.WriteLine("Starting the service (child process, static generated code) ...");
+            await using (var service = ServiceProcess.Start(dll, serviceDb, "Testing", applySchema: true))
+            {
+                var first = await service.WaitForFirstIntakeAsync(http, TimeSpan.FromSeconds(90));
+                Console.WriteLine($"  first intake answered {first.TotalSeconds:F1} s after start (schema check included)");
+                await WaitForProjectionsAsync(serviceSource, TimeSpan.FromSeconds(120));
+
+                Console.WriteLine("Report freshness under steady intake (20/s) ...");
+                results.Freshness = await MeasureFreshnessAsync(http, service.BaseAddress, serviceSource, settings.FreshnessDuration);
+
+                var intakeBody = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Payloads.Intake(), Json.Options);
+                var attemptBody = System.Text.Encoding.UTF8.GetBytes(Payloads.ContactAttemptJson);
+                var intakeUri = new Uri(service.BaseAddress, "/api/intake");
+
+                foreach (var c in settings.Concurrency)
+                {
+                    Console.WriteLine($"Concurrency {c}:");
+                    async Task Measure(string name, Func<int, long, Task> op) =>
+                        results.Loads.Add(await Load.RunAsync(name, c, settings.WarmUp, settings.Duration, op));
+
+                    await Measure(A1, (_, _) => raw.InsertOneRowAsync());
+                    await Measure(A2Intake, (_, _) => raw.IntakeAsync());
+                    await Measure(A2Lifecycle, (w, n) => raw.ContactAttemptAsync(Pick(storeReferrals, c, w, n)));
+                    await Measure(BIntake, (_, _) => marten.IntakeAsync());
+                    await Measure(BLifecycle, (w, n) => marten.ContactAttemptAsync(Pick(storeReferrals, c, w, n)));
+                    await Measure(CIntake, async (_, _) =>
+                    {
+                        using var content = Json.Content(intakeBody);
+                        using var response = await http.PostAsync(intakeUri, content);
+                        Expect(response, HttpStatusCode.Created);
+                    });
+                    await WaitForProjectionsAsync(serviceSource, TimeSpan.FromSeconds(120));
+                    await Measure(CLifecycle, async (w, n) =>
+                    {
+                        var id = Pick(serviceReferrals, c, w, n);
+                        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(service.BaseAddress, $"/api/referrals/{id}/contact-attempts"));
+                        request.Headers.Authorization = new("Bearer", token);
+                        request.Content = Json.Content(attemptBody);
+                        using var response = await http.SendAsync(request);
+                        Expect(response, HttpStatusCode.OK);
+                    });
+                    await WaitForProjectionsAsync(serviceSource, TimeSpan.FromSeconds(120));
+                }
+
+                results.PeakWorkingSetMiB = service.PeakWorkingSetMiB();
+                Console.WriteLine($"  service peak working set so far: {results.PeakWorkingSetMiB:F0} MiB");
+
+                Console.WriteLine($"Coordinator queue with {settings.QueueReferrals:N0} more referrals ...");
+                await QueueScenario.FillAsync(serviceStore, settings.QueueReferrals);
+                await using (var analyze = serviceSource.CreateCommand("analyze matching.mt_doc_referralqueueitem")) await analyze.ExecuteNonQueryAsync();
+                await using (var count = serviceSource.CreateCommand("select count(*) from matching.mt_doc_referralqueueitem"))
+                    results.QueueRows = (int)(long)(await count.ExecuteScalarAsync())!;
+                foreach (var (name, query, where) in QueueScenario.Variants)
+                {
+                    var viaService = await QueueScenario.ServiceAsync(http, service.BaseAddress, token, name, query, settings.QueueSamples);
+                    var viaSql = await QueueScenario.RawAsync(serviceSource, name, where, settings.QueueSamples);
+                    results.Queue.Add((viaService, viaSql));
+                }
+                results.PeakWorkingSetMiB = service.PeakWorkingSetMiB();
+                Console.WriteLine($"  service peak working set: {results.PeakWorkingSetMiB:F0} MiB");
+            }
+
+            Console.WriteLine("Cold start in Production (to the first 2xx of an intake) ...");
+            for (var i = 0; i < settings.ColdStarts; i++)
+            {
+                await using var service = ServiceProcess.Start(dll, serviceDb, "Production", applySchema: false);
+                var elapsed = await service.WaitForFirstIntakeAsync(http, TimeSpan.FromSeconds(90));
+                results.ColdStartsMs.Add(elapsed.TotalMilliseconds);
+                Console.WriteLine($"  cold start {i + 1}: {elapsed.TotalMilliseconds:F0} ms");
+            }
+
+            Console.WriteLine($"Rebuilding every async projection over {settings.RebuildEvents:N0} events ...");
+            using var rebuildStore = (DocumentStore)MartenScenarios.OpenStore(rebuildDb);
+            await using var rebuildSource = NpgsqlDataSource.Create(rebuildDb);
+            results.Rebuild = await Rebuild.RunAsync(rebuildStore, rebuildSource, settings.RebuildEvents);
+        }
+        finally
+        {
+            foreach (var db in new[] { storeDb, serviceDb, rebuildDb }) await DropDatabaseAsync(server, db);
+        }
+    }
+
+    /// <summary>Each worker keeps to its own referrals, so concurrent contact attempts never race for one stream.</summary>
+    private static Guid Pick(Guid[] ids, int concurrency, int worker, long n)
+    {
+        var perWorker = Math.Max(1, ids.Length / concurrency);
+        return ids[(worker + concurrency * (int)(n % perWorker)) % ids.Length];
+    }
+
+    private static void Expect(HttpResponseMessage response, HttpStatusCode status)
+    {
+        if (response.StatusCode != status) throw new HttpRequestException($"{(int)response.StatusCode} {response.ReasonPhrase}");
+    }
+
+    /// <summary>Until every async projection has processed every event (so one scenario's catch-up doesn't land in the next).</summary>
+    private static async Task WaitForProjectionsAsync(NpgsqlDataSource db, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var command = db.CreateCommand("""
+                select coalesce((select max(seq_id) from matching.mt_events), 0)
+                     - coalesce((select min(last_seq_id) from matching.mt_event_progression where name like '%:All'), 0)
+                """);
+            if ((long)(await command.ExecuteScalarAsync())! <= 0) return;
+            await Task.Delay(100);
+        }
+        Console.WriteLine("  (async projections still behind after the wait; going on)");
+    }
+
+    /// <summary>
+    /// Intakes at a steady 20 per second while, every 100 ms, a query reads the report lag: the age (by the
+    /// database clock) of the oldest event the report facts projection has not processed yet, 0 when caught up.
+    /// </summary>
+    private static async Task<(int, double, int, double, double, double)> MeasureFreshnessAsync(
+        HttpClient http, Uri baseAddress, NpgsqlDataSource db, TimeSpan duration)
+    {
+        const int perSecond = 20;
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Payloads.Intake(), Json.Options);
+        using var stop = new CancellationTokenSource(duration);
+        var submitted = 0;
+        var submitter = Task.Run(async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            while (!stop.IsCancellationRequested)
+            {
+                using var content = Json.Content(body);
+                using var response = await http.PostAsync(new Uri(baseAddress, "/api/intake"), content);
+                Expect(response, HttpStatusCode.Created);
+                submitted++;
+                var due = TimeSpan.FromSeconds((double)submitted / perSecond);
+                if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
+            }
+        });
+
+        var samples = new List<double>();
+        await using var command = db.CreateCommand("""
+            select coalesce(extract(epoch from (now() - min(e.timestamp))), 0)::float8
+            from matching.mt_events e
+            where e.seq_id > coalesce((select last_seq_id from matching.mt_event_progression where name = $1), 0)
+            """);
+        command.Parameters.AddWithValue(ReportReads.FactsShard);
+        while (!stop.IsCancellationRequested)
+        {
+            samples.Add((double)(await command.ExecuteScalarAsync())! * 1000);
+            await Task.Delay(100);
+        }
+        await submitter;
+        samples.Sort();
+        var result = (submitted, submitted / duration.TotalSeconds, samples.Count, Load.Percentile(samples, 0.5), Load.Percentile(samples, 0.95), samples[^1]);
+        Console.WriteLine($"  {submitted} intakes ({result.Item2:F1}/s), {samples.Count} samples: lag p50 {result.Item4:F0} ms, p95 {result.Item5:F0} ms, max {result.Item6:F0} ms");
+        return result;
+    }
+
+    private static async Task DescribeMachineAsync(string server, RunResults results)
+    {
+        var m = results.Machine;
+        m["nproc"] = Environment.ProcessorCount.ToString();
+        m["CPU"] = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "?"
+            : "?";
+        var memory = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal")) : null;
+        if (memory is not null) m["memory"] = $"{long.Parse(memory.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024 / 1024} GiB";
+        m["OS"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription;
+        m[".NET"] = Environment.Version.ToString();
+        await using var connection = new NpgsqlConnection(server);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            select version(), current_setting('fsync'), current_setting('synchronous_commit'), current_setting('full_page_writes'),
+                   current_setting('shared_buffers'), current_setting('max_connections')
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        m["PostgreSQL"] = reader.GetString(0).Split(" on ")[0];
+        m["PostgreSQL settings"] = $"fsync={reader.GetString(1)}, synchronous_commit={reader.GetString(2)}, full_page_writes={reader.GetString(3)}, " +
+                                   $"shared_buffers={reader.GetString(4)}, max_connections={reader.GetString(5)}";
+        m["client"] = "Npgsql pool (max 100) per data source, same machine, loopback";
+    }
+
+    private static async Task<(string Server, Action Stop)> ServerAsync(string? given)
+    {
+        var configured = given ?? Environment.GetEnvironmentVariable("MATCHING_TEST_POSTGRES");
+        if (!string.IsNullOrWhiteSpace(configured))
+            return (new NpgsqlConnectionStringBuilder(configured) { Database = "postgres", MaxPoolSize = 100 }.ConnectionString, () => { });
+        var folder = Path.Combine(Path.GetTempPath(), $"matching-loadbench-pg-{Environment.ProcessId}");
+        Console.WriteLine("Starting a private PostgreSQL from the local binaries ...");
+        var server = await LocalPostgres.StartAsync(folder, port: null, Console.WriteLine);
+        return (server.ConnectionString("postgres"), () =>
+        {
+            server.Stop();
+            try { Directory.Delete(folder, recursive: true); } catch { /* the OS cleans the temp folder */ }
+        });
+    }
+
+    private static async Task<string> CreateDatabaseAsync(string server, string name)
+    {
+        await using var connection = new NpgsqlConnection(server);
+        await connection.OpenAsync();
+        await using (var drop = new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", connection)) await drop.ExecuteNonQueryAsync();
+        await using (var create = new NpgsqlCommand($"create database \"{name}\"", connection)) await create.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+    }
+
+    private static async Task DropDatabaseAsync(string server, string connectionString)
+    {
+        try
+        {
+            NpgsqlConnection.ClearAllPools();
+            var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+            await using var connection = new NpgsqlConnection(server);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+        catch (Exception e)
+        {
+            Console.WriteLine($"  (could not drop a benchmark database: {e.Message})");
+        }
+    }
+
+    private static string? Arg(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Matching.EventSourced.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("Run from inside the repository (Matching.EventSourced.sln not found above the program).");
+    }
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Marten;
+using JasperFx.Events.Documents;
+using Weasel.Core;
+using Matching.Service.Referrals;
+using Matching.Service.Referrals.Queue;
+using Matching.Service.Shared;
+using Npgsql;
+
+namespace Matching.LoadBench;
+
+public sealed record QueueTiming(string Variant, int Samples, double P50Ms, double P95Ms, double P99Ms);
+
+/// <summary>(e) The coordinator queue's first page over a large queue, through the service and as the same SQL by hand.</summary>
+public static class QueueScenario
+{
+    private static readonly Matching.Service.Infrastructure.MatchingOptions Options = new();
+
+    public static readonly (string Name, string Query, string RawWhere)[] Variants =
+    [
+        ("open referrals (default)", "", "d.status != 'Closed'"),
+        ("status=awaitingMatch", "?status=awaitingMatch", "d.status = 'AwaitingMatch'")
+    ];
+
+    /// <summary>Queue rows as the projection would leave them: a spread of statuses, 5% urgent, due dates around now.</summary>
+    public static async Task FillAsync(IDocumentStore store, int count)
+    {
+        var random = new Random(11);
+        var statuses = Enum.GetValues<ReferralStatus>();
+        var clinicians = Enumerable.Range(0, 200).Select(_ => Guid.CreateVersion7()).ToArray();
+        var now = DateTimeOffset.UtcNow;
+        var items = new List<ReferralQueueItem>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var status = statuses[random.Next(statuses.Length)];
+            var urgent = random.Next(20) == 0;
+            var submitted = now.AddMinutes(-random.Next(1, 180 * 24 * 60));
+            var withClinician = status is ReferralStatus.Proposed or ReferralStatus.Accepted or ReferralStatus.Booked;
+            var awaitingAck = urgent && random.Next(4) == 0;
+            var item = new ReferralQueueItem
+            {
+                Id = Guid.CreateVersion7(),
+                Version = 3,
+                ClientName = $"Client {i}",
+                Status = status,
+                Urgent = urgent,
+                RiskFlagged = urgent,
+                RiskAcknowledged = urgent && !awaitingAck,
+                RiskFlaggedAt = urgent ? submitted : null,
+                UrgentSince = urgent ? submitted : null,
+                AwaitingRiskAcknowledgement = awaitingAck,
+                Concerns = [Concern.Anxiety, Concern.Trauma],
+                SubmittedAt = submitted,
+                StatusSince = submitted.AddHours(2),
+                LastContactAt = random.Next(3) == 0 ? null : submitted.AddHours(3),
+                ClinicianId = withClinician ? clinicians[random.Next(clinicians.Length)] : null,
+                ProposalExpiresAt = status == ReferralStatus.Proposed ? now.AddHours(random.Next(-48, 72)) : null,
+                FirstSessionStartsAt = status == ReferralStatus.Booked ? now.AddHours(random.Next(-48, 240)) : null,
+                FirstSessionDurationMinutes = status == ReferralStatus.Booked ? 50 : null,
+                WaitlistedAt = status == ReferralStatus.Waitlisted ? submitted.AddDays(1) : null
+            };
+            // The stored next step as the projection computes it.
+            var step = ServiceLevels.Next(item, Options);
+            items.Add(item with { NextAction = step.Action, DueAt = step.DueAt?.ToUniversalTime() });
+        }
+        await store.BulkInsertDocumentsAsync(items, BulkInsertMode.InsertsOnly, batchSize: 5_000);
+    }
+
+    public static async Task<QueueTiming> ServiceAsync(HttpClient client, Uri baseAddress, string token, string variant, string query, int samples)
+    {
+        var uri = new Uri(baseAddress, "/api/referrals" + query);
+        async Task Get()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            request.Headers.Authorization = new("Bearer", token);
+            using var response = await client.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            await response.Content.ReadAsByteArrayAsync();
+        }
+        return await TimeAsync($"service: {variant}", samples, Get);
+    }
+
+    /// <summary>The statements the service sends for the page (the total, then the filter, the queue's order and 50 rows), read without deserializing.</summary>
+    public static async Task<QueueTiming> RawAsync(NpgsqlDataSource db, string variant, string where, int samples)
+    {
+        async Task Query()
+        {
+            var instant = DateTimeOffset.UtcNow.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'");
+            await using var connection = await db.OpenConnectionAsync();
+            await using (var count = new NpgsqlCommand($"select count(*) from matching.mt_doc_referralqueueitem as d where {where}", connection))
+                await count.ExecuteScalarAsync();
+            await using var command = new NpgsqlCommand($"""
+                select d.data::text from matching.mt_doc_referralqueueitem as d
+                where {where}
+                order by d.awaiting_risk_acknowledgement desc, coalesce(d.due_at < '{instant}'::timestamptz, false) desc, d.submitted_at, d.id
+                LIMIT 50
+                """, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) reader.GetString(0);
+        }
+        return await TimeAsync($"raw SQL: {variant}", samples, Query);
+    }
+
+    private static async Task<QueueTiming> TimeAsync(string name, int samples, Func<Task> operation)
+    {
+        for (var i = 0; i < Math.Max(3, samples / 10); i++) await operation();
+        var latencies = new double[samples];
+        for (var i = 0; i < samples; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await operation();
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+        Array.Sort(latencies);
+        var timing = new QueueTiming(name, samples, Load.Percentile(latencies, 0.5), Load.Percentile(latencies, 0.95), Load.Percentile(latencies, 0.99));
+        Console.WriteLine($"  {name,-40} p50 {timing.P50Ms,6:F2} ms  p95 {timing.P95Ms,6:F2} ms  p99 {timing.P99Ms,6:F2} ms");
+        return timing;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+
+namespace Matching.LoadBench;
+
+/// <summary>
+/// The service as it is deployed: `dotnet Matching.Service.dll` in a child process on real Kestrel on
+/// loopback, with the committed generated code (static type loading) and its own memory to measure.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    public const string SigningKey = "load-bench-signing-key-0123456789abcdef0123456789abcdef";
+    public const string Issuer = "matching-bench";
+    public const string Audience = "matching";
+
+    private readonly Process _process;
+    public Uri BaseAddress { get; }
+    public int Pid => _process.Id;
+
+    private readonly long _startedAt;
+
+    private ServiceProcess(Process process, Uri baseAddress, long startedAt)
+    {
+        _startedAt = startedAt;
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    /// <summary>The service's built entry assembly, next to its appsettings and generated code.</summary>
+    public static string ServiceDll(string repositoryRoot)
+    {
+        var configuration = typeof(ServiceProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        var dll = Path.Combine(repositoryRoot, "src", "Matching.Service", "bin", configuration, "net10.0", "Matching.Service.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException($"Build the service first ({configuration}).", dll);
+        return dll;
+    }
+
+    /// <summary>
+    /// Starts the service. "Production" is the deployed configuration (anonymous intake only: its tokens come from an
+    /// identity provider); "Testing" is the same static code and settings plus HS256 tokens signed with <see cref="SigningKey" />.
+    /// </summary>
+    public static ServiceProcess Start(string dll, string connectionString, string environment, bool applySchema)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", [dll])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false
+        };
+        var env = start.Environment;
+        env["ASPNETCORE_ENVIRONMENT"] = environment;
+        env["DOTNET_ENVIRONMENT"] = environment;
+        env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        env["ConnectionStrings__Marten"] = connectionString;
+        env["Matching__ApplySchemaOnStartup"] = applySchema ? "true" : "false";
+        env["Matching__IntakeRateLimitPerMinute"] = "100000000";
+        env["Auth__SigningKey"] = SigningKey;
+        env["Auth__Issuer"] = Issuer;
+        env["Auth__Audience"] = Audience;
+        env["Logging__LogLevel__Default"] = "Warning";
+        env["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Warning";
+        var startedAt = Stopwatch.GetTimestamp();
+        var process = Process.Start(start)!;
+        // Drain both pipes so the child never blocks on a full one; keep errors visible.
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (!string.IsNullOrWhiteSpace(e.Data)) Console.WriteLine($"    [service] {e.Data}");
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (!string.IsNullOrWhiteSpace(e.Data)) Console.Error.WriteLine($"    [service] {e.Data}");
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"), startedAt);
+    }
+
+    /// <summary>Posts an intake until the first 2xx; returns the time since the process started.</summary>
+    public async Task<TimeSpan> WaitForFirstIntakeAsync(HttpClient client, TimeSpan timeout)
+    {
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Payloads.Intake(), Json.Options);
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"The service exited with {_process.ExitCode} before answering.");
+            try
+            {
+                using var content = Json.Content(body);
+                using var response = await client.PostAsync(new Uri(BaseAddress, "/api/intake"), content);
+                if (response.IsSuccessStatusCode) return Stopwatch.GetElapsedTime(_startedAt);
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(10);
+        }
+        throw new TimeoutException("The service did not answer an intake in time.");
+    }
+
+    /// <summary>The process's peak resident set (VmHWM), in MiB.</summary>
+    public double PeakWorkingSetMiB()
+    {
+        var status = $"/proc/{_process.Id}/status";
+        if (File.Exists(status))
+        {
+            var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:"));
+            if (line is not null) return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+        }
+        _process.Refresh();
+        return _process.PeakWorkingSet64 / 1024.0 / 1024.0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
