@@ -81,23 +81,26 @@ public static class ServiceSetup
 
         services.AddOpenApi(o => o.AddDocumentTransformer<RolesDocumentTransformer>());
 
-        services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("matching-service"))
-            .WithTracing(t => t
-                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
-                .AddHttpClientInstrumentation()
-                .AddNpgsql()
-                .AddSource("Wolverine")
-                .AddSource("Marten"))
-            .WithMetrics(m => m
-                .AddAspNetCoreInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddMeter("Wolverine:matching")
-                .AddMeter("Marten")
-                .AddMeter("Npgsql"));
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        // Traces and metrics cost CPU on every request: collect them only when something consumes them
+        // (an OTLP endpoint, or Telemetry:Enabled for another exporter).
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        if (otlp || builder.Configuration.GetValue<bool>("Telemetry:Enabled"))
         {
-            services.AddOpenTelemetry().UseOtlpExporter();
+            var telemetry = services.AddOpenTelemetry()
+                .ConfigureResource(r => r.AddService("matching-service"))
+                .WithTracing(t => t
+                    .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql()
+                    .AddSource("Wolverine")
+                    .AddSource("Marten"))
+                .WithMetrics(m => m
+                    .AddAspNetCoreInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter("Wolverine:matching")
+                    .AddMeter("Marten")
+                    .AddMeter("Npgsql"));
+            if (otlp) telemetry.UseOtlpExporter();
         }
     }
 

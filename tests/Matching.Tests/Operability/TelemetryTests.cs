@@ -14,6 +14,8 @@ public sealed class TracingFixture : AppFixture
 {
     public List<Activity> Spans { get; } = [];
 
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Telemetry:Enabled"] = "true" };
+
     protected override void ConfigureServices(IServiceCollection services) =>
         services.ConfigureOpenTelemetryTracerProvider(b => b.AddInMemoryExporter(Spans));
 }
