@@ -22,23 +22,28 @@ public sealed record BookFirstSession(DateTimeOffset? StartsAt, int? DurationMin
 public sealed record FirstSessionBookedResult(Guid ReferralId, long Version, ReferralStatus Status, Guid SessionId)
     : CreatedReferralResult(ReferralId, Version, Status);
 
+/// <summary>Validates against the current instant, given through <see cref="Problems.Check{T,TClock}" />.</summary>
 public sealed class BookFirstSessionValidator : AbstractValidator<BookFirstSession>
 {
-    public BookFirstSessionValidator(DateTimeOffset now)
+    public static readonly BookFirstSessionValidator Instance = new();
+
+    private BookFirstSessionValidator()
     {
         RuleFor(x => x.StartsAt).NotNull().WithMessage("Give the session's start as an ISO-8601 time with offset.");
-        RuleFor(x => x.StartsAt).Must(s => s > now && s < now.AddYears(2)).When(x => x.StartsAt is not null)
+        RuleFor(x => x.StartsAt).Must((_, s, context) => WithinTwoYears(s!.Value, context.Clock<BookFirstSession, DateTimeOffset>())).When(x => x.StartsAt is not null)
             .WithMessage("The session must start in the future, within the next two years.");
         RuleFor(x => x.DurationMinutes).InclusiveBetween(15, 240).When(x => x.DurationMinutes is not null)
             .WithMessage("A first session lasts from 15 to 240 minutes.");
         RuleFor(x => x.Format).NotNull().WithMessage("Choose inPerson or telehealth.");
     }
+
+    private static bool WithinTwoYears(DateTimeOffset startsAt, DateTimeOffset now) => startsAt > now && startsAt < now.AddYears(2);
 }
 
 public static class BookFirstSessionEndpoint
 {
     public static ProblemDetails Validate(BookFirstSession command, Referral referral, TimeProvider time) => Problems.FirstOf(
-        () => Problems.Check(new BookFirstSessionValidator(time.GetUtcNow()), command),
+        () => Problems.Check(BookFirstSessionValidator.Instance, command, time.GetUtcNow()),
         () => Lifecycle.Stale(referral, command),
         () => Lifecycle.RequireStatus(referral, "book a first session for", ReferralStatus.Accepted),
         () => ClientAccepts(referral, command.Format!.Value)

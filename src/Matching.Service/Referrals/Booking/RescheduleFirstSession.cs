@@ -10,20 +10,25 @@ namespace Matching.Service.Referrals.Booking;
 
 public sealed record RescheduleFirstSession(DateTimeOffset? StartsAt, int? ExpectedVersion) : IReferralCommand;
 
+/// <summary>Validates against the current instant, given through <see cref="Problems.Check{T,TClock}" />.</summary>
 public sealed class RescheduleFirstSessionValidator : AbstractValidator<RescheduleFirstSession>
 {
-    public RescheduleFirstSessionValidator(DateTimeOffset now)
+    public static readonly RescheduleFirstSessionValidator Instance = new();
+
+    private RescheduleFirstSessionValidator()
     {
         RuleFor(x => x.StartsAt).NotNull().WithMessage("Give the new start as an ISO-8601 time with offset.");
-        RuleFor(x => x.StartsAt).Must(s => s > now && s < now.AddYears(2)).When(x => x.StartsAt is not null)
+        RuleFor(x => x.StartsAt).Must((_, s, context) => WithinTwoYears(s!.Value, context.Clock<RescheduleFirstSession, DateTimeOffset>())).When(x => x.StartsAt is not null)
             .WithMessage("The session must start in the future, within the next two years.");
     }
+
+    private static bool WithinTwoYears(DateTimeOffset startsAt, DateTimeOffset now) => startsAt > now && startsAt < now.AddYears(2);
 }
 
 public static class RescheduleFirstSessionEndpoint
 {
     public static ProblemDetails Validate(RescheduleFirstSession command, Referral referral, TimeProvider time) => Problems.FirstOf(
-        () => Problems.Check(new RescheduleFirstSessionValidator(time.GetUtcNow()), command),
+        () => Problems.Check(RescheduleFirstSessionValidator.Instance, command, time.GetUtcNow()),
         () => Lifecycle.Stale(referral, command),
         () => Lifecycle.RequireStatus(referral, "reschedule the first session of", ReferralStatus.Booked));
 

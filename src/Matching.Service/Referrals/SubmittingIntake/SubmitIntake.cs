@@ -45,7 +45,7 @@ public static class SubmitIntakeEndpoint
     }
 
     public static ProblemDetails Validate(Intake? intake, TimeProvider time, MatchingOptions options) =>
-        Problems.Check(new IntakeValidator(options.PracticeDate(time.GetUtcNow())), intake) ?? Problems.NoProblems;
+        Problems.Check(IntakeValidator.Instance, intake, options.PracticeDate(time.GetUtcNow())) ?? Problems.NoProblems;
 
     [WolverinePost("/api/intake"), AllowAnonymous, EnableRateLimiting(RateLimitPolicy), NonTransactional]
     [ProducesResponseType<IntakeAccepted>(201), ProducesResponseType<IntakeAccepted>(200)]
@@ -108,9 +108,12 @@ public static class SubmitIntakeEndpoint
     }
 }
 
+/// <summary>Validates an intake against the practice's date, given through <see cref="Problems.Check{T,TClock}" />.</summary>
 public sealed class IntakeValidator : AbstractValidator<Intake>
 {
-    public IntakeValidator(DateOnly today)
+    public static readonly IntakeValidator Instance = new();
+
+    private IntakeValidator()
     {
         RuleFor(x => x.Client).NotNull().WithMessage("Tell us who you are.");
         When(x => x.Client is not null, () =>
@@ -125,7 +128,7 @@ public sealed class IntakeValidator : AbstractValidator<Intake>
             RuleFor(x => x.Client).Must(c => !string.IsNullOrWhiteSpace(c!.Email) || !string.IsNullOrWhiteSpace(c.Phone))
                 .OverridePropertyName("client.email").WithMessage("Give an email address or a phone number so we can reach you.");
             RuleFor(x => x.Client!.DateOfBirth).NotNull().OverridePropertyName("client.dateOfBirth")
-                .Must(d => d is null || (d < today && AgeGroups.AgeOn(d.Value, today) < 120))
+                .Must((_, d, context) => d is null || IsPlausibleBirthDate(d.Value, context.Clock<Intake, DateOnly>()))
                 .WithMessage("Give a date of birth in the past, less than 120 years ago.");
             RuleFor(x => x.Client!.State).Must(UsStates.IsValid).OverridePropertyName("client.state")
                 .WithMessage("Give a US state as its two-letter code, such as CO.");
@@ -162,4 +165,6 @@ public sealed class IntakeValidator : AbstractValidator<Intake>
         RuleFor(x => x.Consent!.PrivacyNoticeAccepted).Equal(true).OverridePropertyName("consent.privacyNoticeAccepted")
             .WithMessage("Please accept the privacy notice.").When(x => x.Consent is not null);
     }
+
+    private static bool IsPlausibleBirthDate(DateOnly birth, DateOnly today) => birth < today && AgeGroups.AgeOn(birth, today) < 120;
 }
