@@ -18,6 +18,15 @@ app.UseMatchingService();
 
 if (command == "seed") return await SeedCommand.RunAsync(app);
 
+// Serving needs no command line: JasperFx's command discovery scans every Marten and Wolverine assembly for
+// commands, about a second of a cold start (docs/benchmarks.md). Admin commands (codegen, projections, db-apply ...)
+// still go through it.
+if (args.Length == 0)
+{
+    await app.RunAsync();
+    return 0;
+}
+
 return await app.RunJasperFxCommands(args);
 
 /// <summary>The web host's entry point, public so tests can host it.</summary>
