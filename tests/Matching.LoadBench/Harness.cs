@@ -45,7 +45,12 @@ public static class Harness
     {
         var level = args.Contains("--smoke") ? Level.Smoke : args.Contains("--quick") ? Level.Quick : Level.Full;
         // `--only rebuild` measures the rebuilds alone (to try a change to a projection; the report then has only that part).
-        var settings = Settings.For(level) with { Only = Arg(args, "--only") };
+        // `--trace <dir>` records a CPU profile of the machine (perf) during each (c) scenario at concurrency 8.
+        var settings = Settings.For(level) with { Only = Arg(args, "--only"), TraceDirectory = Arg(args, "--trace") };
+        if (settings.TraceDirectory is not null) ServiceTrace.EnableSymbolMaps();
+        // `--service-env NAME=VALUE` (repeatable) sets a variable for the service process only: runtime knobs to try side by side.
+        settings = settings with { ServiceEnvironment = ServiceEnvironment(args) };
+        foreach (var (name, value) in settings.ServiceEnvironment) Console.WriteLine($"  service environment: {name}={value}");
         var root = RepositoryRoot();
         var output = Arg(args, "--out") ?? Path.Combine(root, "docs", "benchmarks.md");
         var clock = Stopwatch.StartNew();
@@ -111,7 +116,7 @@ public static class Harness
                 "Bench Coordinator", [Roles.Coordinator], null, TimeSpan.FromHours(4));
 
             Console.WriteLine("Starting the service (child process, static generated code) ...");
-            await using (var service = ServiceProcess.Start(dll, serviceDb, "Testing", applySchema: true))
+            await using (var service = ServiceProcess.Start(dll, serviceDb, "Testing", applySchema: true, settings.ServiceEnvironment))
             {
                 var first = await service.WaitForFirstIntakeAsync(http, TimeSpan.FromSeconds(90));
                 Console.WriteLine($"  first intake answered {first.TotalSeconds:F1} s after start (schema check included)");
@@ -129,20 +134,27 @@ public static class Harness
                     Console.WriteLine($"Concurrency {c}:");
                     async Task Measure(string name, Func<int, long, Task> op) =>
                         results.Loads.Add(await Load.RunAsync(name, c, settings.WarmUp, settings.Duration, op));
+                    async Task MeasureService(string name, Func<int, long, Task> op)
+                    {
+                        await using var trace = c == 8 && settings.TraceDirectory is { } directory
+                            ? await ServiceTrace.StartAsync(service.Pid, directory, name)
+                            : null;
+                        await Measure(name, op);
+                    }
 
                     await Measure(A1, (_, _) => raw.InsertOneRowAsync());
                     await Measure(A2Intake, (_, _) => raw.IntakeAsync());
                     await Measure(A2Lifecycle, (w, n) => raw.ContactAttemptAsync(Pick(storeReferrals, c, w, n)));
                     await Measure(BIntake, (_, _) => marten.IntakeAsync());
                     await Measure(BLifecycle, (w, n) => marten.ContactAttemptAsync(Pick(storeReferrals, c, w, n)));
-                    await Measure(CIntake, async (_, _) =>
+                    await MeasureService(CIntake, async (_, _) =>
                     {
                         using var content = Json.Content(intakeBody);
                         using var response = await http.PostAsync(intakeUri, content);
                         Expect(response, HttpStatusCode.Created);
                     });
                     await WaitForProjectionsAsync(serviceSource, TimeSpan.FromSeconds(120));
-                    await Measure(CLifecycle, async (w, n) =>
+                    await MeasureService(CLifecycle, async (w, n) =>
                     {
                         var id = Pick(serviceReferrals, c, w, n);
                         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(service.BaseAddress, $"/api/referrals/{id}/contact-attempts"));
@@ -175,7 +187,7 @@ public static class Harness
             Console.WriteLine("Cold start in Production (to the first 2xx of an intake) ...");
             for (var i = 0; i < settings.ColdStarts; i++)
             {
-                await using var service = ServiceProcess.Start(dll, serviceDb, "Production", applySchema: false);
+                await using var service = ServiceProcess.Start(dll, serviceDb, "Production", applySchema: false, settings.ServiceEnvironment);
                 var elapsed = await service.WaitForFirstIntakeAsync(http, TimeSpan.FromSeconds(90));
                 results.ColdStartsMs.Add(elapsed.TotalMilliseconds);
                 Console.WriteLine($"  cold start {i + 1}: {elapsed.TotalMilliseconds:F0} ms");
@@ -328,6 +340,18 @@ public static class Harness
         {
             Console.WriteLine($"  (could not drop a benchmark database: {e.Message})");
         }
+    }
+
+    private static Dictionary<string, string> ServiceEnvironment(string[] args)
+    {
+        var variables = new Dictionary<string, string>();
+        for (var i = 0; i < args.Length - 1; i++)
+        {
+            if (args[i] != "--service-env") continue;
+            var pair = args[i + 1].Split('=', 2);
+            if (pair.Length == 2) variables[pair[0]] = pair[1];
+        }
+        return variables;
     }
 
     private static string? Arg(string[] args, string name)

@@ -41,7 +41,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// Starts the service. "Production" is the deployed configuration (anonymous intake only: its tokens come from an
     /// identity provider); "Testing" is the same static code and settings plus HS256 tokens signed with <see cref="SigningKey" />.
     /// </summary>
-    public static ServiceProcess Start(string dll, string connectionString, string environment, bool applySchema)
+    public static ServiceProcess Start(string dll, string connectionString, string environment, bool applySchema,
+        IReadOnlyDictionary<string, string>? extraEnvironment = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet", [dll])
@@ -63,6 +64,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         env["Auth__Audience"] = Audience;
         env["Logging__LogLevel__Default"] = "Warning";
         env["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Warning";
+        foreach (var (name, value) in extraEnvironment ?? new Dictionary<string, string>()) env[name] = value;
         var startedAt = Stopwatch.GetTimestamp();
         var process = Process.Start(start)!;
         // Drain both pipes so the child never blocks on a full one; keep errors visible.

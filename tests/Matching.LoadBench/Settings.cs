@@ -14,7 +14,9 @@ public sealed record Settings(
     int QueueSamples,
     TimeSpan FreshnessDuration,
     int ColdStarts,
-    string? Only = null)
+    string? Only = null,
+    string? TraceDirectory = null,
+    IReadOnlyDictionary<string, string>? ServiceEnvironment = null)
 {
     public static Settings For(Level level) => level switch
     {
