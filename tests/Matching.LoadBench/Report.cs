@@ -100,6 +100,10 @@ public static class Report
         var cold = r.ColdStartsMs.OrderBy(x => x).ToList();
         b.AppendLine($"- Cold start in Production (process start to the first 2xx of `POST /api/intake`, static generated code, schema present): " +
                      $"{string.Join(", ", r.ColdStartsMs.Select(x => $"{x:F0} ms"))}; median **{F(Median(cold))} ms**.");
+        var readyToRun = r.ColdStartsReadyToRunMs.OrderBy(x => x).ToList();
+        if (readyToRun.Count > 0)
+            b.AppendLine($"- The same, published ReadyToRun as the container image is (`dotnet publish -r {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier} -p:PublishReadyToRun=true`): " +
+                         $"{string.Join(", ", r.ColdStartsReadyToRunMs.Select(x => $"{x:F0} ms"))}; median **{F(Median(readyToRun))} ms**.");
         b.AppendLine($"- Peak working set (VmHWM) of the service process over the whole load run: **{r.PeakWorkingSetMiB:F0} MiB**.");
         b.AppendLine();
 
@@ -124,8 +128,9 @@ public static class Report
             b.AppendLine($"| (e) p95 ≤ 10 ms, {svc.Variant[9..]} | {svc.P95Ms:F2} ms | {(svc.P95Ms <= 10 ? "yes" : "**no**")} |");
             Goal(b, $"(e) p95 ≤ 1.3 × raw SQL, {svc.Variant[9..]}", svc.P95Ms / raw.P95Ms, 1.3, lowerIsBetter: true);
         }
-        var median = Median(cold);
-        b.AppendLine($"| cold start ≤ 1.5 s | {median:F0} ms | {(median <= 1500 ? "yes" : "**no**")} |");
+        // The deployed artifact is the ReadyToRun publish; the build output stands in when the run didn't publish.
+        var (median, artifact) = readyToRun.Count > 0 ? (Median(readyToRun), "published ReadyToRun") : (Median(cold), "build output, JIT");
+        b.AppendLine($"| cold start ≤ 1.5 s ({artifact}) | {median:F0} ms | {(median <= 1500 ? "yes" : "**no**")} |");
         b.AppendLine($"| working set under load ≤ 300 MB | {r.PeakWorkingSetMiB:F0} MiB | {(r.PeakWorkingSetMiB * 1.048576 <= 300 ? "yes" : "**no**")} |");
         b.AppendLine();
         return b.ToString();

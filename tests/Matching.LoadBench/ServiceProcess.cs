@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace Matching.LoadBench;
 
@@ -35,6 +36,27 @@ public sealed class ServiceProcess : IAsyncDisposable
         var dll = Path.Combine(repositoryRoot, "src", "Matching.Service", "bin", configuration, "net10.0", "Matching.Service.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"Build the service first ({configuration}).", dll);
         return dll;
+    }
+
+    /// <summary>
+    /// Publishes the service as its container image does (framework-dependent, ReadyToRun for this machine's runtime
+    /// identifier) into a scratch folder; returns the published entry assembly.
+    /// </summary>
+    public static async Task<string> PublishReadyToRunAsync(string repositoryRoot)
+    {
+        var output = Path.Combine(Path.GetTempPath(), "matching-loadbench-readytorun");
+        var project = Path.Combine(repositoryRoot, "src", "Matching.Service", "Matching.Service.csproj");
+        Console.WriteLine($"Publishing the service ReadyToRun ({RuntimeInformation.RuntimeIdentifier}) into {output} ...");
+        var start = new ProcessStartInfo("dotnet",
+            ["publish", project, "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier, "--self-contained", "false",
+             "-p:PublishReadyToRun=true", "-p:UseAppHost=false", "-o", output, "--nologo", "-v", "quiet"])
+        {
+            UseShellExecute = false
+        };
+        using var process = Process.Start(start)!;
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"dotnet publish failed with {process.ExitCode}.");
+        return Path.Combine(output, "Matching.Service.dll");
     }
 
     /// <summary>
