@@ -30,7 +30,9 @@ public sealed class SmtpNotificationSender(IOptions<SmtpOptions> options, ILogge
         var security = !smtp.UseTls ? SecureSocketOptions.None
             : smtp.Port == 465 ? SecureSocketOptions.SslOnConnect
             : SecureSocketOptions.StartTls;
-        await client.ConnectAsync(smtp.Host, smtp.Port, security, cancellation);
+        // Registered only when a host is configured (NotificationsModule); the check keeps that promise explicit.
+        var host = smtp.Host ?? throw new InvalidOperationException("Smtp:Host is not configured.");
+        await client.ConnectAsync(host, smtp.Port, security, cancellation);
         if (!string.IsNullOrEmpty(smtp.User)) await client.AuthenticateAsync(smtp.User, smtp.Password ?? "", cancellation);
         await client.SendAsync(message, cancellation);
         await client.DisconnectAsync(quit: true, cancellation);
