@@ -223,7 +223,7 @@ public static class Harness
         }
         finally
         {
-            if (Environment.GetEnvironmentVariable("KEEPDB") is null) await DropDatabaseAsync(server, serviceDb);
+            await DropDatabaseAsync(server, serviceDb);
         }
     }
 
