@@ -100,10 +100,11 @@ public static class CoordinatorQueueEndpoint
     {
         var store = session.DocumentStore.Options;
         var table = store.FindOrResolveDocumentType(typeof(ReferralQueueItem)).TableName.QualifiedName;
+        var clinicians = store.FindOrResolveDocumentType(typeof(Clinician)).TableName.QualifiedName;
         var serializer = store.Serializer();
-        await using var command = QueueSql.Command(table, filter, now);
+        await using var command = QueueSql.Command(table, clinicians, filter, now);
         long total;
-        var rows = new List<ReferralQueueItem>(filter.PageSize);
+        var items = new List<QueueItem>(filter.PageSize);
         await using (var reader = await session.ExecuteReaderAsync(command, cancellation))
         {
             await reader.ReadAsync(cancellation);
@@ -111,25 +112,15 @@ public static class CoordinatorQueueEndpoint
             await reader.NextResultAsync(cancellation);
             while (await reader.ReadAsync(cancellation))
             {
-                var row = serializer.FromJson<ReferralQueueItem>(reader, 1);
-                // The version lives in its column (Marten's numeric revision), as the LINQ query read it.
-                rows.Add(row with { Id = reader.GetGuid(0), Version = reader.GetInt64(2) });
+                // The version lives in its column (Marten's numeric revision), as Marten's own reads take it.
+                var row = serializer.FromJson<ReferralQueueItem>(reader, 1) with { Id = reader.GetGuid(0), Version = reader.GetInt64(2) };
+                var clinicianName = await reader.IsDBNullAsync(3, cancellation) ? null : reader.GetString(3);
+                var (step, overdue) = ServiceLevels.Evaluate(row, options, now);
+                items.Add(new QueueItem(row.Id, row.ClientName, row.Status, row.Urgent, row.RiskAcknowledged, row.Concerns,
+                    row.SubmittedAt, row.StatusSince, step.Action, step.DueAt, overdue, row.ClinicianId, clinicianName,
+                    row.RematchCount, row.Version, row.RiskFlagged, row.AwaitingRiskAcknowledgement, row.LastContactAt));
             }
         }
-
-        var clinicianIds = rows.Where(r => r.ClinicianId is not null).Select(r => r.ClinicianId!.Value).Distinct().ToArray();
-        var names = clinicianIds.Length == 0
-            ? new Dictionary<Guid, string>()
-            : (await session.LoadManyAsync<Clinician>(cancellation, clinicianIds)).ToDictionary(c => c.Id, c => c.Profile.Name);
-
-        var items = rows.Select(row =>
-        {
-            var (step, overdue) = ServiceLevels.Evaluate(row, options, now);
-            return new QueueItem(row.Id, row.ClientName, row.Status, row.Urgent, row.RiskAcknowledged, row.Concerns,
-                row.SubmittedAt, row.StatusSince, step.Action, step.DueAt, overdue, row.ClinicianId,
-                row.ClinicianId is { } c && names.TryGetValue(c, out var name) ? name : null,
-                row.RematchCount, row.Version, row.RiskFlagged, row.AwaitingRiskAcknowledgement, row.LastContactAt);
-        }).ToList();
 
         return new QueuePage(items, total, filter.Page, filter.PageSize);
     }

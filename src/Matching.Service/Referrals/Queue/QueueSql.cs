@@ -51,10 +51,10 @@ public static class QueueSql
     });
 
     /// <summary>
-    /// Two statements: the total, then the page's rows (id, data, mt_version) in queue order.
+    /// Two statements: the total, then the page's rows (id, data, mt_version, the clinician's name) in queue order.
     /// Every value from the client is a parameter.
     /// </summary>
-    public static NpgsqlCommand Command(string table, QueueFilter filter, DateTimeOffset now)
+    public static NpgsqlCommand Command(string table, string clinicians, QueueFilter filter, DateTimeOffset now)
     {
         var command = new NpgsqlCommand();
         var conditions = new List<string>();
@@ -116,7 +116,8 @@ public static class QueueSql
         sql.Append($"""
             page as (select u.part, u.submitted_at, u.id from ({string.Join(" union all ", parts.Select((_, i) => $"select {i} as part, p{i}.* from p{i}"))}) as u
               order by u.part, u.submitted_at, u.id offset @offset limit @size)
-            select q.id, q.data, q.mt_version from page as p join {table} as q on q.id = p.id
+            select q.id, q.data, q.mt_version, c.data -> 'profile' ->> 'name'
+            from page as p join {table} as q on q.id = p.id left join {clinicians} as c on c.id = q.clinician_id
             order by p.part, p.submitted_at, p.id
             """);
         command.CommandText = sql.ToString();
