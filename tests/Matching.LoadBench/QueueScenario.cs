@@ -102,7 +102,8 @@ public static class QueueScenario
               p3 as (select d.submitted_at, d.id from {table} as d
                   where {where} and not d.awaiting_risk_acknowledgement and not coalesce(d.due_at < $1, false) order by d.submitted_at, d.id
                   limit 50 - (select count(*) from p0) - (select count(*) from p1) - (select count(*) from p2)),
-              page as (select 0 as part, * from p0 union all select 1, * from p1 union all select 2, * from p2 union all select 3, * from p3)
+              page as (select u.* from (select 0 as part, * from p0 union all select 1, * from p1 union all select 2, * from p2 union all select 3, * from p3) as u
+                  order by u.part, u.submitted_at, u.id limit 50)
             select q.data::text, c.data -> 'profile' ->> 'name'
             from page as p join {table} as q on q.id = p.id left join matching.mt_doc_clinician as c on c.id = q.clinician_id
             order by p.part, p.submitted_at, p.id
