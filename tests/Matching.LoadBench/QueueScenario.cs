@@ -18,7 +18,7 @@ public static class QueueScenario
 
     public static readonly (string Name, string Query, string RawWhere)[] Variants =
     [
-        ("open referrals (default)", "", "d.status != 'Closed'"),
+        ("open referrals (default)", "", "d.status <> 'Closed'"),
         ("status=awaitingMatch", "?status=awaitingMatch", "d.status = 'AwaitingMatch'")
     ];
 
@@ -80,23 +80,51 @@ public static class QueueScenario
         return await TimeAsync($"service: {variant}", samples, Get);
     }
 
-    /// <summary>The statements the service sends for the page (the total, then the filter, the queue's order and 50 rows), read without deserializing.</summary>
+    /// <summary>
+    /// The same answer as the service's page by hand, read without deserializing: the exact total and the first 50 rows
+    /// in the queue's order with their clinician's name, in one round trip. The order starts with a key computed from
+    /// the clock, so the rows are read as four parts (awaiting acknowledgement × overdue), each in index order and
+    /// only as far as the page still needs, then sorted by part over at most 50 rows.
+    /// </summary>
     public static async Task<QueueTiming> RawAsync(NpgsqlDataSource db, string variant, string where, int samples)
     {
+        const string table = "matching.mt_doc_referralqueueitem";
+        var sql = $"""
+            select count(*) from {table} as d where {where};
+            with p0 as (select d.submitted_at, d.id from {table} as d
+                  where {where} and d.awaiting_risk_acknowledgement and d.due_at < $1 order by d.submitted_at, d.id limit 50),
+              p1 as (select d.submitted_at, d.id from {table} as d
+                  where {where} and d.awaiting_risk_acknowledgement and not coalesce(d.due_at < $1, false) order by d.submitted_at, d.id
+                  limit 50 - (select count(*) from p0)),
+              p2 as (select d.submitted_at, d.id from {table} as d
+                  where {where} and not d.awaiting_risk_acknowledgement and d.due_at < $1 order by d.submitted_at, d.id
+                  limit 50 - (select count(*) from p0) - (select count(*) from p1)),
+              p3 as (select d.submitted_at, d.id from {table} as d
+                  where {where} and not d.awaiting_risk_acknowledgement and not coalesce(d.due_at < $1, false) order by d.submitted_at, d.id
+                  limit 50 - (select count(*) from p0) - (select count(*) from p1) - (select count(*) from p2)),
+              page as (select u.* from (select 0 as part, * from p0 union all select 1, * from p1 union all select 2, * from p2 union all select 3, * from p3) as u
+                  order by u.part, u.submitted_at, u.id limit 50)
+            select q.data::text, c.data -> 'profile' ->> 'name'
+            from page as p join {table} as q on q.id = p.id left join matching.mt_doc_clinician as c on c.id = q.clinician_id
+            order by p.part, p.submitted_at, p.id
+            """;
         async Task Query()
         {
-            var instant = DateTimeOffset.UtcNow.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'");
-            await using var connection = await db.OpenConnectionAsync();
-            await using (var count = new NpgsqlCommand($"select count(*) from matching.mt_doc_referralqueueitem as d where {where}", connection))
-                await count.ExecuteScalarAsync();
-            await using var command = new NpgsqlCommand($"""
-                select d.data::text from matching.mt_doc_referralqueueitem as d
-                where {where}
-                order by d.awaiting_risk_acknowledgement desc, coalesce(d.due_at < '{instant}'::timestamptz, false) desc, d.submitted_at, d.id
-                LIMIT 50
-                """, connection);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) reader.GetString(0);
+            await using var batch = db.CreateBatch();
+            var statements = sql.Split(";\n", 2);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(statements[0]));
+            var page = new NpgsqlBatchCommand(statements[1]);
+            page.Parameters.Add(new NpgsqlParameter { Value = DateTimeOffset.UtcNow, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            batch.BatchCommands.Add(page);
+            await using var reader = await batch.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            reader.GetInt64(0);
+            await reader.NextResultAsync();
+            while (await reader.ReadAsync())
+            {
+                reader.GetString(0);
+                if (!reader.IsDBNull(1)) reader.GetString(1);
+            }
         }
         return await TimeAsync($"raw SQL: {variant}", samples, Query);
     }

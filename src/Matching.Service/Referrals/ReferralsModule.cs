@@ -25,5 +25,6 @@ public static class ReferralsModule
             .Duplicate(q => q.ClinicianId!)
             .Duplicate(q => q.DueAt!)
             .GinIndexJsonData();
+        QueueSql.AddIndexes(opts);
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Marten;
-using Marten.Pagination;
 using Matching.Service.Clinicians;
 using Matching.Service.Infrastructure;
 using Matching.Service.Shared;
@@ -38,7 +37,7 @@ public sealed record QueueFilter(
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
-    // Keeps (page - 1) * pageSize inside the OFFSET Marten computes as an int.
+    // Keeps (page - 1) * pageSize a sensible OFFSET.
     public const int MaxPage = 1_000_000;
 
     public static (QueueFilter? Filter, ProblemDetails? Problem) Parse(
@@ -92,51 +91,38 @@ public sealed record QueueFilter(
 public static class CoordinatorQueueEndpoint
 {
     /// <summary>
-    /// Filters, orders and pages in PostgreSQL. Each row's due time is stored (it only changes with
-    /// events), so "overdue" is a comparison of that column with the current time, passed in per query:
-    /// the filter and the order stay right as time passes without touching any row.
+    /// Filters, orders and pages in PostgreSQL (<see cref="QueueSql"/>). Each row's due time is stored (it only
+    /// changes with events), so "overdue" is a comparison of that column with the current time, passed in per
+    /// query: the filter and the order stay right as time passes without touching any row.
     /// </summary>
     public static async Task<QueuePage> Query(
         IQuerySession session, QueueFilter filter, DateTimeOffset now, MatchingOptions options, CancellationToken cancellation)
     {
-        IQueryable<ReferralQueueItem> query = session.Query<ReferralQueueItem>();
-
-        query = filter.Status is { } status
-            ? query.Where(q => q.Status == status)
-            : query.Where(q => q.Status != ReferralStatus.Closed);
-        if (filter.Urgent is { } urgent) query = query.Where(q => q.Urgent == urgent);
-        if (filter.Concern is { } concern) query = query.Where(q => q.Concerns.Contains(concern));
-        if (filter.ClinicianId is { } clinicianId) query = query.Where(q => q.ClinicianId == clinicianId);
-        if (filter.Overdue is true) query = query.Where(q => q.DueAt != null && q.DueAt < now);
-        if (filter.Overdue is false) query = query.Where(q => q.DueAt == null || q.DueAt >= now);
-
-        // The literal is an instant the service formatted itself, never client input.
-        var instant = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-        var ordered = query
-            .OrderBySql("d.awaiting_risk_acknowledgement desc")
-            .ThenBySql($"coalesce(d.due_at < '{instant}'::timestamptz, false) desc")
-            .ThenBySql("d.submitted_at")
-            .ThenBySql("d.id");
-
-        // A separate count: counting with the page (count(*) over ()) makes PostgreSQL carry every matching
-        // row's whole document through the window, spilling to disk on a large queue (docs/benchmarks.md).
-        var rows = await ordered.ToPagedListAsync(filter.Page, filter.PageSize, useCountQuery: true, cancellation);
-
-        var clinicianIds = rows.Where(r => r.ClinicianId is not null).Select(r => r.ClinicianId!.Value).Distinct().ToArray();
-        var names = clinicianIds.Length == 0
-            ? new Dictionary<Guid, string>()
-            : (await session.LoadManyAsync<Clinician>(cancellation, clinicianIds)).ToDictionary(c => c.Id, c => c.Profile.Name);
-
-        var items = rows.Select(row =>
+        var store = session.DocumentStore.Options;
+        var table = store.FindOrResolveDocumentType(typeof(ReferralQueueItem)).TableName.QualifiedName;
+        var clinicians = store.FindOrResolveDocumentType(typeof(Clinician)).TableName.QualifiedName;
+        var serializer = store.Serializer();
+        await using var command = QueueSql.Command(table, clinicians, filter, now);
+        long total;
+        var items = new List<QueueItem>(filter.PageSize);
+        await using (var reader = await session.ExecuteReaderAsync(command, cancellation))
         {
-            var (step, overdue) = ServiceLevels.Evaluate(row, options, now);
-            return new QueueItem(row.Id, row.ClientName, row.Status, row.Urgent, row.RiskAcknowledged, row.Concerns,
-                row.SubmittedAt, row.StatusSince, step.Action, step.DueAt, overdue, row.ClinicianId,
-                row.ClinicianId is { } c && names.TryGetValue(c, out var name) ? name : null,
-                row.RematchCount, row.Version, row.RiskFlagged, row.AwaitingRiskAcknowledgement, row.LastContactAt);
-        }).ToList();
+            await reader.ReadAsync(cancellation);
+            total = reader.GetInt64(0);
+            await reader.NextResultAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
+                // The version lives in its column (Marten's numeric revision), as Marten's own reads take it.
+                var row = serializer.FromJson<ReferralQueueItem>(reader, 1) with { Id = reader.GetGuid(0), Version = reader.GetInt64(2) };
+                var clinicianName = await reader.IsDBNullAsync(3, cancellation) ? null : reader.GetString(3);
+                var (step, overdue) = ServiceLevels.Evaluate(row, options, now);
+                items.Add(new QueueItem(row.Id, row.ClientName, row.Status, row.Urgent, row.RiskAcknowledged, row.Concerns,
+                    row.SubmittedAt, row.StatusSince, step.Action, step.DueAt, overdue, row.ClinicianId, clinicianName,
+                    row.RematchCount, row.Version, row.RiskFlagged, row.AwaitingRiskAcknowledgement, row.LastContactAt));
+            }
+        }
 
-        return new QueuePage(items, rows.TotalItemCount, filter.Page, filter.PageSize);
+        return new QueuePage(items, total, filter.Page, filter.PageSize);
     }
 
     [WolverineGet("/api/referrals"), Authorize(Policy = Policies.Coordination)]
