@@ -30,20 +30,29 @@ public sealed partial class AuditProjection : EventProjection
 
     private Batch? _batch;
 
+    /// <summary>Reused from event to event: the daemon applies one batch at a time, one event after the other.</summary>
+    private readonly CanonicalWriter _canonical = new();
+
+    private static readonly JsonElement NoData = JsonElement.Parse("{}");
+
     public override async ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
     {
         var batch = await BatchForAsync(operations, e.Sequence, cancellation);
         var window = await batch.WindowForAsync(e.Sequence, cancellation);
-        var data = window.Data.TryGetValue(e.Sequence, out var stored) && JsonNode.Parse(stored) is JsonObject json ? json : new JsonObject();
-        var facts = FactsOf(e, data);
+        var data = window.Data.TryGetValue(e.Sequence, out var stored) && stored.ValueKind == JsonValueKind.Object ? stored : NoData;
+        var actor = Actor.FromHeaders(e.Headers, e.UserName);
+        var type = e.EventType.Name;
         var referralId = ReferralOf(e);
         var subject = referralId ?? e.StreamId;
 
         // A rebuild keeps the digests first computed: after erasure the salt is gone and the values masked.
         var digest = window.Digests.GetValueOrDefault(e.Sequence)
-                     ?? await NewDigestAsync(batch, e.Sequence, subject, facts, cancellation);
+                     ?? await NewDigestAsync(batch, e.Sequence, subject, type, data, cancellation);
 
-        var hash = AuditChain.Next(batch.Head, AuditChain.Canonical(facts, digest?.Digests));
+        var auditActor = new AuditActor(actor.Sub, actor.Name, actor.Role);
+        var canonical = _canonical.Write(e.Sequence, e.StreamId, type, e.EventTypeName, e.Timestamp, auditActor,
+            e.CorrelationId, e.CausationId, data, digest?.Digests);
+        var hash = _canonical.Next(batch.Head, canonical);
         batch.Head = hash;
 
         // Inserts only: each event is projected once (a rebuild first deletes the entries), and a batch of
@@ -54,15 +63,15 @@ public sealed partial class AuditProjection : EventProjection
             StreamId = e.StreamId,
             ReferralId = referralId,
             Kind = e.Data is PersonalDataAccessed ? AuditEntry.AccessKind : AuditEntry.EventKind,
-            Type = facts.Type,
-            TypeAlias = facts.TypeAlias,
+            Type = type,
+            TypeAlias = e.EventTypeName,
             At = e.Timestamp,
-            Actor = facts.Actor,
-            ActorSub = facts.Actor.Sub,
+            Actor = auditActor,
+            ActorSub = actor.Sub,
             CorrelationId = e.CorrelationId,
             CausationId = e.CausationId,
             Summary = Summarize(e.Data),
-            Data = JsonSerializer.SerializeToElement(data),
+            Data = data,
             Hash = hash
         });
 
@@ -114,7 +123,7 @@ public sealed partial class AuditProjection : EventProjection
     /// as the event table holds it (what the integrity check reads back: re-serializing the event object would
     /// not reproduce the stored JSON byte for byte), the digests a rebuild keeps, and the subjects' salts.
     /// </summary>
-    private sealed record Window(long From, long To, Dictionary<long, string> Data, Dictionary<long, PersonalDataDigest> Digests)
+    private sealed record Window(long From, long To, Dictionary<long, JsonElement> Data, Dictionary<long, PersonalDataDigest> Digests)
     {
         public static async Task<Window> ReadAsync(Batch batch, long sequence, CancellationToken cancellation)
         {
@@ -129,7 +138,8 @@ public sealed partial class AuditProjection : EventProjection
             {
                 var first = line.IndexOf(' ');
                 var second = line.IndexOf(' ', first + 1);
-                return (Sequence: long.Parse(line.AsSpan(0, first)), Stream: Guid.Parse(line.AsSpan(first + 1, second - first - 1)), Data: line[(second + 1)..]);
+                return (Sequence: long.Parse(line.AsSpan(0, first)), Stream: Guid.Parse(line.AsSpan(first + 1, second - first - 1)),
+                    Data: JsonElement.Parse(line.AsSpan(second + 1)));
             }).ToList();
             var digests = await operations.Query<PersonalDataDigest>().Where(d => d.Id >= sequence && d.Id < to).ToListAsync(cancellation);
             var subjects = rows.Select(r => r.Stream).Distinct().Where(s => !batch.Salts.ContainsKey(s)).ToArray();
@@ -140,13 +150,6 @@ public sealed partial class AuditProjection : EventProjection
             }
             return new Window(sequence, to, rows.ToDictionary(r => r.Sequence, r => r.Data), digests.ToDictionary(d => d.Id));
         }
-    }
-
-    public static AuditFacts FactsOf(IEvent e, JsonObject data)
-    {
-        var actor = Actor.FromHeaders(e.Headers, e.UserName);
-        return new AuditFacts(e.Sequence, e.StreamId, e.EventType.Name, e.EventTypeName, e.Timestamp,
-            new AuditActor(actor.Sub, actor.Name, actor.Role), e.CorrelationId, e.CausationId, data);
     }
 
     /// <summary>Clinician streams are not referrals; access streams name theirs; every other stream is a referral's.</summary>
@@ -164,10 +167,10 @@ public sealed partial class AuditProjection : EventProjection
     };
 
     private static async Task<PersonalDataDigest?> NewDigestAsync(
-        Batch batch, long sequence, Guid subject, AuditFacts facts, CancellationToken cancellation)
+        Batch batch, long sequence, Guid subject, string type, JsonElement data, CancellationToken cancellation)
     {
-        var values = PersonalFields.For(facts.Type)
-            .Select(path => (path, value: PersonalFields.Get(facts.Data, path)))
+        var values = PersonalFields.For(type)
+            .Select(path => (path, value: PersonalPaths.Get(data, path)))
             .Where(p => p.value is not null)
             .ToList();
         if (values.Count == 0) return null;
@@ -188,7 +191,7 @@ public sealed partial class AuditProjection : EventProjection
         {
             Id = sequence,
             SubjectId = subject,
-            Digests = values.ToDictionary(p => p.path, p => AuditChain.Digest(key, p.path, p.value!))
+            Digests = values.ToDictionary(p => p.path, p => AuditChain.Digest(key, p.path, p.value!.Value))
         };
         KeptDocuments.Insert(operations, digest);
         return digest;
