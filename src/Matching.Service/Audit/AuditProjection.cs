@@ -25,8 +25,14 @@ public sealed partial class AuditProjection : EventProjection
         Options.DeleteViewTypeOnTeardown<AuditEntry>();
     }
 
-    /// <summary>How many events one read-ahead covers (half a daemon batch: see ReportsModule.RebuildBatchSize).</summary>
-    public const int ReadAhead = 1_000;
+    /// <summary>
+    /// Events a daemon batch takes when behind (a rebuild): larger than the report facts' batches, since each batch of the
+    /// trail pays fixed costs of its own (the chain's end, the read-ahead queries, a COPY per document type, the commit).
+    /// </summary>
+    public const int BatchSize = 5_000;
+
+    /// <summary>How many events one read-ahead covers: a whole batch.</summary>
+    public const int ReadAhead = BatchSize;
 
     private Batch? _batch;
 

@@ -25,7 +25,7 @@ public class AuditRebuildTests(AppFixture app) : IClassFixture<AppFixture>
         // More events than one daemon batch, so the chain crosses batches and read-ahead windows.
         await using (var session = app.Host.StampedSession("coord-3", Roles.Coordinator, "corr-bulk"))
         {
-            for (var i = 0; i < 260; i++)
+            for (var i = 0; i < AuditProjection.BatchSize / 8 + 20; i++)
             {
                 var intake = Samples.Intake() with { Notes = $"Note {i}." };
                 session.Events.StartStream<Referral>(Guid.NewGuid(),
@@ -50,7 +50,7 @@ public class AuditRebuildTests(AppFixture app) : IClassFixture<AppFixture>
 
         await app.Host.ShouldVerify();
         var live = await Entries();
-        live.Count.ShouldBeGreaterThan(2_000);
+        live.Count.ShouldBeGreaterThan(AuditProjection.BatchSize);
 
         // A rebuild deletes the entries only: the digests and salts are kept (an erased referral's salt can't come back).
         var projection = (AuditProjection)((StoreOptions)app.Store.Options).Projections.All.Single(x => x.Name == AuditProjection.ProjectionName);
