@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -34,10 +35,8 @@ public sealed partial class AuditProjection : EventProjection
     /// <summary>How many events one read-ahead covers: a whole batch.</summary>
     public const int ReadAhead = BatchSize;
 
-    private Batch? _batch;
-
-    /// <summary>Reused from event to event: the daemon applies one batch at a time, one event after the other.</summary>
-    private readonly CanonicalWriter _canonical = new();
+    /// <summary>Each batch's state, by its session: released with it, and never shared by two batches.</summary>
+    private readonly ConditionalWeakTable<IDocumentOperations, Batch> _batches = new();
 
     private static readonly JsonElement NoData = JsonElement.Parse("{}");
 
@@ -56,9 +55,9 @@ public sealed partial class AuditProjection : EventProjection
                      ?? await NewDigestAsync(batch, e.Sequence, subject, type, data, cancellation);
 
         var auditActor = new AuditActor(actor.Sub, actor.Name, actor.Role);
-        var canonical = _canonical.Write(e.Sequence, e.StreamId, type, e.EventTypeName, e.Timestamp, auditActor,
+        var canonical = batch.Canonical.Write(e.Sequence, e.StreamId, type, e.EventTypeName, e.Timestamp, auditActor,
             e.CorrelationId, e.CausationId, data, digest?.Digests);
-        var hash = _canonical.Next(batch.Head, canonical);
+        var hash = batch.Canonical.Next(batch.Head, canonical);
         batch.Head = hash;
 
         // Inserts only: each event is projected once (a rebuild first deletes the entries), and a batch of
@@ -100,6 +99,8 @@ public sealed partial class AuditProjection : EventProjection
         public IDocumentOperations Operations { get; } = operations;
         public string Head { get; set; } = head;
         public Dictionary<Guid, DigestSalt?> Salts { get; } = new();
+        /// <summary>Its buffers are reused from event to event: a batch applies one event after the other.</summary>
+        public CanonicalWriter Canonical { get; } = new();
         private Window? _window;
 
         public async Task<Window> WindowForAsync(long sequence, CancellationToken cancellation)
@@ -112,7 +113,7 @@ public sealed partial class AuditProjection : EventProjection
 
     private async Task<Batch> BatchForAsync(IDocumentOperations operations, long sequence, CancellationToken cancellation)
     {
-        if (_batch is { } current && ReferenceEquals(current.Operations, operations)) return current;
+        if (_batches.TryGetValue(operations, out var current)) return current;
 
         // The chain's end is the hash of the last entry committed before this batch ("" for the first).
         var head = await operations.Query<AuditEntry>()
@@ -120,8 +121,9 @@ public sealed partial class AuditProjection : EventProjection
             .OrderByDescending(x => x.Id)
             .Select(x => x.Hash)
             .FirstOrDefaultAsync(cancellation);
-        _batch = new Batch(operations, head ?? "");
-        return _batch;
+        var batch = new Batch(operations, head ?? "");
+        _batches.AddOrUpdate(operations, batch);
+        return batch;
     }
 
     /// <summary>
