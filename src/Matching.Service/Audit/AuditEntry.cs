@@ -34,15 +34,6 @@ public sealed class AuditEntry
     public string Hash { get; set; } = "";
 }
 
-/// <summary>The end of the hash chain: the last entry hashed. One document, id <see cref="SingletonId"/>.</summary>
-public sealed class AuditChainHead
-{
-    public const string SingletonId = "audit";
-    public string Id { get; set; } = SingletonId;
-    public long Sequence { get; set; }
-    public string Hash { get; set; } = "";
-}
-
 /// <summary>
 /// Salted digests (HMAC-SHA256) of one event's personal fields, by JSON path. The hash chain covers
 /// these instead of the values, so erasing the values leaves the chain intact.

@@ -11,13 +11,13 @@ public static class AuditModule
         PersonalFields.RegisterMaskingRules(opts);
         opts.Events.AddEventType<PersonalDataAccessed>();
 
-        // Identity tracking: each event of a batch reads the chain head and salts the event before it stored.
+        // The projection carries the chain's end and the salts through a batch itself: no identity tracking.
         opts.Projections.Add(new AuditProjection(), ProjectionLifecycle.Async,
-            o =>
-            {
-                o.EnableDocumentTrackingByIdentity = true;
-                o.BatchSize = Reports.ReportsModule.RebuildBatchSize;
-            });
+            o => o.BatchSize = AuditProjection.BatchSize);
+        // A rebuild batch of the audit trail is inserts only (entries, digests, salts): the daemon writes them
+        // with COPY. Store-wide, but a batch holding any other write (the report facts' upserts, an erasure's
+        // re-masking) falls back to row-by-row commands as before.
+        opts.Projections.RebuildWithBulkCopy = true;
     }
 
     /// <summary>The audit documents and their indexes (shared with the export benchmark).</summary>
@@ -30,6 +30,5 @@ public static class AuditModule
             .Duplicate(x => x.At);
         opts.Schema.For<PersonalDataDigest>().Identity(x => x.Id).Duplicate(x => x.SubjectId);
         opts.Schema.For<DigestSalt>();
-        opts.Schema.For<AuditChainHead>();
     }
 }

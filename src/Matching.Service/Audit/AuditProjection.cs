@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -13,8 +14,7 @@ namespace Matching.Service.Audit;
 /// <summary>
 /// Writes an <see cref="AuditEntry"/> for every event of every stream, asynchronously so no command
 /// or read waits for it. The daemon hands events over in global sequence order, which is the order
-/// the hash chain needs; the chain's end is kept in <see cref="AuditChainHead"/> (identity-tracked,
-/// so each event in a batch sees the hash of the one before).
+/// the hash chain needs; the chain's end is the last entry's hash, carried through each batch in memory.
 /// </summary>
 public sealed partial class AuditProjection : EventProjection
 {
@@ -24,97 +24,140 @@ public sealed partial class AuditProjection : EventProjection
     {
         Name = ProjectionName;
         Options.DeleteViewTypeOnTeardown<AuditEntry>();
-        Options.DeleteViewTypeOnTeardown<AuditChainHead>();
     }
 
-    /// <summary>How many events one read-ahead covers (half a daemon batch: see ReportsModule.RebuildBatchSize).</summary>
-    public const int ReadAhead = 1_000;
+    /// <summary>
+    /// Events a daemon batch takes when behind (a rebuild): larger than the report facts' batches, since each batch of the
+    /// trail pays fixed costs of its own (the chain's end, the read-ahead queries, a COPY per document type, the commit).
+    /// </summary>
+    public const int BatchSize = 5_000;
 
-    private Window? _window;
+    /// <summary>How many events one read-ahead covers: a whole batch.</summary>
+    public const int ReadAhead = BatchSize;
+
+    /// <summary>Each batch's state, by its session: released with it, and never shared by two batches.</summary>
+    private readonly ConditionalWeakTable<IDocumentOperations, Batch> _batches = new();
+
+    private static readonly JsonElement NoData = JsonElement.Parse("{}");
 
     public override async ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
     {
-        var window = await WindowForAsync(operations, e.Sequence, cancellation);
-        var data = window.Data.TryGetValue(e.Sequence, out var stored) && JsonNode.Parse(stored) is JsonObject json ? json : new JsonObject();
-        var facts = FactsOf(e, data);
+        var batch = await BatchForAsync(operations, e.Sequence, cancellation);
+        var window = await batch.WindowForAsync(e.Sequence, cancellation);
+        var data = window.Data.TryGetValue(e.Sequence, out var stored) && stored.ValueKind == JsonValueKind.Object ? stored : NoData;
+        var actor = Actor.FromHeaders(e.Headers, e.UserName);
+        var type = e.EventType.Name;
         var referralId = ReferralOf(e);
         var subject = referralId ?? e.StreamId;
 
         // A rebuild keeps the digests first computed: after erasure the salt is gone and the values masked.
         var digest = window.Digests.GetValueOrDefault(e.Sequence)
-                     ?? await NewDigestAsync(operations, window, e.Sequence, subject, facts, cancellation);
+                     ?? await NewDigestAsync(batch, e.Sequence, subject, type, data, cancellation);
 
-        var head = await operations.LoadAsync<AuditChainHead>(AuditChainHead.SingletonId, cancellation) ?? new AuditChainHead();
-        var hash = AuditChain.Next(head.Hash, AuditChain.Canonical(facts, digest?.Digests));
-        head.Sequence = e.Sequence;
-        head.Hash = hash;
-        operations.Store(head);
+        var auditActor = new AuditActor(actor.Sub, actor.Name, actor.Role);
+        var canonical = batch.Canonical.Write(e.Sequence, e.StreamId, type, e.EventTypeName, e.Timestamp, auditActor,
+            e.CorrelationId, e.CausationId, data, digest?.Digests);
+        var hash = batch.Canonical.Next(batch.Head, canonical);
+        batch.Head = hash;
 
-        operations.Store(new AuditEntry
+        // Inserts only: each event is projected once (a rebuild first deletes the entries), and a batch of
+        // inserts lets the daemon's rebuild write them with COPY (see AuditModule).
+        operations.Insert(new AuditEntry
         {
             Id = e.Sequence,
             StreamId = e.StreamId,
             ReferralId = referralId,
             Kind = e.Data is PersonalDataAccessed ? AuditEntry.AccessKind : AuditEntry.EventKind,
-            Type = facts.Type,
-            TypeAlias = facts.TypeAlias,
+            Type = type,
+            TypeAlias = e.EventTypeName,
             At = e.Timestamp,
-            Actor = facts.Actor,
-            ActorSub = facts.Actor.Sub,
+            Actor = auditActor,
+            ActorSub = actor.Sub,
             CorrelationId = e.CorrelationId,
             CausationId = e.CausationId,
             Summary = Summarize(e.Data),
-            Data = JsonSerializer.SerializeToElement(data),
+            Data = data,
             Hash = hash
         });
 
         if (e.Data is ClientDataErased)
         {
             await EraseAsync(operations, e.StreamId, cancellation);
-            window.Salts.Remove(e.StreamId);
+            // Shredded: an event after this one gets a fresh salt, not the deleted one.
+            batch.Salts[e.StreamId] = null;
         }
+    }
+
+    /// <summary>
+    /// What one daemon batch (one session, one transaction) carries from event to event: the chain's end, so
+    /// each event hashes onto the one before without a document read and written per event, and the salts
+    /// this batch has read or made (null: known to be absent). A retried batch has a new session, so it starts
+    /// again from what is committed and never sees a salt or hash it didn't store.
+    /// </summary>
+    private sealed class Batch(IDocumentOperations operations, string head)
+    {
+        public IDocumentOperations Operations { get; } = operations;
+        public string Head { get; set; } = head;
+        public Dictionary<Guid, DigestSalt?> Salts { get; } = new();
+        /// <summary>Its buffers are reused from event to event: a batch applies one event after the other.</summary>
+        public CanonicalWriter Canonical { get; } = new();
+        private Window? _window;
+
+        public async Task<Window> WindowForAsync(long sequence, CancellationToken cancellation)
+        {
+            if (_window is { } current && sequence >= current.From && sequence < current.To) return current;
+            _window = await Window.ReadAsync(this, sequence, cancellation);
+            return _window;
+        }
+    }
+
+    private async Task<Batch> BatchForAsync(IDocumentOperations operations, long sequence, CancellationToken cancellation)
+    {
+        if (_batches.TryGetValue(operations, out var current)) return current;
+
+        // The chain's end is the hash of the last entry committed before this batch ("" for the first).
+        var head = await operations.Query<AuditEntry>()
+            .Where(x => x.Id < sequence)
+            .OrderByDescending(x => x.Id)
+            .Select(x => x.Hash)
+            .FirstOrDefaultAsync(cancellation);
+        var batch = new Batch(operations, head ?? "");
+        _batches.AddOrUpdate(operations, batch);
+        return batch;
     }
 
     /// <summary>
     /// What the events of one stretch of the log need, read once instead of per event: the event's data exactly
     /// as the event table holds it (what the integrity check reads back: re-serializing the event object would
     /// not reproduce the stored JSON byte for byte), the digests a rebuild keeps, and the subjects' salts.
-    /// A window belongs to one daemon batch (its session), so a retried batch never sees a salt it didn't store.
     /// </summary>
-    private sealed record Window(IDocumentOperations Operations, long From, long To, Dictionary<long, string> Data,
-        Dictionary<long, PersonalDataDigest> Digests, Dictionary<Guid, DigestSalt> Salts);
-
-    private async Task<Window> WindowForAsync(IDocumentOperations operations, long sequence, CancellationToken cancellation)
+    private sealed record Window(long From, long To, Dictionary<long, JsonElement> Data, Dictionary<long, PersonalDataDigest> Digests)
     {
-        if (_window is { } current && ReferenceEquals(current.Operations, operations) && sequence >= current.From && sequence < current.To)
-            return current;
-
-        var to = sequence + ReadAhead;
-        var schema = operations.DocumentStore.Options.Events.DatabaseSchemaName;
-        // One text column "seq_id stream_id data": Marten's SQL reader takes several columns only as nested rows.
-        var lines = await operations.AdvancedSql.QueryAsync<string>(
-            $"select seq_id::text || ' ' || stream_id::text || ' ' || data::text from {schema}.mt_events where seq_id >= ? and seq_id < ?",
-            cancellation, sequence, to);
-        var rows = lines.Select(line =>
+        public static async Task<Window> ReadAsync(Batch batch, long sequence, CancellationToken cancellation)
         {
-            var first = line.IndexOf(' ');
-            var second = line.IndexOf(' ', first + 1);
-            return (Sequence: long.Parse(line.AsSpan(0, first)), Stream: Guid.Parse(line.AsSpan(first + 1, second - first - 1)), Data: line[(second + 1)..]);
-        }).ToList();
-        var digests = await operations.Query<PersonalDataDigest>().Where(d => d.Id >= sequence && d.Id < to).ToListAsync(cancellation);
-        var subjects = rows.Select(r => r.Stream).Distinct().ToArray();
-        var salts = subjects.Length == 0 ? [] : await operations.LoadManyAsync<DigestSalt>(cancellation, subjects);
-        var window = new Window(operations, sequence, to, rows.ToDictionary(r => r.Sequence, r => r.Data),
-            digests.ToDictionary(d => d.Id), salts.ToDictionary(x => x.Id));
-        _window = window;
-        return window;
-    }
-
-    public static AuditFacts FactsOf(IEvent e, JsonObject data)
-    {
-        var actor = Actor.FromHeaders(e.Headers, e.UserName);
-        return new AuditFacts(e.Sequence, e.StreamId, e.EventType.Name, e.EventTypeName, e.Timestamp,
-            new AuditActor(actor.Sub, actor.Name, actor.Role), e.CorrelationId, e.CausationId, data);
+            var operations = batch.Operations;
+            var to = sequence + ReadAhead;
+            var schema = operations.DocumentStore.Options.Events.DatabaseSchemaName;
+            // One text column "seq_id stream_id data": Marten's SQL reader takes several columns only as nested rows.
+            var lines = await operations.AdvancedSql.QueryAsync<string>(
+                $"select seq_id::text || ' ' || stream_id::text || ' ' || data::text from {schema}.mt_events where seq_id >= ? and seq_id < ?",
+                cancellation, sequence, to);
+            var rows = lines.Select(line =>
+            {
+                var first = line.IndexOf(' ');
+                var second = line.IndexOf(' ', first + 1);
+                return (Sequence: long.Parse(line.AsSpan(0, first)), Stream: Guid.Parse(line.AsSpan(first + 1, second - first - 1)),
+                    Data: JsonElement.Parse(line.AsSpan(second + 1)));
+            }).ToList();
+            var digests = await operations.Query<PersonalDataDigest>().Where(d => d.Id >= sequence && d.Id < to).ToListAsync(cancellation);
+            var subjects = rows.Select(r => r.Stream).Distinct().Where(s => !batch.Salts.ContainsKey(s)).ToArray();
+            if (subjects.Length > 0)
+            {
+                var salts = (await operations.LoadManyAsync<DigestSalt>(cancellation, subjects)).ToDictionary(x => x.Id);
+                foreach (var subject in subjects) batch.Salts[subject] = salts.GetValueOrDefault(subject);
+            }
+            return new Window(sequence, to, rows.ToDictionary(r => r.Sequence, r => r.Data), digests.ToDictionary(d => d.Id));
+        }
     }
 
     /// <summary>Clinician streams are not referrals; access streams name theirs; every other stream is a referral's.</summary>
@@ -132,31 +175,33 @@ public sealed partial class AuditProjection : EventProjection
     };
 
     private static async Task<PersonalDataDigest?> NewDigestAsync(
-        IDocumentOperations operations, Window window, long sequence, Guid subject, AuditFacts facts, CancellationToken cancellation)
+        Batch batch, long sequence, Guid subject, string type, JsonElement data, CancellationToken cancellation)
     {
-        var values = PersonalFields.For(facts.Type)
-            .Select(path => (path, value: PersonalFields.Get(facts.Data, path)))
+        var values = PersonalFields.For(type)
+            .Select(path => (path, value: PersonalPaths.Get(data, path)))
             .Where(p => p.value is not null)
             .ToList();
         if (values.Count == 0) return null;
 
+        var operations = batch.Operations;
         // Access events name a referral that is not their stream: its salt was not read ahead.
-        var salt = window.Salts.GetValueOrDefault(subject) ?? await operations.LoadAsync<DigestSalt>(subject, cancellation);
+        if (!batch.Salts.TryGetValue(subject, out var salt))
+            salt = await operations.LoadAsync<DigestSalt>(subject, cancellation);
         if (salt is null)
         {
             salt = new DigestSalt { Id = subject, Key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
-            operations.Store(salt);
+            KeptDocuments.Insert(operations, salt);
         }
-        window.Salts[subject] = salt;
+        batch.Salts[subject] = salt;
 
         var key = Convert.FromBase64String(salt.Key);
         var digest = new PersonalDataDigest
         {
             Id = sequence,
             SubjectId = subject,
-            Digests = values.ToDictionary(p => p.path, p => AuditChain.Digest(key, p.path, p.value!))
+            Digests = values.ToDictionary(p => p.path, p => AuditChain.Digest(key, p.path, p.value!.Value))
         };
-        operations.Store(digest);
+        KeptDocuments.Insert(operations, digest);
         return digest;
     }
 
@@ -173,6 +218,20 @@ public sealed partial class AuditProjection : EventProjection
             entry.Data = JsonSerializer.SerializeToElement(PersonalFields.MaskJson(entry.Type, data));
             operations.Store(entry);
         }
-        operations.Delete<DigestSalt>(referralId);
+        KeptDocuments.Shred(operations, referralId);
     }
+}
+
+/// <summary>
+/// Writes the digests and salts from outside <see cref="AuditProjection"/>: Marten's source generator registers every
+/// document type the projection class itself stores as the projection's own, to be deleted when it is rebuilt. These
+/// must outlive a rebuild (the salts of erased referrals are gone for good, so their digests can't be made again).
+/// </summary>
+internal static class KeptDocuments
+{
+    public static void Insert(IDocumentOperations operations, PersonalDataDigest digest) => operations.Insert(digest);
+
+    public static void Insert(IDocumentOperations operations, DigestSalt salt) => operations.Insert(salt);
+
+    public static void Shred(IDocumentOperations operations, Guid subject) => operations.Delete<DigestSalt>(subject);
 }
