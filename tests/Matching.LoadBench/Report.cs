@@ -67,12 +67,14 @@ public static class Report
             b.AppendLine($"### Rebuild of every async projection ({d.Events:N0} events)");
             b.AppendLine();
             b.AppendLine($"Generated as {d.Events / Rebuild.EventsPerStory:N0} referral stories of {Rebuild.EventsPerStory} events with Marten's bulk COPY appender in {d.Generation.TotalSeconds:F1} s; " +
-                         "each projection rebuilt alone through `BuildProjectionDaemonAsync()` / `RebuildProjectionAsync(name)`.");
+                         "statistics gathered (`vacuum (analyze)`, as autovacuum does after a bulk load); each projection rebuilt alone through " +
+                         "`BuildProjectionDaemonAsync()` / `RebuildProjectionAsync(name)`, then all of them at once, each on its own daemon.");
             b.AppendLine();
             b.AppendLine("| what | time | events/s |");
             b.AppendLine("|---|---:|---:|");
             foreach (var p in d.Projections) b.AppendLine($"| rebuild {p.Projection} | {p.Elapsed.TotalSeconds:F1} s | {F(p.PerSecond)} |");
             b.AppendLine($"| **all async projections** (one after the other) | {d.AllProjections.TotalSeconds:F1} s | **{F(d.AllPerSecond)}** |");
+            b.AppendLine($"| all async projections at once | {d.Together.TotalSeconds:F1} s | {F(d.TogetherPerSecond)} |");
             b.AppendLine($"| raw sequential read of mt_events (the daemon's columns and join, one pass) | {d.RawRead.TotalSeconds:F1} s | {F(d.RawPerSecond)} |");
             b.AppendLine();
         }
@@ -119,9 +121,9 @@ public static class Report
         Goal(b, $"(c) ÷ (b) ≥ 0.8, contact attempt, c={gc}", Ratio(r, Harness.CLifecycle, Harness.BLifecycle, gc), 0.8);
         if (r.Rebuild is { } rb)
         {
-            Goal(b, "(d) ≥ 0.5 × raw read", rb.AllPerSecond / rb.RawPerSecond, 0.5);
+            Goal(b, "(d) ≥ 0.5 × raw read (all, one after the other)", rb.AllPerSecond / rb.RawPerSecond, 0.5);
             var intake = r.Find(Harness.CIntake, gc)?.PerSecond ?? double.NaN;
-            Goal(b, $"(d) ≥ 10 × sustained intake (events/s vs HTTP intakes/s at c={gc})", rb.AllPerSecond / intake, 10);
+            Goal(b, $"(d) ≥ 10 × sustained intake (all one after the other, events/s vs HTTP intakes/s at c={gc})", rb.AllPerSecond / intake, 10);
         }
         foreach (var (svc, raw) in r.Queue)
         {
