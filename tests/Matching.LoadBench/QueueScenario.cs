@@ -81,7 +81,8 @@ public static class QueueScenario
     }
 
     /// <summary>
-    /// The same answer as the service's page by hand, read without deserializing: the exact total and the first 50 rows
+    /// The same answer as the service's page by hand, read without deserializing: the exact total (both variants filter
+    /// by status alone, so it is the sum of the trigger-kept counts per status, as the service reads it) and the first 50 rows
     /// in the queue's order with their clinician's name, in one round trip. The order starts with a key computed from
     /// the clock, so the rows are read as four parts (awaiting acknowledgement × overdue), each in index order and
     /// only as far as the page still needs, then sorted by part over at most 50 rows.
@@ -90,7 +91,7 @@ public static class QueueScenario
     {
         const string table = "matching.mt_doc_referralqueueitem";
         var sql = $"""
-            select count(*) from {table} as d where {where};
+            select coalesce(sum(d.referrals), 0)::bigint from matching.referral_queue_counts as d where {where};
             with p0 as (select d.submitted_at, d.id from {table} as d
                   where {where} and d.awaiting_risk_acknowledgement and d.due_at < $1 order by d.submitted_at, d.id limit 50),
               p1 as (select d.submitted_at, d.id from {table} as d
