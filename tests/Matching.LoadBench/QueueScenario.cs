@@ -64,6 +64,16 @@ public static class QueueScenario
             items.Add(item with { NextAction = step.Action, DueAt = step.DueAt?.ToUniversalTime() });
         }
         await store.BulkInsertDocumentsAsync(items, BulkInsertMode.InsertsOnly, batchSize: 5_000);
+
+        // Both sides read their totals from the counts the queue table's trigger keeps (the service's startup creates it):
+        // a fill that bypassed it would have them read wrong totals.
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var check = new NpgsqlCommand(
+            "select (select coalesce(sum(referrals), 0) from matching.referral_queue_counts) = (select count(*) from matching.mt_doc_referralqueueitem)",
+            connection);
+        if (!(bool)(await check.ExecuteScalarAsync())!)
+            throw new InvalidOperationException("The queue counts do not match the queue rows after the fill.");
     }
 
     public static async Task<QueueTiming> ServiceAsync(HttpClient client, Uri baseAddress, string token, string variant, string query, int samples)
