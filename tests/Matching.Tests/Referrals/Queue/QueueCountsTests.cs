@@ -80,6 +80,18 @@ public sealed class QueueCountsTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task rebuilding_the_queue_projection_keeps_the_counts_exact()
+    {
+        var referrals = await Mix();
+
+        var daemon = await app.Store.BuildProjectionDaemonAsync();
+        await daemon.RebuildProjectionAsync<CoordinatorQueueProjection>(TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        (await Scalar($"select count(*) from {QueueTable} where id = any(@ids)", referrals)).ShouldBe(referrals.Length);
+        await CountsShouldMatchRows();
+    }
+
+    [Fact]
     public async Task setup_is_idempotent_and_backfills_rows_written_before_it()
     {
         await Mix();
@@ -151,11 +163,12 @@ public sealed class QueueCountsTests(AppFixture app) : IClassFixture<AppFixture>
         return result;
     }
 
-    private async Task<long> Scalar(string sql)
+    private async Task<long> Scalar(string sql, Guid[]? ids = null)
     {
         await using var connection = new NpgsqlConnection(app.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
+        if (ids is not null) command.Parameters.AddWithValue("ids", ids);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
