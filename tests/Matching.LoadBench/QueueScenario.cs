@@ -64,6 +64,16 @@ public static class QueueScenario
             items.Add(item with { NextAction = step.Action, DueAt = step.DueAt?.ToUniversalTime() });
         }
         await store.BulkInsertDocumentsAsync(items, BulkInsertMode.InsertsOnly, batchSize: 5_000);
+
+        // Both sides read their totals from the counts the queue table's trigger keeps (the service's startup creates it):
+        // a fill that bypassed it would have them read wrong totals.
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var check = new NpgsqlCommand(
+            "select (select coalesce(sum(referrals), 0) from matching.referral_queue_counts) = (select count(*) from matching.mt_doc_referralqueueitem)",
+            connection);
+        if (!(bool)(await check.ExecuteScalarAsync())!)
+            throw new InvalidOperationException("The queue counts do not match the queue rows after the fill.");
     }
 
     public static async Task<QueueTiming> ServiceAsync(HttpClient client, Uri baseAddress, string token, string variant, string query, int samples)
@@ -81,7 +91,8 @@ public static class QueueScenario
     }
 
     /// <summary>
-    /// The same answer as the service's page by hand, read without deserializing: the exact total and the first 50 rows
+    /// The same answer as the service's page by hand, read without deserializing: the exact total (both variants filter
+    /// by status alone, so it is the sum of the trigger-kept counts per status, as the service reads it) and the first 50 rows
     /// in the queue's order with their clinician's name, in one round trip. The order starts with a key computed from
     /// the clock, so the rows are read as four parts (awaiting acknowledgement × overdue), each in index order and
     /// only as far as the page still needs, then sorted by part over at most 50 rows.
@@ -90,7 +101,7 @@ public static class QueueScenario
     {
         const string table = "matching.mt_doc_referralqueueitem";
         var sql = $"""
-            select count(*) from {table} as d where {where};
+            select coalesce(sum(d.referrals), 0)::bigint from matching.referral_queue_counts as d where {where};
             with p0 as (select d.submitted_at, d.id from {table} as d
                   where {where} and d.awaiting_risk_acknowledgement and d.due_at < $1 order by d.submitted_at, d.id limit 50),
               p1 as (select d.submitted_at, d.id from {table} as d

@@ -5,6 +5,7 @@ using Marten;
 using Matching.Service.Audit;
 using Matching.Service.Clinicians;
 using Matching.Service.Referrals;
+using Matching.Service.Referrals.Queue;
 using Matching.Service.Reports;
 using Matching.Service.Seeding;
 using Weasel.Core;
@@ -76,15 +77,20 @@ internal sealed class SchemaOnStartup(IDocumentStore store) : IHostedService
     {
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await FirstSessionSlots.EnsureTableAsync(store, cancellationToken);
+        await QueueCounts.EnsureAsync(store, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-/// <summary>Creates the first-session slot table (idempotent) where Marten's schema is managed separately.</summary>
+/// <summary>Creates the first-session slot table and the queue counts (idempotent) where Marten's schema is managed separately.</summary>
 internal sealed class FirstSessionSlotsOnStartup(IDocumentStore store) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => FirstSessionSlots.EnsureTableAsync(store, cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await FirstSessionSlots.EnsureTableAsync(store, cancellationToken);
+        await QueueCounts.EnsureAsync(store, cancellationToken);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

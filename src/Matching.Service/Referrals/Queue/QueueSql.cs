@@ -15,7 +15,8 @@ namespace Matching.Service.Referrals.Queue;
 /// (submitted_at, id). Each part takes only the rows the page still needs after the parts before it
 /// (a part that isn't needed never runs), and the page is sorted by (part, submitted_at, id) over at most
 /// offset + pageSize rows. The documents are read for the page's rows only.
-/// The total is an exact count in the same round trip.
+/// The total is exact and in the same round trip: summed from <see cref="QueueCounts"/> for the default queue or a
+/// single status, counted otherwise.
 /// </summary>
 public static class QueueSql
 {
@@ -99,7 +100,11 @@ public static class QueueSql
         };
 
         var sql = new StringBuilder();
-        sql.Append($"select count(*) from {table} as d where {countWhere};\n");
+        // The default queue and a single status are sums of the trigger-kept counts (exact, a few dozen rows);
+        // any other filter counts its rows.
+        if (filter is { Urgent: null, Overdue: null, Concern: null, ClinicianId: null })
+            sql.Append($"select coalesce(sum(d.referrals), 0)::bigint from {QueueCounts.Table} as d where {where};\n");
+        else sql.Append($"select count(*) from {table} as d where {countWhere};\n");
         sql.Append("with ");
         for (var i = 0; i < parts.Length; i++)
         {
