@@ -230,7 +230,7 @@ public static class Harness
         for (var attempt = 0; attempt < 30 && visible < 0.99; attempt++)
         {
             if (attempt > 0) await Task.Delay(TimeSpan.FromSeconds(1));
-            await using (var vacuum = db.CreateCommand("vacuum (analyze) matching.mt_doc_referralqueueitem")) await vacuum.ExecuteNonQueryAsync();
+            await using (var vacuum = db.CreateCommand("vacuum (analyze) matching.mt_doc_referralqueueitem, matching.referral_queue_counts")) await vacuum.ExecuteNonQueryAsync();
             await using var map = db.CreateCommand(
                 "select relallvisible::float8 / greatest(relpages, 1) from pg_class where oid = 'matching.mt_doc_referralqueueitem'::regclass");
             visible = (double)(await map.ExecuteScalarAsync())!;
