@@ -19,6 +19,9 @@ public static class QueueCounts
     // Any constant shared by every host: serializes two hosts starting at once.
     private const long SetupLock = 0x4d51_436f_756e_7473;
 
+    // Written into the trigger function: a host finding this version in place has nothing to set up.
+    private const string Version = "referral queue counts v1";
+
     public static async Task EnsureAsync(IDocumentStore store, CancellationToken token)
     {
         var database = store.Storage.Database;
@@ -27,6 +30,19 @@ public static class QueueCounts
 
         await using var connection = new NpgsqlConnection(database.CreateConnection().ConnectionString);
         await connection.OpenAsync(token);
+
+        // Already in place (every start but the first): no lock taken. The lock below would wait for autovacuum on the
+        // queue table and make every write wait behind it, so a host starting beside busy ones must not take it.
+        await using (var current = new NpgsqlCommand($"""
+            select to_regclass('{Table}') is not null
+               and (select count(*) from pg_trigger where tgrelid = to_regclass('{queue}')
+                    and tgname in ('referral_queue_counts_row', 'referral_queue_counts_truncate')) = 2
+               and exists (select 1 from pg_proc where proname = 'referral_queue_counts_row' and prosrc like '%{Version}%')
+            """, connection))
+        {
+            if ((bool)(await current.ExecuteScalarAsync(token))!) return;
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(token);
 
         // Holding the queue table against writes from here to commit: rows written before are in the backfill,
@@ -60,6 +76,7 @@ public static class QueueCounts
         );
 
         create or replace function matching.referral_queue_counts_row() returns trigger language plpgsql as $$
+        -- {Version}
         begin
             if tg_op = 'INSERT' then
                 if new.status is not null then
