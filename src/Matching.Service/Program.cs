@@ -1,33 +1,11 @@
-using JasperFx;
 using Matching.Service.Infrastructure;
-using Matching.Service.Seeding;
-
-var command = args.FirstOrDefault();
-if (command == "dev-token") return DevTokenCommand.Run(args[1..]);
 
 var builder = WebApplication.CreateBuilder(args);
-// Code generation reads handler and endpoint signatures only, so it needs no database (and a
-// Docker build stage has none).
-var connectionString = command == "codegen"
-    ? builder.Configuration.GetConnectionString("Marten") ?? "Host=localhost;Database=matching"
-    : await DatabaseBootstrap.ResolveConnectionStringAsync(builder);
-builder.AddMatchingService(connectionString);
-
+if (RequiredSettings.Missing(builder, args) is { Count: > 0 } missing) return RequiredSettings.Refuse(missing);
+builder.AddMatchingService(args);
 var app = builder.Build();
 app.UseMatchingService();
-
-if (command == "seed") return await SeedCommand.RunAsync(app);
-
-// Serving needs no command line: JasperFx's command discovery scans every Marten and Wolverine assembly for
-// commands, about a second of a cold start (docs/benchmarks.md). Admin commands (codegen, projections, db-apply ...)
-// still go through it.
-if (args.Length == 0)
-{
-    await app.RunAsync();
-    return 0;
-}
-
-return await app.RunJasperFxCommands(args);
+return await app.RunMatchingAsync(args);
 
 /// <summary>The web host's entry point, public so tests can host it.</summary>
 public partial class Program;

@@ -1,3 +1,4 @@
+using Matching.DevHost;
 // Exports N audit entries (default 1,000,000) as CSV and NDJSON and reports the process's peak working set.
 // Not part of the test run (it takes minutes): dotnet run -c Release --project tests/Matching.ExportBenchmark [-- 1000000]
 // Uses MATCHING_TEST_POSTGRES when set, otherwise a throwaway local PostgreSQL.

@@ -1,3 +1,4 @@
+using Matching.DevHost;
 using System.Diagnostics;
 using System.Net;
 using Marten;
@@ -125,7 +126,7 @@ public static class Harness
             {
                 MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10), UseCookies = false
             }) { Timeout = TimeSpan.FromSeconds(60) };
-            var token = Auth.MintDevToken(ServiceProcess.SigningKey, ServiceProcess.Issuer, ServiceProcess.Audience, "bench-coordinator",
+            var token = DevTokens.Mint(ServiceProcess.SigningKey, ServiceProcess.Issuer, ServiceProcess.Audience, "bench-coordinator",
                 "Bench Coordinator", [Roles.Coordinator], null, TimeSpan.FromHours(4));
 
             Console.WriteLine("Starting the service (child process, static generated code) ...");
@@ -257,7 +258,7 @@ public static class Harness
             await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             await using var source = NpgsqlDataSource.Create(serviceDb);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-            var token = Auth.MintDevToken(ServiceProcess.SigningKey, ServiceProcess.Issuer, ServiceProcess.Audience, "bench-coordinator",
+            var token = DevTokens.Mint(ServiceProcess.SigningKey, ServiceProcess.Issuer, ServiceProcess.Audience, "bench-coordinator",
                 "Bench Coordinator", [Roles.Coordinator], null, TimeSpan.FromHours(4));
             await using var service = ServiceProcess.Start(ServiceProcess.ServiceDll(root), serviceDb, "Testing", applySchema: true, settings.ServiceEnvironment);
             await service.WaitForFirstIntakeAsync(http, TimeSpan.FromSeconds(90));

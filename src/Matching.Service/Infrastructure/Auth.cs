@@ -1,4 +1,3 @@
-using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -114,17 +113,4 @@ public static class Auth
     /// <summary>The clinician id on a clinician's token.</summary>
     public static Guid? ClinicianId(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirst(Policies.ClinicianIdClaim)?.Value, out var id) ? id : null;
-
-    /// <summary>Mints an HS256 token with the claims the service reads.</summary>
-    public static string MintDevToken(string signingKey, string issuer, string audience, string sub, string? name,
-        IEnumerable<string> roles, Guid? clinicianId, TimeSpan lifetime)
-    {
-        var claims = new List<Claim> { new("sub", sub), new("name", name ?? sub) };
-        claims.AddRange(roles.Select(r => new Claim("role", r)));
-        if (clinicianId is { } id) claims.Add(new Claim(Policies.ClinicianIdClaim, id.ToString()));
-        var credentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256);
-        var now = TimeProvider.System.GetUtcNow().UtcDateTime;
-        var token = new JwtSecurityToken(issuer, audience, claims, now.AddSeconds(-5), now.Add(lifetime), credentials);
-        return new JwtSecurityTokenHandler().WriteToken(token);
-    }
 }

@@ -7,7 +7,6 @@ using Matching.Service.Clinicians;
 using Matching.Service.Referrals;
 using Matching.Service.Referrals.Queue;
 using Matching.Service.Reports;
-using Matching.Service.Seeding;
 using Weasel.Core;
 using Wolverine.Marten;
 
@@ -29,10 +28,6 @@ public static class MartenSetup
         if (applySchema) builder.Services.AddMartenSchemaOnStartup();
         // The slot table lives outside Marten's schema management: ensure it everywhere.
         else builder.Services.AddHostedService<FirstSessionSlotsOnStartup>();
-
-        // Registered after the schema's hosted service: hosted services start in registration order.
-        builder.Services.AddSingleton<DemoData>();
-        if (builder.Configuration.GetValue<bool>("Matching:SeedDemoData")) builder.Services.AddHostedService<DemoDataOnStartup>();
     }
 
     /// <summary>
@@ -69,7 +64,7 @@ public static class MartenSetup
 }
 
 /// <summary>Creates or updates the schema before the first request.</summary>
-internal sealed class SchemaOnStartup(IDocumentStore store) : IHostedService
+public sealed class SchemaOnStartup(IDocumentStore store) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => ApplyAsync(store, cancellationToken);
 

@@ -12,7 +12,6 @@ public sealed class MatchingOptions
     public int FirstSessionBusinessDays { get; set; } = 10;
     public int IntakeRateLimitPerMinute { get; set; } = 30;
     public string PracticeTimeZone { get; set; } = "America/Denver";
-    public bool SeedDemoData { get; set; }
     public bool ApplySchemaOnStartup { get; set; }
 
     public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(PracticeTimeZone);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
+using JasperFx;
 using JasperFx.CodeGeneration;
 using Matching.Service.Notifications;
 using Matching.Service.Web;
@@ -20,8 +21,11 @@ namespace Matching.Service.Infrastructure;
 
 public static class ServiceSetup
 {
-    public static void AddMatchingService(this WebApplicationBuilder builder, string connectionString)
+    /// <summary>The whole service on a builder: the service's own Program and the development host both call this.</summary>
+    public static void AddMatchingService(this WebApplicationBuilder builder, string[] args)
     {
+        var connectionString = RequiredSettings.ConnectionString(builder.Configuration, args)
+                               ?? throw new InvalidOperationException("ConnectionStrings:Marten is not set.");
         var services = builder.Services;
         var matching = builder.Configuration.GetSection("Matching");
         services.AddOptions<MatchingOptions>().Bind(matching).PostConfigure(o => o.ReadDurations(matching));
@@ -44,6 +48,8 @@ public static class ServiceSetup
         builder.Host.UseWolverine(opts =>
         {
             opts.ServiceName = "matching";
+            // Handlers, endpoints and the committed generated code live here, whichever program hosts the service.
+            opts.ApplicationAssembly = typeof(ServiceSetup).Assembly;
             opts.Policies.AutoApplyTransactions();
             opts.Policies.UseDurableLocalQueues();
             opts.Durability.Mode = DurabilityMode.Balanced;
@@ -132,6 +138,19 @@ public static class ServiceSetup
             var address = app.Urls.FirstOrDefault();
             if (address is not null) app.Logger.LogInformation("API docs: {DocsUrl}", $"{address.TrimEnd('/')}/docs");
         });
+    }
+
+    /// <summary>Serves, or runs the admin command the arguments name (codegen, projections, db-apply ...).</summary>
+    public static async Task<int> RunMatchingAsync(this WebApplication app, string[] args)
+    {
+        // Serving needs no command line: JasperFx's command discovery scans every Marten and Wolverine assembly for
+        // commands, about a second of a cold start (docs/benchmarks.md).
+        if (args.Length == 0)
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        return await app.RunJasperFxCommands(args);
     }
 
     public static void Configure(JsonSerializerOptions options)

@@ -1,3 +1,4 @@
+using Matching.DevHost;
 using System.Net;
 using Matching.Service.Infrastructure;
 using Matching.Tests.Support;
@@ -34,7 +35,7 @@ public class AuthorizationTests(AppFixture app) : IClassFixture<AppFixture>
     [Fact]
     public async Task a_token_signed_with_another_key_is_refused()
     {
-        var forged = Auth.MintDevToken("another-signing-key-0123456789abcdef0123456789", "matching-dev", "matching",
+        var forged = DevTokens.Mint("another-signing-key-0123456789abcdef0123456789", "matching-dev", "matching",
             "mallory", null, [Roles.Admin], null, TimeSpan.FromHours(1));
         var (status, _) = await app.Host.Get("/api/referrals", forged);
         status.ShouldBe(HttpStatusCode.Unauthorized);

@@ -1,13 +1,21 @@
 using Marten;
 using Matching.Service.Clinicians;
 using Matching.Service.Referrals;
-using Matching.Service.Seeding;
+using Matching.DevHost.Seeding;
 using Matching.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Matching.Tests.Operability;
 
-public class DemoDataTests(AppFixture app) : IClassFixture<AppFixture>
+/// <summary>The service with the development host's demo seeder beside it.</summary>
+public class DemoFixture : AppFixture
+{
+    protected virtual bool SeedOnStart => false;
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddDemoData(SeedOnStart);
+}
+
+public class DemoDataTests(DemoFixture app) : IClassFixture<DemoFixture>
 {
     [Fact]
     public async Task demo_data_covers_every_status_once_and_only_into_an_empty_database()
@@ -60,16 +68,16 @@ public class DemoDataTests(AppFixture app) : IClassFixture<AppFixture>
     }
 }
 
-/// <summary>The README's way: `Matching:SeedDemoData=true` loads the demo when the service starts.</summary>
-public sealed class SeededAtStartFixture : AppFixture
+/// <summary>The README's way: the development host loads the demo when the service starts.</summary>
+public sealed class SeededAtStartFixture : DemoFixture
 {
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Matching:SeedDemoData"] = "true" };
+    protected override bool SeedOnStart => true;
 }
 
 public class DemoDataAtStartTests(SeededAtStartFixture app) : IClassFixture<SeededAtStartFixture>
 {
     [Fact]
-    public async Task the_service_seeds_itself_when_asked_and_schedules_the_demo_timers()
+    public async Task the_development_host_seeds_the_service_at_start_and_schedules_the_demo_timers()
     {
         var clinicians = 0;
         for (var attempt = 0; attempt < 100 && clinicians < 36; attempt++)

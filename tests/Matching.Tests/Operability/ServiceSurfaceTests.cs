@@ -53,9 +53,9 @@ public class ServiceSurfaceTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
-    public async Task dev_token_printed_by_the_command_line_is_accepted_by_the_service()
+    public async Task dev_token_printed_by_the_development_host_is_accepted_by_the_service()
     {
-        var (exit, stdout, stderr) = await ServiceCommand.RunAsync(["dev-token", "--sub", "a", "--role", "coordinator"],
+        var (exit, stdout, stderr) = await ServiceCommand.RunAsync(ServiceCommand.DevHostDll, ["dev-token", "--sub", "a", "--role", "coordinator"],
             environment: new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" });
         exit.ShouldBe(0, stderr);
         var token = stdout.Trim();

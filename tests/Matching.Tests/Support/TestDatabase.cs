@@ -1,3 +1,4 @@
+using Matching.DevHost;
 using DotNet.Testcontainers.Configurations;
 using Matching.Service.Infrastructure;
 using Npgsql;

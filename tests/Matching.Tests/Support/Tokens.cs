@@ -1,3 +1,4 @@
+using Matching.DevHost;
 using Matching.Service.Infrastructure;
 
 namespace Matching.Tests.Support;
@@ -7,7 +8,7 @@ public static class Tokens
     public const string SigningKey = "dev-only-signing-key-0123456789abcdef0123456789abcdef";
 
     public static string For(string role, string sub = "tester", Guid? clinicianId = null) =>
-        Auth.MintDevToken(SigningKey, "matching-dev", "matching", sub, $"Test {sub}", [role], clinicianId, TimeSpan.FromHours(1));
+        DevTokens.Mint(SigningKey, "matching-dev", "matching", sub, $"Test {sub}", [role], clinicianId, TimeSpan.FromHours(1));
 
     public static string Coordinator => For(Roles.Coordinator, "coord-1");
     public static string Admin => For(Roles.Admin, "admin-1");

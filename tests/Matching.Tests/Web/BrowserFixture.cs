@@ -1,5 +1,5 @@
 using JasperFx.CommandLine;
-using Matching.Service.Seeding;
+using Matching.DevHost.Seeding;
 using Matching.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -43,7 +43,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             builder.UseSetting("Matching:IntakeRateLimitPerMinute", "100000");
             // A free loopback port, chosen by the OS when Kestrel binds.
             builder.UseUrls("http://127.0.0.1:0");
-            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock).AddDemoData(seedOnStart: false));
         });
         _factory.UseKestrel();
         _factory.StartServer();

@@ -1,7 +1,7 @@
 using Matching.Service.Clinicians;
 using Matching.Service.Shared;
 
-namespace Matching.Service.Seeding;
+namespace Matching.DevHost.Seeding;
 
 /// <summary>A demo clinician: the onboarding event plus what happened to them afterwards.</summary>
 internal sealed record DemoClinician(

@@ -1,7 +1,7 @@
 using Marten;
 using Matching.Service.Infrastructure;
 
-namespace Matching.Service.Seeding;
+namespace Matching.DevHost.Seeding;
 
 /// <summary>`seed`: applies the schema, loads the demo data into an empty database, and exits.</summary>
 public static class SeedCommand

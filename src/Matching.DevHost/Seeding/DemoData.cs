@@ -8,7 +8,7 @@ using Matching.Service.Referrals.Expiring;
 using Matching.Service.Referrals.Waitlisting;
 using Wolverine;
 
-namespace Matching.Service.Seeding;
+namespace Matching.DevHost.Seeding;
 
 /// <summary>
 /// Demo data for a fresh database: 36 clinicians and 42 referrals covering every status, appended
@@ -149,7 +149,21 @@ public sealed class DemoData(IDocumentStore store, TimeProvider time, MatchingOp
     }
 }
 
-/// <summary>Runs the demo seeding after the schema is in place, when `Matching:SeedDemoData` is true.</summary>
+public static class DemoDataRegistration
+{
+    /// <summary>
+    /// The demo seeder, and with <paramref name="seedOnStart" /> its run at start-up. Call after the service's own
+    /// registrations: hosted services start in registration order, so the schema is in place first.
+    /// </summary>
+    public static IServiceCollection AddDemoData(this IServiceCollection services, bool seedOnStart)
+    {
+        services.AddSingleton<DemoData>();
+        if (seedOnStart) services.AddHostedService<DemoDataOnStartup>();
+        return services;
+    }
+}
+
+/// <summary>Runs the demo seeding after the schema is in place.</summary>
 /// <remarks>
 /// Seeds once the host has started: the demo's timers are Wolverine messages, and Wolverine starts
 /// with the host, after this service's StartAsync.

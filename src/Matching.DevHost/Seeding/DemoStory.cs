@@ -3,7 +3,7 @@ using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
 using Matching.Service.Shared;
 
-namespace Matching.Service.Seeding;
+namespace Matching.DevHost.Seeding;
 
 /// <summary>
 /// One referral's history as the commands would have written it: each step an event at a time,

@@ -1,4 +1,6 @@
-namespace Matching.Service.Infrastructure;
+using Matching.Service.Infrastructure;
+
+namespace Matching.DevHost;
 
 /// <summary>
 /// `dev-token --sub alice --role coordinator [--role admin] [--name "Alice"] [--clinician-id GUID] [--hours 12]`:
@@ -36,11 +38,10 @@ public static class DevTokenCommand
             return 2;
         }
 
-        var environment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Development";
+        // The service's Development settings, where the service running beside it reads them.
         var config = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
+            .SetBasePath(ServiceHost.ContentRoot())
             .AddJsonFile("appsettings.json", optional: true)
-            .AddJsonFile($"appsettings.{environment}.json", optional: true)
             .AddJsonFile("appsettings.Development.json", optional: true)
             .AddEnvironmentVariables()
             .Build();
@@ -51,7 +52,7 @@ public static class DevTokenCommand
             return 2;
         }
 
-        Console.WriteLine(Auth.MintDevToken(key, config["Auth:Issuer"] ?? "matching-dev", config["Auth:Audience"] ?? "matching",
+        Console.WriteLine(DevTokens.Mint(key, config["Auth:Issuer"] ?? "matching-dev", config["Auth:Audience"] ?? "matching",
             sub, name, roles, clinicianId, TimeSpan.FromHours(hours)));
         return 0;
     }

@@ -2,7 +2,7 @@ using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
 using Matching.Service.Shared;
 
-namespace Matching.Service.Seeding;
+namespace Matching.DevHost.Seeding;
 
 /// <summary>
 /// The demo referrals: fictional people (example.org emails, 555-01xx numbers) whose stories cover

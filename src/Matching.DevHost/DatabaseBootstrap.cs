@@ -1,8 +1,8 @@
-namespace Matching.Service.Infrastructure;
+namespace Matching.DevHost;
 
 /// <summary>
 /// Where the database is: `ConnectionStrings:Marten` when set; otherwise a local PostgreSQL that
-/// the service starts itself (and reuses on the next run) under `.local/postgres` at the
+/// this host starts itself (and reuses on the next run) under `.local/postgres` at the
 /// repository root, so the README's run command needs no set-up.
 /// </summary>
 public static class DatabaseBootstrap
@@ -12,7 +12,7 @@ public static class DatabaseBootstrap
         var configured = builder.Configuration.GetConnectionString("Marten");
         if (!string.IsNullOrWhiteSpace(configured)) return configured;
 
-        var root = FindRepositoryRoot(builder.Environment.ContentRootPath) ?? builder.Environment.ContentRootPath;
+        var root = ServiceHost.RepositoryRoot() ?? builder.Environment.ContentRootPath;
         var folder = Path.Combine(root, ".local", "postgres");
         void Log(string line) => Console.Error.WriteLine($"[local-postgres] {line}");
         var server = await LocalPostgres.StartAsync(folder, port: null, Log);
@@ -21,14 +21,5 @@ public static class DatabaseBootstrap
         Log($"Using the local PostgreSQL on 127.0.0.1:{server.Port} (data in {folder}).");
         builder.Configuration["ConnectionStrings:Marten"] = connectionString;
         return connectionString;
-    }
-
-    private static string? FindRepositoryRoot(string start)
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Matching.EventSourced.sln"))) return dir.FullName;
-        }
-        return null;
     }
 }

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace Matching.Service.Infrastructure;
+namespace Matching.DevHost;
 
 /// <summary>
 /// A private PostgreSQL server run from the machine's own binaries: the service's zero-configuration
