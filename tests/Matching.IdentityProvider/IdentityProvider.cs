@@ -104,8 +104,12 @@ public sealed class IdentityProvider : IAsyncDisposable
             EnvironmentName = Environments.Development,
             Args = []
         });
+        // Only ProviderOptions configure it: not the appsettings.json of the service it is copied beside,
+        // nor ASPNETCORE_URLS or Logging__ variables meant for the service under test.
+        builder.Configuration.Sources.Clear();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         builder.Logging.SetMinimumLevel(options.LogLevel)
+            .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning)
             // It warns that keys are kept unencrypted: they are, in memory, on purpose.
             .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
 
