@@ -63,10 +63,12 @@ public sealed class IdentityProvider : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly HttpClient http;
+    private readonly RSA? ownKey;
 
-    private IdentityProvider(WebApplication app, int port)
+    private IdentityProvider(WebApplication app, int port, RSA? ownKey)
     {
         this.app = app;
+        this.ownKey = ownKey;
         Port = port;
         Authority = $"http://127.0.0.1:{port}/";
         http = new HttpClient { BaseAddress = new Uri(Authority) };
@@ -113,7 +115,9 @@ public sealed class IdentityProvider : IAsyncDisposable
             // It warns that keys are kept unencrypted: they are, in memory, on purpose.
             .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
 
-        var signingKey = new RsaSecurityKey(options.SigningKey ?? RSA.Create(2048));
+        // A key made here is this provider's to dispose; a given one stays the caller's.
+        var ownKey = options.SigningKey is null ? RSA.Create(2048) : null;
+        var signingKey = new RsaSecurityKey(options.SigningKey ?? ownKey);
         signingKey.KeyId = options.SigningKeyId ?? Base64UrlEncoder.Encode(signingKey.ComputeJwkThumbprint());
 
         var services = builder.Services;
@@ -188,9 +192,10 @@ public sealed class IdentityProvider : IAsyncDisposable
         catch
         {
             await app.DisposeAsync();
+            ownKey?.Dispose();
             throw;
         }
-        return new IdentityProvider(app, port);
+        return new IdentityProvider(app, port, ownKey);
     }
 
     /// <summary>Resource owner password grant: a staff user's access token without a browser.</summary>
@@ -234,6 +239,7 @@ public sealed class IdentityProvider : IAsyncDisposable
         http.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
+        ownKey?.Dispose();
     }
 
     private static async Task SeedAsync(IServiceProvider services, ProviderOptions options)

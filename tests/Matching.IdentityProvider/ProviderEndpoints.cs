@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.JsonWebTokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -40,12 +41,13 @@ internal static class ProviderEndpoints
             if (request.HasPromptValue(PromptValues.None))
                 return Refuse(Errors.LoginRequired, "The user is not signed in.");
             // After the login page, come back to this very authorization request.
-            var parameters = context.Request.HasFormContentType ? (IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>>)
-                context.Request.Form : context.Request.Query;
+            IEnumerable<KeyValuePair<string, StringValues>> parameters =
+                context.Request.HasFormContentType ? context.Request.Form : context.Request.Query;
             var returnUrl = context.Request.PathBase + context.Request.Path + QueryString.Create(parameters);
             return Results.Challenge(new AuthenticationProperties { RedirectUri = returnUrl }, [SessionScheme]);
         }
-        // No consent screen: every registered client is pre-approved.
+        // No consent screen: every registered client is pre-approved. (prompt=login is not honoured: an open
+        // provider session is reused.)
         return SignIn(Principal(options, Identity(options, user), request.GetScopes()));
     }
 
