@@ -2,7 +2,7 @@ namespace Matching.Idp;
 
 /// <summary>
 /// Runs the provider alone with demo users and the service's client, for trying the service's sign-in locally:
-/// <c>dotnet run --project tests/Matching.IdentityProvider -- --port 5090</c>.
+/// <c>dotnet run --project tests/Matching.IdentityProvider -- --port 5090 [--keycloak-roles]</c>.
 /// </summary>
 internal static class Program
 {
@@ -14,6 +14,7 @@ internal static class Program
         var port = at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var p) ? p : 5090;
 
         var options = Demo(port);
+        if (args.Contains("--keycloak-roles")) options.RoleShape = RoleClaimShape.KeycloakRealmAccess;
         await using var provider = await IdentityProvider.StartAsync(options);
 
         Console.WriteLine($"Identity provider (test/development only) at {provider.Authority}");
