@@ -33,46 +33,38 @@ public class AspNetCoreHandlersTests
             Clients = [new(ClientId, Secret, [app.Url + "signin-oidc"], [app.Url + "signout-callback-oidc"], AllowPasswordGrant: true)]
         });
         app.Authority = provider.Authority;
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() });
+        using var browser = new ProviderBrowser(provider);
 
         // The page challenges to the provider with the handler's defaults: code, PKCE S256, response_mode=form_post.
-        var challenge = await browser.GetAsync(app.Url + "me");
-        var authorize = challenge.Headers.Location!;
+        var authorize = (await browser.Get(app.Url + "me")).Headers.Location!;
         authorize.GetLeftPart(UriPartial.Path).ShouldBe(provider.Authority + "connect/authorize");
         authorize.Query.ShouldContain("code_challenge_method=S256");
         authorize.Query.ShouldContain("response_mode=form_post");
 
-        var login = await browser.GetStringAsync((await browser.GetAsync(authorize)).Headers.Location);
-        var signedIn = await browser.PostAsync(provider.Authority + "account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Hidden(login, "__RequestVerificationToken"), ["returnUrl"] = Hidden(login, "returnUrl"),
-            ["username"] = "cleo", ["password"] = "cleo-pw"
-        }));
+        var login = await browser.Page((await browser.Get(authorize.ToString())).Headers.Location!);
+        var signedIn = await browser.SubmitLogin(login, "cleo", "cleo-pw");
         // form_post: the provider answers with an auto-submitting form that the browser posts to the service.
-        var formPost = await (await browser.GetAsync(provider.Authority.TrimEnd('/') + signedIn.Headers.Location)).Content.ReadAsStringAsync();
+        var formPost = await (await browser.Get(signedIn.Headers.Location!.ToString())).Content.ReadAsStringAsync();
         var action = WebUtility.HtmlDecode(Regex.Match(formPost, "<form[^>]*action=\"([^\"]+)\"").Groups[1].Value);
         action.ShouldBe(app.Url + "signin-oidc");
         var fields = Regex.Matches(formPost, "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")
             .ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
         fields.Keys.ShouldContain("code");
-        var callback = await browser.PostAsync(action, new FormUrlEncodedContent(fields));
+        var callback = await browser.Post(action, fields);
         callback.StatusCode.ShouldBe(HttpStatusCode.Found, await callback.Content.ReadAsStringAsync());
 
-        var page = await browser.GetStringAsync(app.Url + "me");
+        var page = await browser.Page(new Uri(app.Url + "me"));
         page.ShouldContain("sub=cleo-1");
         page.ShouldContain("name=Cleo Clinician");
         page.ShouldContain("roles=clinician,coordinator");
         page.ShouldContain("clinician_id=5f0c1b7e-0000-4000-8000-000000000042");
 
-        var token = await provider.PasswordTokenAsync(ClientId, Secret, "cleo", "cleo-pw");
-        using var api = new HttpRequestMessage(HttpMethod.Get, app.Url + "api/me") { Headers = { Authorization = new("Bearer", token) } };
-        var answer = await browser.SendAsync(api);
+        using var api = new HttpClient();
+        api.DefaultRequestHeaders.Authorization = new("Bearer", await provider.PasswordTokenAsync(ClientId, Secret, "cleo", "cleo-pw"));
+        var answer = await api.GetAsync(app.Url + "api/me");
         answer.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await answer.Content.ReadAsStringAsync()).ShouldContain("roles=clinician,coordinator");
     }
-
-    private static string Hidden(string page, string name) =>
-        WebUtility.HtmlDecode(Regex.Match(page, $"name=\"{name}\" value=\"([^\"]*)\"").Groups[1].Value);
 
     /// <summary>A bare app with the service's handler settings; its authority is set once the provider is up.</summary>
     private sealed class RelyingParty : IAsyncDisposable

@@ -120,7 +120,7 @@ public class IdentityProviderTests(ProviderFixture fixture) : IClassFixture<Prov
     [Fact]
     public async Task authorization_code_with_pkce_signs_in_through_the_login_page_without_a_browser()
     {
-        using var browser = new Browser(Provider);
+        using var browser = new ProviderBrowser(Provider);
         var (verifier, authorize) = AuthorizeUrl(ProviderFixture.WebClient);
 
         // Not signed in at the provider: the authorization request goes to its login page.
@@ -182,7 +182,7 @@ public class IdentityProviderTests(ProviderFixture fixture) : IClassFixture<Prov
     [Fact]
     public async Task an_authorization_request_without_a_code_challenge_is_refused()
     {
-        using var browser = new Browser(Provider);
+        using var browser = new ProviderBrowser(Provider);
         await browser.SignIn("casey", "casey-pw");
         var (_, authorize) = AuthorizeUrl(ProviderFixture.WebClient);
 
@@ -196,7 +196,7 @@ public class IdentityProviderTests(ProviderFixture fixture) : IClassFixture<Prov
     [Fact]
     public async Task a_code_is_refused_without_its_verifier()
     {
-        using var browser = new Browser(Provider);
+        using var browser = new ProviderBrowser(Provider);
         await browser.SignIn("casey", "casey-pw");
         var (_, authorize) = AuthorizeUrl(ProviderFixture.WebClient);
         var code = System.Web.HttpUtility.ParseQueryString((await browser.Get(authorize)).Headers.Location!.Query)["code"]!;
@@ -215,7 +215,7 @@ public class IdentityProviderTests(ProviderFixture fixture) : IClassFixture<Prov
     [Fact]
     public async Task logout_ends_the_provider_session_and_returns_to_the_registered_uri()
     {
-        using var browser = new Browser(Provider);
+        using var browser = new ProviderBrowser(Provider);
         await browser.SignIn("casey", "casey-pw");
 
         var answer = await browser.Get("/connect/logout?client_id=matching-web&state=s&post_logout_redirect_uri="
@@ -294,56 +294,4 @@ public class IdentityProviderTests(ProviderFixture fixture) : IClassFixture<Prov
 
     private static string[] Strings(JsonElement json, string property) =>
         [.. json.GetProperty(property).EnumerateArray().Select(e => e.GetString()!)];
-
-    /// <summary>What a browser does, by hand: keeps cookies, never follows a redirect, fills in the login form.</summary>
-    private sealed class Browser(IdentityProvider provider) : IDisposable
-    {
-        private readonly HttpClient http = new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
-        {
-            BaseAddress = new Uri(provider.Authority)
-        };
-
-        public Task<HttpResponseMessage> Get(string url) => http.GetAsync(url);
-
-        public Task<string> Page(Uri url) => http.GetStringAsync(url);
-
-        public Task<HttpResponseMessage> Post(string url, Dictionary<string, string> form) =>
-            http.PostAsync(url, new FormUrlEncodedContent(form));
-
-        /// <summary>Posts the login form found in the page, with its antiforgery token and return URL.</summary>
-        public Task<HttpResponseMessage> SubmitLogin(string page, string userName, string password) =>
-            Post("/account/login", new()
-            {
-                ["__RequestVerificationToken"] = Hidden(page, "__RequestVerificationToken"),
-                ["returnUrl"] = Hidden(page, "returnUrl"), ["username"] = userName, ["password"] = password
-            });
-
-        public async Task SignIn(string userName, string password)
-        {
-            var answer = await SubmitLogin(await Page(new Uri(http.BaseAddress!, "/account/login")), userName, password);
-            answer.StatusCode.ShouldBe(HttpStatusCode.Found);
-        }
-
-        public async Task<JsonElement> Token(Dictionary<string, string> form)
-        {
-            using var answer = await Post("/connect/token", form);
-            var body = await answer.Content.ReadFromJsonAsync<JsonElement>();
-            answer.IsSuccessStatusCode.ShouldBeTrue(body.ToString());
-            return body;
-        }
-
-        public async Task<JsonElement> UserInfo(string accessToken)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
-            request.Headers.Authorization = new("Bearer", accessToken);
-            using var answer = await http.SendAsync(request);
-            answer.EnsureSuccessStatusCode();
-            return await answer.Content.ReadFromJsonAsync<JsonElement>();
-        }
-
-        private static string Hidden(string page, string name) => WebUtility.HtmlDecode(
-            Regex.Match(page, $"name=\"{name}\" value=\"([^\"]*)\"").Groups[1].Value);
-
-        public void Dispose() => http.Dispose();
-    }
 }
