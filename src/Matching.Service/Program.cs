@@ -4,6 +4,7 @@ using Matching.Service.Seeding;
 
 var command = args.FirstOrDefault();
 if (command == "dev-token") return DevTokenCommand.Run(args[1..]);
+if (command == "verify-audit") return Matching.Service.Audit.AuditVerifyCommand.Run(args[1..]);
 
 var builder = WebApplication.CreateBuilder(args);
 // Code generation reads handler and endpoint signatures only, so it needs no database (and a
