@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Alba;
 using Matching.Service.Audit;
+using Matching.Service.Referrals;
 using Matching.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -59,6 +60,9 @@ public sealed class ClockedAnchoredAppFixture : AnchoredAppFixture
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
 }
 
+/// <summary>The sequences of the first checkpoint, the triage after it and the second checkpoint.</summary>
+public sealed record TriageBetweenCheckpoints(long First, long Triage, long Second);
+
 public static class AnchoringSupport
 {
     /// <summary>Signs the chain's end on demand once the trail has caught up; answers the status and the checkpoint.</summary>
@@ -74,6 +78,22 @@ public static class AnchoringSupport
         var (status, checkpoint) = await host.SignCheckpoint();
         status.ShouldBe(HttpStatusCode.Created, checkpoint?.ToJsonString());
         return checkpoint!["sequence"]!.GetValue<long>();
+    }
+
+    /// <summary>
+    /// A referral triaged between two checkpoints, with entries after the first before the triage, between the triage and the
+    /// second checkpoint, and after it (not yet anchored): where a rewrite that recomputes every later hash would go.
+    /// </summary>
+    public static async Task<TriageBetweenCheckpoints> TriagedBetweenTwoCheckpoints(this IAlbaHost host)
+    {
+        await host.SubmittedReferral().Triaged();
+        var first = await host.SignedCheckpoint();
+        var later = await host.SubmittedReferral().Triaged();
+        await host.SubmittedReferral();
+        var second = await host.SignedCheckpoint();
+        await host.SubmittedReferral().Triaged();
+        var triage = (await later.Events()).Single(e => e.Data is ReferralTriaged).Sequence;
+        return new TriageBetweenCheckpoints(first, triage, second);
     }
 
     public static async Task<JsonNode> Checkpoints(this IAlbaHost host, string query = "")

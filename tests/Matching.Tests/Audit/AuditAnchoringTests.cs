@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Marten;
 using Matching.Service.Audit;
-using Matching.Service.Referrals;
 using Matching.Tests.Support;
 
 namespace Matching.Tests.Audit;
@@ -16,19 +15,13 @@ public class AuditAnchoringTests(AnchoredAppFixture app) : IClassFixture<Anchore
     public async Task a_rewrite_with_every_later_hash_recomputed_fails_at_the_first_entry_after_the_last_good_checkpoint_and_passes_without_checkpoints()
     {
         // Given events and a checkpoint over them, then more events and a second checkpoint, then events not yet anchored
-        await app.Host.SubmittedReferral().Triaged();
-        var first = await app.Host.SignedCheckpoint();
-        var later = await app.Host.SubmittedReferral().Triaged();
-        await app.Host.SubmittedReferral();
-        var second = await app.Host.SignedCheckpoint();
-        await app.Host.SubmittedReferral().Triaged();
-        var triage = (await later.Events()).Single(e => e.Data is ReferralTriaged);
-        triage.Sequence.ShouldBeGreaterThan(first);
-        triage.Sequence.ShouldBeLessThan(second);
+        var (first, triage, second) = await app.Host.TriagedBetweenTwoCheckpoints();
+        triage.ShouldBeGreaterThan(first);
+        triage.ShouldBeLessThan(second);
         await app.Host.ShouldVerify();
 
         // When the triage between the two checkpoints is rewritten, and the stored chain recomputed to agree with it
-        await RewriteAndRehash(triage.Sequence, priority: "urgent");
+        await RewriteAndRehash(triage, priority: "urgent");
 
         // Then the integrity check fails, naming the first entry after the first checkpoint: from there on nothing is vouched for
         var report = await app.Host.Integrity();
