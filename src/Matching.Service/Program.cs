@@ -1,5 +1,7 @@
 using Matching.Service.Infrastructure;
 
+if (args.FirstOrDefault() == "verify-audit") return Matching.Service.Audit.AuditVerifyCommand.Run(args[1..]);
+
 var builder = WebApplication.CreateBuilder(args);
 if (RequiredSettings.Missing(builder, args) is { Count: > 0 } missing) return RequiredSettings.Refuse(missing);
 builder.AddMatchingService(args);

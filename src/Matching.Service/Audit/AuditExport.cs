@@ -12,15 +12,19 @@ using Wolverine.Http;
 
 namespace Matching.Service.Audit;
 
-/// <summary>One exported entry: the trail's fields plus where it sits (stream, referral) and its chain hash.</summary>
+/// <summary>
+/// One exported entry: the trail's fields plus where it sits (stream, referral), its chain hash, and what the canonical
+/// form needs besides (the stored type alias, the personal fields' digests by path), so a verifier can recompute the chain
+/// from the export alone (<see cref="AuditVerifyCommand"/>). An NDJSON line is this record as JSON.
+/// </summary>
 public sealed record AuditExportRow(
-    long Sequence, string Kind, DateTimeOffset At, string Type, Guid StreamId, Guid? ReferralId,
-    string ActorSub, string ActorName, string ActorRole, string? CorrelationId, string? CausationId,
-    string Summary, string Data, string Hash)
+    long Sequence, string Kind, DateTimeOffset At, string Type, Guid StreamId, Guid? ReferralId, AuditActor Actor,
+    string? CorrelationId, string? CausationId, string Summary, JsonElement Data, string Hash,
+    string TypeAlias, IReadOnlyDictionary<string, string>? Digests)
 {
-    public static AuditExportRow Of(AuditEntry e) => new(
-        e.Id, e.Kind, e.At, e.Type, e.StreamId, e.ReferralId, e.Actor.Sub, e.Actor.Name, e.Actor.Role,
-        e.CorrelationId, e.CausationId, e.Summary, e.Data.GetRawText(), e.Hash);
+    public static AuditExportRow Of(AuditEntry e, PersonalDataDigest? digest) => new(
+        e.Id, e.Kind, e.At, e.Type, e.StreamId, e.ReferralId, e.Actor, e.CorrelationId, e.CausationId, e.Summary, e.Data, e.Hash,
+        e.TypeAlias, digest?.Digests);
 }
 
 /// <summary>
@@ -62,7 +66,7 @@ public static class AuditExport
     public static readonly string[] CsvHeader =
     [
         "sequence", "kind", "at", "type", "streamId", "referralId", "actorSub", "actorName", "actorRole",
-        "correlationId", "causationId", "summary", "data", "hash"
+        "correlationId", "causationId", "summary", "data", "hash", "typeAlias", "digests"
     ];
 
     public static async Task WriteAsync(IQuerySession session, AuditRange range, bool csv, Stream output, CancellationToken cancellation)
@@ -81,17 +85,21 @@ public static class AuditExport
                 .OrderBy(x => x.Id)
                 .Take(PageSize)
                 .ToListAsync(cancellation);
+            var ids = entries.Select(x => x.Id).ToArray();
+            var digests = ids.Length == 0
+                ? new Dictionary<long, PersonalDataDigest>()
+                : (await session.Query<PersonalDataDigest>().Where(x => ids.Contains(x.Id)).ToListAsync(cancellation)).ToDictionary(x => x.Id);
 
             foreach (var entry in entries)
             {
-                var row = AuditExportRow.Of(entry);
+                var row = AuditExportRow.Of(entry, digests.GetValueOrDefault(entry.Id));
                 if (writer is not null)
                 {
                     await writer.WriteRecordAsync(CsvFields(row), cancellation);
                 }
                 else
                 {
-                    JsonSerializer.Serialize(lines, ToJson(row), Json);
+                    JsonSerializer.Serialize(lines, row, Json);
                     lines.WriteByte((byte)'\n');
                 }
             }
@@ -113,11 +121,13 @@ public static class AuditExport
     private static string?[] CsvFields(AuditExportRow row) =>
     [
         row.Sequence.ToString(CultureInfo.InvariantCulture), row.Kind, AuditChain.Instant(row.At), row.Type,
-        row.StreamId.ToString(), row.ReferralId?.ToString(), row.ActorSub, row.ActorName, row.ActorRole,
-        row.CorrelationId, row.CausationId, row.Summary, row.Data, row.Hash
+        row.StreamId.ToString(), row.ReferralId?.ToString(), row.Actor.Sub, row.Actor.Name, row.Actor.Role,
+        row.CorrelationId, row.CausationId, row.Summary, row.Data.GetRawText(), row.Hash,
+        row.TypeAlias, row.Digests is null ? null : JsonSerializer.Serialize(row.Digests, Json)
     ];
 
-    private static readonly JsonSerializerOptions Json = CreateJson();
+    /// <summary>The API's JSON conventions, for the export's lines and for reading them back.</summary>
+    public static readonly JsonSerializerOptions Json = CreateJson();
 
     private static JsonSerializerOptions CreateJson()
     {
@@ -125,14 +135,4 @@ public static class AuditExport
         ServiceSetup.Configure(options);
         return options;
     }
-
-    /// <summary>NDJSON keeps the data as JSON rather than a string.</summary>
-    private static object ToJson(AuditExportRow row) => new
-    {
-        row.Sequence, row.Kind, row.At, row.Type, row.StreamId, row.ReferralId,
-        Actor = new AuditActor(row.ActorSub, row.ActorName, row.ActorRole),
-        row.CorrelationId, row.CausationId, row.Summary,
-        Data = JsonDocument.Parse(row.Data).RootElement,
-        row.Hash
-    };
 }

@@ -12,13 +12,16 @@ namespace Matching.Service.Audit;
 
 public sealed record IntegrityMismatch(long Sequence, string Type, Guid StreamId, string Reason);
 
-public sealed record IntegrityReport(bool Verified, long Checked, IntegrityMismatch? FirstMismatch);
+/// <summary><see cref="Checkpoint"/>: the latest signed checkpoint the chain held against, null when none was (or no key is configured).</summary>
+public sealed record IntegrityReport(bool Verified, long Checked, IntegrityMismatch? FirstMismatch, IntegrityCheckpoint? Checkpoint);
 
 /// <summary>
 /// Recomputes the hash chain from the event rows as stored now (plus the kept digests) and compares
 /// it with the hashes the audit projection stored, entry by entry, up to where the projection has
 /// reached. Also recomputes each entry's hash from the audit row itself, and checks every personal
-/// value against its digest (or, once erased, that it is masked).
+/// value against its digest (or, once erased, that it is masked). With a signing key configured, the recomputed chain
+/// must also agree with every signed checkpoint it reaches (<see cref="CheckpointWalk"/>): someone who rewrites events and
+/// recomputes the stored hashes with SQL can't sign a new checkpoint without the key.
 /// </summary>
 public static class AuditIntegrity
 {
@@ -26,10 +29,11 @@ public static class AuditIntegrity
 
     [WolverineGet("/api/audit/integrity"), Authorize(Policy = Policies.Audit), NonTransactional]
     [ProducesResponseType<IntegrityReport>(200)]
-    public static async Task<IntegrityReport> Get(IDocumentStore store, CancellationToken cancellation) =>
-        await VerifyAsync(store, cancellation);
+    public static async Task<IntegrityReport> Get(IDocumentStore store, AuditAnchor anchor, CancellationToken cancellation) =>
+        await VerifyAsync(store, anchor.Key, cancellation);
 
-    public static async Task<IntegrityReport> VerifyAsync(IDocumentStore store, CancellationToken cancellation)
+    /// <summary>Without a key the checkpoints are not read: a hash nobody can show was signed proves nothing.</summary>
+    public static async Task<IntegrityReport> VerifyAsync(IDocumentStore store, AuditSigningKey? key, CancellationToken cancellation)
     {
         var database = store.Storage.Database;
         var progress = (await database.AllProjectionProgress(cancellation))
@@ -44,6 +48,9 @@ public static class AuditIntegrity
         var previous = "";
         var after = 0L;
         long checkedCount = 0;
+        var walk = key is null ? null : new CheckpointWalk(key);
+        IntegrityReport Report(IntegrityMismatch? mismatch) =>
+            new(mismatch is null, checkedCount, mismatch, walk?.LastGood is { } good ? IntegrityCheckpoint.Of(good) : null);
         while (after < progress)
         {
             var rows = await ReadEventsAsync(connection, schema, after, progress, cancellation);
@@ -52,6 +59,8 @@ public static class AuditIntegrity
                 .ToDictionary(x => x.Id);
             var digests = (await session.Query<PersonalDataDigest>().Where(x => x.Id > after && x.Id <= upTo).ToListAsync(cancellation))
                 .ToDictionary(x => x.Id);
+            walk?.Expect(await session.Query<AuditCheckpoint>().Where(x => x.Sequence > after && x.Sequence <= upTo)
+                .OrderBy(x => x.Sequence).ToListAsync(cancellation));
             var subjects = digests.Values.Select(d => d.SubjectId).Distinct().ToArray();
             var salts = subjects.Length == 0
                 ? new Dictionary<Guid, byte[]>()
@@ -60,32 +69,33 @@ public static class AuditIntegrity
             var orphan = entries.Keys.Except(rows.Select(r => r.Sequence)).Order().FirstOrDefault();
             foreach (var row in rows)
             {
-                if (orphan != 0 && orphan < row.Sequence) return Failed(entries[orphan], "audit entry without an event", checkedCount);
+                if (orphan != 0 && orphan < row.Sequence) return Report(Mismatch(entries[orphan], "audit entry without an event"));
                 if (!entries.TryGetValue(row.Sequence, out var entry))
-                    return Failed(row, "no audit entry for this event", checkedCount);
+                    return Report(Mismatch(row, "no audit entry for this event"));
 
                 var digest = digests.GetValueOrDefault(row.Sequence);
                 var expected = AuditChain.Next(previous, AuditChain.Canonical(row, digest?.Digests));
-                if (expected != entry.Hash) return Failed(row, "event differs from its hash", checkedCount);
+                if (expected != entry.Hash) return Report(Mismatch(row, "event differs from its hash"));
 
                 var fromEntry = new AuditFacts(entry.Id, entry.StreamId, entry.Type, entry.TypeAlias, entry.At, entry.Actor,
                     entry.CorrelationId, entry.CausationId, JsonNode.Parse(entry.Data.GetRawText())!.AsObject());
                 if (AuditChain.Next(previous, AuditChain.Canonical(fromEntry, digest?.Digests)) != entry.Hash)
-                    return Failed(row, "audit entry differs from its hash", checkedCount);
+                    return Report(Mismatch(row, "audit entry differs from its hash"));
 
                 var salt = digest is not null ? salts.GetValueOrDefault(digest.SubjectId) : null;
                 if (!PersonalValuesMatch(row, digest, salt) || !PersonalValuesMatch(fromEntry, digest, salt))
-                    return Failed(row, "personal field differs from its digest", checkedCount);
+                    return Report(Mismatch(row, "personal field differs from its digest"));
+                if (walk?.Step(row.Sequence, row.Type, row.StreamId, expected) is { } anchored) return Report(anchored);
 
                 previous = entry.Hash;
                 checkedCount++;
             }
             if (orphan != 0 && orphan > (rows.Count > 0 ? rows[^1].Sequence : after))
-                return Failed(entries[orphan], "audit entry without an event", checkedCount);
+                return Report(Mismatch(entries[orphan], "audit entry without an event"));
             after = upTo;
         }
 
-        return new IntegrityReport(true, checkedCount, null);
+        return Report(walk?.Finish(progress));
     }
 
     private static bool PersonalValuesMatch(AuditFacts facts, PersonalDataDigest? digest, byte[]? salt)
@@ -102,11 +112,9 @@ public static class AuditIntegrity
         return true;
     }
 
-    private static IntegrityReport Failed(AuditFacts row, string reason, long checkedCount) =>
-        new(false, checkedCount, new IntegrityMismatch(row.Sequence, row.Type, row.StreamId, reason));
+    private static IntegrityMismatch Mismatch(AuditFacts row, string reason) => new(row.Sequence, row.Type, row.StreamId, reason);
 
-    private static IntegrityReport Failed(AuditEntry entry, string reason, long checkedCount) =>
-        new(false, checkedCount, new IntegrityMismatch(entry.Id, entry.Type, entry.StreamId, reason));
+    private static IntegrityMismatch Mismatch(AuditEntry entry, string reason) => new(entry.Id, entry.Type, entry.StreamId, reason);
 
     /// <summary>The event rows exactly as stored, not through Marten's deserializer, so any edit shows.</summary>
     private static async Task<List<AuditFacts>> ReadEventsAsync(

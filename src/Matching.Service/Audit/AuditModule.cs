@@ -10,6 +10,8 @@ public static class AuditModule
         ConfigureDocuments(opts);
         PersonalFields.RegisterMaskingRules(opts);
         opts.Events.AddEventType<PersonalDataAccessed>();
+        // Keyed by the chain end it signs: a second checkpoint of the same end can't be stored.
+        opts.Schema.For<AuditCheckpoint>().Identity(x => x.Sequence);
 
         // The projection carries the chain's end and the salts through a batch itself: no identity tracking.
         opts.Projections.Add(new AuditProjection(), ProjectionLifecycle.Async,

@@ -23,15 +23,18 @@ public sealed class MatchingOptions
     /// Re-reads the timer settings so that "72:00:00" means 72 hours, as the contract writes it
     /// (.NET's own TimeSpan parsing would read it as 72 days). "d.hh:mm:ss" keeps its meaning.
     /// </summary>
-    public void ReadDurations(IConfigurationSection section)
+    public void ReadDurations(IConfigurationSection section) => ReadDurations(this, section, Durations);
+
+    /// <summary>The same reading for the named TimeSpan properties of any options bound from <paramref name="section"/>.</summary>
+    public static void ReadDurations<T>(T options, IConfigurationSection section, params string[] names) where T : class
     {
-        foreach (var name in Durations)
+        foreach (var name in names)
         {
             var raw = section[name];
             if (string.IsNullOrWhiteSpace(raw)) continue;
             var value = ParseDuration(raw)
-                        ?? throw new InvalidOperationException($"Matching:{name} '{raw}' is not a duration such as 72:00:00 or 14.00:00:00.");
-            typeof(MatchingOptions).GetProperty(name)!.SetValue(this, value);
+                        ?? throw new InvalidOperationException($"{section.Path}:{name} '{raw}' is not a duration such as 72:00:00 or 14.00:00:00.");
+            typeof(T).GetProperty(name)!.SetValue(options, value);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using JasperFx;
 using JasperFx.CodeGeneration;
+using Matching.Service.Audit;
 using Matching.Service.Notifications;
 using Matching.Service.Web;
 using Matching.Service.Referrals.SubmittingIntake;
@@ -44,6 +45,7 @@ public static class ServiceSetup
         builder.AddMatchingWeb();
         builder.AddMatchingMarten(connectionString);
         builder.AddMatchingNotifications();
+        builder.AddMatchingAuditAnchoring();
 
         builder.Host.UseWolverine(opts =>
         {

@@ -194,7 +194,8 @@ public class AuditTrailTests(AppFixture app) : IClassFixture<AppFixture>
         {
             Sequence = n["sequence"]!.GetValue<long>(), Kind = n["kind"]!.GetValue<string>(), At = n["at"]!.GetValue<DateTimeOffset>(),
             Type = n["type"]!.GetValue<string>(), Actor = n["actor"]!["sub"]!.GetValue<string>(),
-            Correlation = n["correlationId"]?.GetValue<string>(), Data = n["data"]!.ToJsonString(), Hash = n["hash"]!.GetValue<string>()
+            Correlation = n["correlationId"]?.GetValue<string>(), Data = n["data"]!.ToJsonString(), Hash = n["hash"]!.GetValue<string>(),
+            TypeAlias = n["typeAlias"]!.GetValue<string>(), Digests = n["digests"]?.ToJsonString()
         }).ToList();
 
         var fromCsv = new List<object>();
@@ -208,7 +209,9 @@ public class AuditTrailTests(AppFixture app) : IClassFixture<AppFixture>
                     At = DateTimeOffset.Parse(reader.GetString("at"), System.Globalization.CultureInfo.InvariantCulture),
                     Type = reader.GetString("type"), Actor = reader.GetString("actorSub"),
                     Correlation = reader.GetStringOrNull("correlationId") is { Length: > 0 } c ? c : null,
-                    Data = JsonNode.Parse(reader.GetString("data"))!.ToJsonString(), Hash = reader.GetString("hash")
+                    Data = JsonNode.Parse(reader.GetString("data"))!.ToJsonString(), Hash = reader.GetString("hash"),
+                    TypeAlias = reader.GetString("typeAlias"),
+                    Digests = reader.GetStringOrNull("digests") is { Length: > 0 } d ? JsonNode.Parse(d)!.ToJsonString() : null
                 });
             }
         }
@@ -216,6 +219,10 @@ public class AuditTrailTests(AppFixture app) : IClassFixture<AppFixture>
         fromJson.Count.ShouldBeGreaterThanOrEqualTo(3);
         fromCsv.ShouldBe(fromJson.Cast<object>().ToList());
         fromJson.Select(e => e.Sequence).ShouldBeInOrder();
+        // What the canonical form needs besides, so a verifier can recompute the chain: columns added at the end.
+        AuditExport.CsvHeader[^2..].ShouldBe(["typeAlias", "digests"]);
+        fromJson.ShouldAllBe(e => e.TypeAlias.Length > 0);
+        fromJson.First(e => e.Type == "IntakeSubmitted").Digests!.ShouldContain("intake.client.firstName");
 
         await app.Host.AuditCaughtUp();
         var (_, mine) = await app.Host.Get("/api/audit/actors/compliance-1", Tokens.Compliance);

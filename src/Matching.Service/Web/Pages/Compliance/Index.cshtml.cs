@@ -10,7 +10,7 @@ namespace Matching.Service.Web.Pages.Compliance;
 /// Compliance's start: the trail's integrity, the audit trail of one user within a time range,
 /// recent referrals to open, and the export (streamed by this page, recorded as the API records it).
 /// </summary>
-public sealed class IndexModel(IDocumentSession session, IDocumentStore store, MatchingOptions options) : AppPage
+public sealed class IndexModel(IDocumentSession session, IDocumentStore store, MatchingOptions options, AuditAnchor anchor) : AppPage
 {
     [BindProperty(SupportsGet = true)] public string? Sub { get; set; }
     [BindProperty(SupportsGet = true)] public string? From { get; set; }
@@ -30,7 +30,7 @@ public sealed class IndexModel(IDocumentSession session, IDocumentStore store, M
             Errors["referralId"] = ["Give a referral id (a GUID)."];
         }
 
-        Integrity = await AuditIntegrity.VerifyAsync(store, cancellation);
+        Integrity = await AuditIntegrity.VerifyAsync(store, anchor.Key, cancellation);
         Recent = await session.Query<ReferralQueueItem>().OrderByDescending(q => q.SubmittedAt).Take(15).ToListAsync(cancellation);
 
         if (!string.IsNullOrWhiteSpace(Sub))

@@ -1,0 +1,161 @@
+using System.Text.Json;
+
+namespace Matching.Service.Audit;
+
+/// <summary>
+/// `verify-audit --export audit.ndjson --checkpoints checkpoints.json --public-key audit-public.pem`: checks an NDJSON export
+/// of the whole trail (<c>GET /api/audit/export?format=ndjson</c>) against the signed checkpoints
+/// (<c>GET /api/audit/checkpoints</c>) with nothing but the public key: no database, no service, no secret.
+/// Exit 0 verified, 1 not verified, 2 bad usage.
+/// </summary>
+public static class AuditVerifyCommand
+{
+    public const int Verified = 0, NotVerified = 1, BadUsage = 2;
+
+    public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        string? exportPath = null, checkpointsPath = null, publicKeyPath = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "--export" when value is not null: exportPath = value; i++; break;
+                case "--checkpoints" when value is not null: checkpointsPath = value; i++; break;
+                case "--public-key" when value is not null: publicKeyPath = value; i++; break;
+                default:
+                    error.WriteLine($"Unknown or malformed argument '{args[i]}'.");
+                    return Usage(error);
+            }
+        }
+        if (exportPath is null || checkpointsPath is null || publicKeyPath is null) return Usage(error);
+        foreach (var path in new[] { exportPath, checkpointsPath, publicKeyPath }.Where(p => !File.Exists(p)))
+        {
+            error.WriteLine($"No file at '{path}'.");
+            return BadUsage;
+        }
+
+        AuditSigningKey key;
+        AuditCheckpointList checkpoints;
+        try
+        {
+            key = AuditSigningKey.FromPem(File.ReadAllText(publicKeyPath), requirePrivateKey: false, $"--public-key ('{publicKeyPath}')");
+            checkpoints = JsonSerializer.Deserialize<AuditCheckpointList>(File.ReadAllText(checkpointsPath), AuditExport.Json)
+                          ?? throw new JsonException("null");
+        }
+        catch (InvalidOperationException e)
+        {
+            error.WriteLine(e.Message);
+            return BadUsage;
+        }
+        catch (JsonException e)
+        {
+            error.WriteLine($"--checkpoints ('{checkpointsPath}') is not the JSON answer of GET /api/audit/checkpoints: {e.Message}");
+            return BadUsage;
+        }
+
+        using (key)
+        {
+            var walk = new CheckpointWalk(key);
+            var items = (checkpoints.Items ?? []).OrderBy(c => c.Sequence).ToList();
+            if (items.Select(c => c.Sequence).Distinct().Count() != items.Count)
+            {
+                error.WriteLine($"--checkpoints ('{checkpointsPath}') lists a sequence twice.");
+                return BadUsage;
+            }
+            walk.Expect(items);
+            if (checkpoints.KeyId is { } listed && listed != key.KeyId)
+                output.WriteLine($"note: the checkpoints name key {listed}; --public-key is key {key.KeyId}.");
+
+            var (entries, last, mismatch) = Walk(exportPath, walk);
+            if (mismatch is null && walk.Verified == 0)
+                mismatch = new IntegrityMismatch(0, "", Guid.Empty,
+                    "no signed checkpoint covers the export: its chain is consistent but not anchored");
+            return Verdict(output, key, walk, entries, last, mismatch);
+        }
+    }
+
+    /// <summary>Recomputes the chain line by line (in constant memory) and holds it against the checkpoints.</summary>
+    private static (long Entries, long Last, IntegrityMismatch? Mismatch) Walk(string exportPath, CheckpointWalk walk)
+    {
+        var canonical = new CanonicalWriter();
+        var previous = "";
+        var last = 0L;
+        long entries = 0, lineNumber = 0;
+        foreach (var line in File.ReadLines(exportPath))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            var row = Read(line);
+            if (row is null)
+                return (entries, last, new IntegrityMismatch(last + 1, "", Guid.Empty,
+                    $"line {lineNumber} is not an exported entry with typeAlias and digests (an export made by this version)"));
+            if (row.Sequence <= last)
+                return (entries, last, new IntegrityMismatch(row.Sequence, row.Type, row.StreamId, $"line {lineNumber} is out of sequence order"));
+
+            var hash = canonical.Next(previous, canonical.Write(row.Sequence, row.StreamId, row.Type, row.TypeAlias, row.At, row.Actor,
+                row.CorrelationId, row.CausationId, row.Data, row.Digests));
+            if (hash != row.Hash)
+            {
+                var reason = entries == 0
+                    ? "exported entry differs from its hash (is the export the whole trail, from the first entry?)"
+                    : "exported entry differs from its hash";
+                return (entries, last, new IntegrityMismatch(row.Sequence, row.Type, row.StreamId, reason));
+            }
+            if (walk.Step(row.Sequence, row.Type, row.StreamId, hash) is { } mismatch) return (entries, last, mismatch);
+
+            previous = hash;
+            last = row.Sequence;
+            entries++;
+        }
+        return (entries, last, walk.Finish(last));
+    }
+
+    private static AuditExportRow? Read(string line)
+    {
+        try
+        {
+            var row = JsonSerializer.Deserialize<AuditExportRow>(line, AuditExport.Json);
+            // Every part of the canonical form must be there: a missing one can't be told from a removed one.
+            return row is { Type: not null, TypeAlias: not null, Hash: not null, Actor: { Sub: not null, Name: not null, Role: not null } }
+                   && row.Data.ValueKind == JsonValueKind.Object
+                ? row
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static int Verdict(TextWriter output, AuditSigningKey key, CheckpointWalk walk, long entries, long last, IntegrityMismatch? mismatch)
+    {
+        var anchored = walk.LastGood is { } good
+            ? $"{walk.Verified} checkpoint(s) verified with key {key.KeyId}, the latest at sequence {good.Sequence} signed {AuditChain.Instant(good.At)}"
+            : $"no checkpoint verified with key {key.KeyId}";
+        if (mismatch is not null)
+        {
+            var where = mismatch.Sequence == 0 ? "" : $"entry {mismatch.Sequence}"
+                + (mismatch.Type.Length > 0 ? $" ({mismatch.Type}, stream {mismatch.StreamId})" : "") + ": ";
+            output.WriteLine($"NOT VERIFIED: {where}{mismatch.Reason}.");
+            output.WriteLine($"{entries} entries checked; {anchored}.");
+            return NotVerified;
+        }
+
+        output.WriteLine($"VERIFIED: {entries} entries checked; {anchored}.");
+        var notes = new List<string>();
+        if (walk.LastGood!.Sequence < last) notes.Add($"the entries after sequence {walk.LastGood.Sequence} are chained but not yet anchored");
+        if (walk.Beyond > 0) notes.Add($"{walk.Beyond} checkpoint(s) lie beyond the export");
+        if (notes.Count > 0) output.WriteLine(string.Join("; ", notes) + ".");
+        return Verified;
+    }
+
+    private static int Usage(TextWriter error)
+    {
+        error.WriteLine("usage: verify-audit --export audit.ndjson --checkpoints checkpoints.json --public-key audit-public.pem");
+        error.WriteLine("  audit.ndjson: GET /api/audit/export?format=ndjson (the whole trail); checkpoints.json: GET /api/audit/checkpoints");
+        return BadUsage;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using Marten;
+using Matching.Service.Audit;
+using Matching.Tests.Support;
+
+namespace Matching.Tests.Audit;
+
+/// <summary>
+/// What the signed checkpoints add: someone with SQL access but without the key rewrites an event and recomputes every
+/// later hash, so the stored chain agrees with itself. Only a checkpoint signed before the rewrite can tell.
+/// </summary>
+public class AuditAnchoringTests(AnchoredAppFixture app) : IClassFixture<AnchoredAppFixture>
+{
+    [Fact]
+    public async Task a_rewrite_with_every_later_hash_recomputed_fails_at_the_first_entry_after_the_last_good_checkpoint_and_passes_without_checkpoints()
+    {
+        // Given events and a checkpoint over them, then more events and a second checkpoint, then events not yet anchored
+        var (first, triage, second) = await app.Host.TriagedBetweenTwoCheckpoints();
+        triage.ShouldBeGreaterThan(first);
+        triage.ShouldBeLessThan(second);
+        await app.Host.ShouldVerify();
+
+        // When the triage between the two checkpoints is rewritten, and the stored chain recomputed to agree with it
+        await RewriteAndRehash(triage, priority: "urgent");
+
+        // Then the integrity check fails, naming the first entry after the first checkpoint: from there on nothing is vouched for
+        var report = await app.Host.Integrity();
+        report["verified"]!.GetValue<bool>().ShouldBeFalse(report.ToJsonString());
+        var afterFirst = await app.Host.Scalar<long>("select min(id) from matching.mt_doc_auditentry where id > @first", ("first", first));
+        var mismatch = report["firstMismatch"]!;
+        mismatch["sequence"]!.GetValue<long>().ShouldBe(afterFirst);
+        mismatch["reason"]!.GetValue<string>().ShouldBe($"chain differs from the signed checkpoint at sequence {second}");
+        mismatch["type"]!.GetValue<string>().ShouldBe(await app.Host.Scalar<string>("select data->>'type' from matching.mt_doc_auditentry where id = @id", ("id", afterFirst)));
+        mismatch["streamId"]!.GetValue<Guid>().ShouldBe(await app.Host.Scalar<Guid>("select stream_id from matching.mt_events where seq_id = @id", ("id", afterFirst)));
+        report["checkpoint"]!["sequence"]!.GetValue<long>().ShouldBe(first);
+
+        // And without the checkpoints the very same rewrite passes every other check: the anchor is what catches it
+        await app.Host.Sql("delete from matching.mt_doc_auditcheckpoint");
+        var unanchored = await app.Host.Integrity();
+        unanchored["verified"]!.GetValue<bool>().ShouldBeTrue(unanchored.ToJsonString());
+        unanchored["checkpoint"].ShouldBeNull();
+    }
+
+    /// <summary>
+    /// The attack, done with SQL by someone who knows the algorithm. Rewriting the event alone and recomputing the stored hashes
+    /// is not enough: the audit entry keeps a copy of the event's data and today's check recomputes each hash from both copies,
+    /// so whichever copy the new hashes follow, the other one fails ("event differs from its hash" or "audit entry differs from
+    /// its hash"). So the copy is rewritten as well, then every hash from the rewritten entry on is recomputed from the entries
+    /// (and the kept digests) and written back.
+    /// </summary>
+    private async Task RewriteAndRehash(long sequence, string priority)
+    {
+        var value = new JsonObject { ["v"] = priority }["v"]!.ToJsonString();
+        await app.Host.Sql("update matching.mt_events set data = jsonb_set(data, '{priority}', @value::jsonb) where seq_id = @seq",
+            ("seq", sequence), ("value", value));
+        await app.Host.Sql("update matching.mt_doc_auditentry set data = jsonb_set(data, '{data,priority}', @value::jsonb) where id = @seq",
+            ("seq", sequence), ("value", value));
+
+        await using var session = app.Store.QuerySession();
+        var previous = await session.Query<AuditEntry>().Where(x => x.Id < sequence).OrderByDescending(x => x.Id).Select(x => x.Hash)
+            .FirstAsync();
+        var entries = await session.Query<AuditEntry>().Where(x => x.Id >= sequence).OrderBy(x => x.Id).ToListAsync();
+        var digests = (await session.Query<PersonalDataDigest>().Where(x => x.Id >= sequence).ToListAsync()).ToDictionary(d => d.Id);
+        foreach (var entry in entries)
+        {
+            var facts = new AuditFacts(entry.Id, entry.StreamId, entry.Type, entry.TypeAlias, entry.At, entry.Actor,
+                entry.CorrelationId, entry.CausationId, JsonNode.Parse(entry.Data.GetRawText())!.AsObject());
+            var hash = AuditChain.Next(previous, AuditChain.Canonical(facts, digests.GetValueOrDefault(entry.Id)?.Digests));
+            await app.Host.Sql("update matching.mt_doc_auditentry set data = jsonb_set(data, '{hash}', to_jsonb(@hash::text)) where id = @id",
+                ("id", entry.Id), ("hash", hash));
+            previous = hash;
+        }
+        entries.Count.ShouldBeGreaterThan(2);
+    }
+}
