@@ -68,7 +68,8 @@ public sealed class LocalPostgres
     {
         try
         {
-            Run(Path.Combine(_binDir, "pg_ctl"), ["stop", "-D", DataDirectory, "-m", "immediate", "-w"], quiet: true);
+            // As the server's own user (pg_ctl refuses root), or the stop fails and the server outlives the run.
+            RunPg("pg_ctl", ["stop", "-D", Path.Combine(DataDirectory, "data"), "-m", "immediate", "-w"], check: false);
         }
         catch
         {

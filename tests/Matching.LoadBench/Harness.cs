@@ -93,9 +93,10 @@ public static class Harness
             return;
         }
 
+        await using var identity = await BenchIdentity.StartAsync();
         if (settings.Only == "queue")
         {
-            await QueueOnlyAsync(root, server, run, settings, results);
+            await QueueOnlyAsync(root, server, run, settings, identity, results);
             return;
         }
 
@@ -126,11 +127,10 @@ public static class Harness
             {
                 MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10), UseCookies = false
             }) { Timeout = TimeSpan.FromSeconds(60) };
-            var token = DevTokens.Mint(ServiceProcess.SigningKey, ServiceProcess.Issuer, ServiceProcess.Audience, "bench-coordinator",
-                "Bench Coordinator", [Roles.Coordinator], null, TimeSpan.FromHours(4));
+            var token = await identity.CoordinatorTokenAsync();
 
-            Console.WriteLine("Starting the service (child process, static generated code) ...");
-            await using (var service = ServiceProcess.Start(dll, serviceDb, "Testing", applySchema: true, settings.ServiceEnvironment))
+            Console.WriteLine("Starting the service (child process, Production, static generated code) ...");
+            await using (var service = ServiceProcess.Start(dll, serviceDb, identity, applySchema: true, settings.ServiceEnvironment))
             {
                 var first = await service.WaitForFirstIntakeAsync(http, TimeSpan.FromSeconds(90));
                 Console.WriteLine($"  first intake answered {first.TotalSeconds:F1} s after start (schema check included)");
@@ -193,7 +193,7 @@ public static class Harness
             {
                 for (var i = 0; i < settings.ColdStarts; i++)
                 {
-                    await using var service = ServiceProcess.Start(entryAssembly, serviceDb, "Production", applySchema: false, settings.ServiceEnvironment);
+                    await using var service = ServiceProcess.Start(entryAssembly, serviceDb, identity, applySchema: false, settings.ServiceEnvironment);
                     var elapsed = await service.WaitForFirstIntakeAsync(http, TimeSpan.FromSeconds(90));
                     into.Add(elapsed.TotalMilliseconds);
                     Console.WriteLine($"  cold start {i + 1}: {elapsed.TotalMilliseconds:F0} ms");
@@ -249,7 +249,7 @@ public static class Harness
     }
 
     /// <summary>`--only queue`: the coordinator queue page alone, on a database of its own (to try a change to the queue query).</summary>
-    private static async Task QueueOnlyAsync(string root, string server, string run, Settings settings, RunResults results)
+    private static async Task QueueOnlyAsync(string root, string server, string run, Settings settings, BenchIdentity identity, RunResults results)
     {
         var serviceDb = await CreateDatabaseAsync(server, $"bench_queue_{run}");
         try
@@ -258,9 +258,8 @@ public static class Harness
             await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             await using var source = NpgsqlDataSource.Create(serviceDb);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-            var token = DevTokens.Mint(ServiceProcess.SigningKey, ServiceProcess.Issuer, ServiceProcess.Audience, "bench-coordinator",
-                "Bench Coordinator", [Roles.Coordinator], null, TimeSpan.FromHours(4));
-            await using var service = ServiceProcess.Start(ServiceProcess.ServiceDll(root), serviceDb, "Testing", applySchema: true, settings.ServiceEnvironment);
+            var token = await identity.CoordinatorTokenAsync();
+            await using var service = ServiceProcess.Start(ServiceProcess.ServiceDll(root), serviceDb, identity, applySchema: true, settings.ServiceEnvironment);
             await service.WaitForFirstIntakeAsync(http, TimeSpan.FromSeconds(90));
             await MeasureQueueAsync(http, service.BaseAddress, token, store, source, settings, results);
         }

@@ -43,7 +43,7 @@ public static class Report
         b.AppendLine("### Machine and settings");
         foreach (var (k, v) in r.Machine) b.AppendLine($"- {k}: {v}");
         b.AppendLine("- everything (PostgreSQL, the service, the load generator) shares the same cores; read ratios, not absolute numbers.");
-        b.AppendLine("- (c) is `dotnet Matching.Service.dll` in a child process, environment `Testing` (static generated code, Production settings plus HS256 test tokens), Kestrel on 127.0.0.1, HTTP/1.1 keep-alive; its async daemon (audit trail, report facts) runs in it as in production.");
+        b.AppendLine("- (c) is `dotnet Matching.Service.dll` in a child process, environment `Production` (static generated code, a certificate-protected key ring, RS256 access tokens from an OpenID Connect provider running in the benchmark process), Kestrel on 127.0.0.1, HTTP/1.1 keep-alive; its async daemon (audit trail, report facts) runs in it as in production.");
         b.AppendLine();
 
         b.AppendLine("### Writes: throughput and latency");

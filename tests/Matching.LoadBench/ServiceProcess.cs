@@ -12,10 +12,6 @@ namespace Matching.LoadBench;
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
-    public const string SigningKey = "load-bench-signing-key-0123456789abcdef0123456789abcdef";
-    public const string Issuer = "matching-bench";
-    public const string Audience = "matching";
-
     private readonly Process _process;
     public Uri BaseAddress { get; }
     public int Pid => _process.Id;
@@ -59,11 +55,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         return Path.Combine(output, "Matching.Service.dll");
     }
 
-    /// <summary>
-    /// Starts the service. "Production" is the deployed configuration (anonymous intake only: its tokens come from an
-    /// identity provider); "Testing" is the same static code and settings plus HS256 tokens signed with <see cref="SigningKey" />.
-    /// </summary>
-    public static ServiceProcess Start(string dll, string connectionString, string environment, bool applySchema,
+    /// <summary>Starts the service as deployed: Production, static generated code, its identity provider and secrets.</summary>
+    public static ServiceProcess Start(string dll, string connectionString, BenchIdentity identity, bool applySchema,
         IReadOnlyDictionary<string, string>? extraEnvironment = null)
     {
         var port = FreePort();
@@ -75,15 +68,13 @@ public sealed class ServiceProcess : IAsyncDisposable
             UseShellExecute = false
         };
         var env = start.Environment;
-        env["ASPNETCORE_ENVIRONMENT"] = environment;
-        env["DOTNET_ENVIRONMENT"] = environment;
+        env["ASPNETCORE_ENVIRONMENT"] = "Production";
+        env["DOTNET_ENVIRONMENT"] = "Production";
         env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         env["ConnectionStrings__Marten"] = connectionString;
         env["Matching__ApplySchemaOnStartup"] = applySchema ? "true" : "false";
         env["Matching__IntakeRateLimitPerMinute"] = "100000000";
-        env["Auth__SigningKey"] = SigningKey;
-        env["Auth__Issuer"] = Issuer;
-        env["Auth__Audience"] = Audience;
+        foreach (var (name, value) in identity.Environment()) env[name] = value;
         env["Logging__LogLevel__Default"] = "Warning";
         env["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Warning";
         foreach (var (name, value) in extraEnvironment ?? new Dictionary<string, string>()) env[name] = value;

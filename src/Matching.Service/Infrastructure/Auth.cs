@@ -1,8 +1,11 @@
 using System.Security.Claims;
 using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Matching.Service.Infrastructure;
@@ -14,10 +17,9 @@ public static class Auth
     public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
     public const string OidcScheme = OpenIdConnectDefaults.AuthenticationScheme;
 
-    /// <summary>In Development and tests a sign-in page picks a demo user; elsewhere sign-in goes to the OIDC authority.</summary>
+    /// <summary>Development only: HS256 dev tokens and a sign-in page that picks a demo user. Never in any other environment.</summary>
     public static bool DemoSignIn(IHostEnvironment environment, IConfiguration configuration) =>
-        !string.IsNullOrEmpty(configuration["Auth:SigningKey"])
-        && (environment.IsDevelopment() || environment.IsEnvironment("Testing"));
+        environment.IsDevelopment() && !string.IsNullOrEmpty(configuration["Auth:SigningKey"]);
 
     /// <summary>Requests the API serves: they authenticate with a bearer token only, and are never redirected.</summary>
     public static bool IsApiRequest(HttpRequest request) =>
@@ -27,10 +29,15 @@ public static class Auth
 
     public static void AddMatchingAuth(this WebApplicationBuilder builder)
     {
+        // IdentityModel refreshes signing keys in the background by default, so the request that meets a rotated key
+        // fails while the refresh runs; blocking makes that request wait for the new keys and validate against them.
+        AppContext.SetSwitch("Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking", true);
+
         var config = builder.Configuration.GetSection("Auth");
-        var signingKey = config["SigningKey"];
         var devTokens = DemoSignIn(builder.Environment, builder.Configuration);
         var oidc = !devTokens && !string.IsNullOrEmpty(config["Authority"]);
+        var claims = new IdentityClaims(config["RoleClaim"], config["ClinicianIdClaim"]);
+        var requireHttpsMetadata = config.GetValue("RequireHttpsMetadata", true);
 
         var authentication = builder.Services
             .AddAuthentication(o =>
@@ -45,6 +52,7 @@ public static class Auth
                 o.Cookie.Name = "matching.auth";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
+                // Secure whenever the browser's scheme was https, behind a known TLS proxy too (HttpHardening).
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
@@ -56,6 +64,8 @@ public static class Auth
             .AddJwtBearer(options =>
             {
                 options.MapInboundClaims = false;
+                // Why a token failed is for the logs, not for whoever holds it.
+                options.IncludeErrorDetails = builder.Environment.IsDevelopment();
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
                     NameClaimType = "name",
@@ -67,17 +77,45 @@ public static class Auth
                 };
                 if (devTokens)
                 {
-                    // Development and tests: HS256 tokens minted by the `dev-token` command.
-                    options.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey!));
+                    // Development: HS256 tokens minted by the development host's `dev-token` command.
+                    options.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(config["SigningKey"]!));
                     options.TokenValidationParameters.ValidIssuer = config["Issuer"];
                     options.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
                 }
                 else
                 {
+                    // Discovery and signing keys from the provider. A token signed with a key id the service hasn't
+                    // seen makes it fetch the keys again and retry that token (key rotation), at most once a minute
+                    // (so tokens with made-up key ids can't make it hammer the provider); keys published ahead of
+                    // their use are picked up within the hour anyway.
                     options.Authority = config["Authority"];
-                    options.RequireHttpsMetadata = !builder.Environment.IsDevelopment();
+                    options.RequireHttpsMetadata = requireHttpsMetadata;
+                    options.RefreshInterval = TimeSpan.FromMinutes(1);
+                    options.AutomaticRefreshInterval = TimeSpan.FromHours(1);
+                    options.TokenValidationParameters.ValidAlgorithms =
+                        [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+                         SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+                         SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512];
+                    options.Events = new JwtBearerEvents
+                    {
+                        OnTokenValidated = context =>
+                        {
+                            claims.Normalize(context.Principal);
+                            return Task.CompletedTask;
+                        }
+                    };
                 }
             });
+
+        if (!devTokens)
+        {
+            // A key the provider stopped publishing stops working when the service next reads the keys, rather than
+            // an hour later through IdentityModel's "last known good" copy: a key is retired because it leaked.
+            builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o =>
+            {
+                if (o.ConfigurationManager is BaseConfigurationManager manager) manager.UseLastKnownGoodConfiguration = false;
+            });
+        }
 
         if (oidc)
         {
@@ -89,13 +127,32 @@ public static class Auth
                 options.ClientSecret = config["ClientSecret"];
                 options.ResponseType = "code";
                 options.UsePkce = true;
+                // The code comes back on a top-level GET, so the correlation and nonce cookies can be SameSite=Lax
+                // (a cross-site form post only carries SameSite=None cookies, which must be Secure: no plain-http
+                // provider on loopback). The code is single-use and bound to the PKCE verifier.
+                options.ResponseMode = OpenIdConnectResponseMode.Query;
+                options.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.NonceCookie.SameSite = SameSiteMode.Lax;
+                options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.MapInboundClaims = false;
                 options.GetClaimsFromUserInfoEndpoint = true;
                 options.SaveTokens = false;
-                options.RequireHttpsMetadata = !builder.Environment.IsDevelopment();
+                options.RequireHttpsMetadata = requireHttpsMetadata;
                 options.TokenValidationParameters.NameClaimType = "name";
                 options.TokenValidationParameters.RoleClaimType = "role";
                 options.Scope.Add("profile");
+                // Roles and the clinician id may come from the user-info answer rather than the identity token.
+                options.ClaimActions.MapJsonKey(claims.RoleRoot, claims.RoleRoot);
+                options.ClaimActions.MapUniqueJsonKey(claims.ClinicianIdClaim, claims.ClinicianIdClaim);
+                options.Events = new OpenIdConnectEvents
+                {
+                    OnTicketReceived = context =>
+                    {
+                        claims.Normalize(context.Principal);
+                        return Task.CompletedTask;
+                    }
+                };
             });
         }
 
@@ -110,7 +167,72 @@ public static class Auth
             .AddPolicy(Policies.Reports, p => p.RequireRole(Roles.Analyst, Roles.Admin, Roles.Compliance));
     }
 
+    /// <summary>Whether pages sign in through the OIDC provider (everywhere but a Development service with dev tokens).</summary>
+    public static bool UsesOidc(IHostEnvironment environment, IConfiguration configuration) =>
+        !DemoSignIn(environment, configuration) && !string.IsNullOrEmpty(configuration["Auth:Authority"]);
+
     /// <summary>The clinician id on a clinician's token.</summary>
     public static Guid? ClinicianId(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirst(Policies.ClinicianIdClaim)?.Value, out var id) ? id : null;
+}
+
+/// <summary>
+/// Maps a provider's claims onto the ones the service reads: `role` (one claim per known role, taken from
+/// `Auth:RoleClaim`, which may name a JSON path such as Keycloak's `realm_access.roles`), `clinician_id`
+/// (from `Auth:ClinicianIdClaim`) and `name` (falling back to `preferred_username`). Providers add roles of
+/// their own (Keycloak's `offline_access`, `default-roles-…`): only the service's five are kept, so the actor
+/// recorded on every event names them alone.
+/// </summary>
+public sealed class IdentityClaims(string? roleClaim, string? clinicianIdClaim)
+{
+    private readonly string[] _rolePath = (string.IsNullOrWhiteSpace(roleClaim) ? "role" : roleClaim.Trim()).Split('.');
+
+    public string ClinicianIdClaim { get; } = string.IsNullOrWhiteSpace(clinicianIdClaim) ? Policies.ClinicianIdClaim : clinicianIdClaim.Trim();
+
+    /// <summary>The top-level claim that holds the roles.</summary>
+    public string RoleRoot => _rolePath[0];
+
+    public void Normalize(ClaimsPrincipal? principal)
+    {
+        if (principal?.Identity is not ClaimsIdentity identity) return;
+
+        var roles = identity.FindAll(RoleRoot).SelectMany(c => Values(c, _rolePath[1..]))
+            .Where(r => Roles.All.Contains(r, StringComparer.Ordinal)).Distinct().ToArray();
+        foreach (var claim in identity.FindAll("role").ToArray()) identity.RemoveClaim(claim);
+        foreach (var role in roles) identity.AddClaim(new Claim("role", role));
+
+        if (ClinicianIdClaim != Policies.ClinicianIdClaim && identity.FindFirst(ClinicianIdClaim) is { } clinician
+            && identity.FindFirst(Policies.ClinicianIdClaim) is null)
+            identity.AddClaim(new Claim(Policies.ClinicianIdClaim, clinician.Value));
+
+        if (identity.FindFirst("name") is null && identity.FindFirst("preferred_username") is { } username)
+            identity.AddClaim(new Claim("name", username.Value));
+    }
+
+    /// <summary>The strings at <paramref name="path" /> inside a claim's value (a plain string, or JSON when a path follows).</summary>
+    private static IEnumerable<string> Values(Claim claim, string[] path)
+    {
+        if (path.Length == 0 && !LooksLikeJson(claim.Value)) return [claim.Value];
+        try
+        {
+            using var document = JsonDocument.Parse(claim.Value);
+            var node = document.RootElement;
+            foreach (var segment in path)
+            {
+                if (node.ValueKind != JsonValueKind.Object || !node.TryGetProperty(segment, out node)) return [];
+            }
+            return node.ValueKind switch
+            {
+                JsonValueKind.Array => node.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToArray(),
+                JsonValueKind.String => [node.GetString()!],
+                _ => []
+            };
+        }
+        catch (JsonException)
+        {
+            return path.Length == 0 ? [claim.Value] : [];
+        }
+    }
+
+    private static bool LooksLikeJson(string value) => value.StartsWith('{') || value.StartsWith('[');
 }

@@ -52,6 +52,7 @@ public static class MartenSetup
         // Spans for Marten's connections and commands, exported with the rest when OTLP is configured.
         opts.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
 
+        KeyRing.Configure(opts);
         ReferralsModule.Configure(opts, matching);
         CliniciansModule.Configure(opts);
         AuditModule.Configure(opts);

@@ -12,13 +12,34 @@ public static class RequiredSettings
         : args.FirstOrDefault() == "codegen" ? "Host=localhost;Database=matching"
         : null;
 
-    /// <summary>The settings that are missing, with why each is needed; empty when the service can start.</summary>
+    /// <summary>The settings that are missing or unreadable, with why each is needed; empty when the service can start.</summary>
     public static IReadOnlyList<string> Missing(WebApplicationBuilder builder, string[] args)
     {
+        var configuration = builder.Configuration;
         var missing = new List<string>();
-        if (ConnectionString(builder.Configuration, args) is null)
+        if (ConnectionString(configuration, args) is null)
             missing.Add("ConnectionStrings:Marten (the PostgreSQL database; for a local database with demo data run `dotnet run --project src/Matching.DevHost`)");
+        if (HttpHardening.KnownNetworks(configuration) is null)
+            missing.Add($"Proxy:KnownNetworks ('{configuration["Proxy:KnownNetworks"]}' is not a comma-separated list of CIDRs such as 10.0.0.0/8)");
+
+        // Development has dev tokens, an unprotected key ring and no audit anchor; everywhere else needs the real ones.
+        // Code generation reads signatures only.
+        if (builder.Environment.IsDevelopment() || args.FirstOrDefault() == "codegen") return missing;
+        if (string.IsNullOrWhiteSpace(configuration["Auth:Authority"]))
+            missing.Add("Auth:Authority (the OpenID Connect provider staff sign in with)");
+        if (string.IsNullOrWhiteSpace(configuration["DataProtection:CertificatePath"]))
+            missing.Add("DataProtection:CertificatePath (the certificate that protects the sign-in key ring stored in the database)");
+        if (string.IsNullOrWhiteSpace(configuration["Audit:SigningKeyPath"]))
+            missing.Add("Audit:SigningKeyPath (the private key that signs the audit trail's checkpoints)");
         return missing;
+    }
+
+    /// <summary>Settings the service runs without, at a cost worth a warning at start-up.</summary>
+    public static void WarnAboutOptional(WebApplication app)
+    {
+        if (app.Environment.IsDevelopment()) return;
+        if (string.IsNullOrWhiteSpace(app.Configuration["Smtp:Host"]))
+            app.Logger.LogWarning("Smtp:Host is not set: notifications (new proposals, escalations, bookings) are only logged, not sent");
     }
 
     /// <summary>Logs one line naming every missing setting; the exit code to return.</summary>

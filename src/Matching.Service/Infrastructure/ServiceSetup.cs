@@ -13,6 +13,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using NetEscapades.AspNetCore.SecurityHeaders;
 using Scalar.AspNetCore;
 using Wolverine;
 using Wolverine.Http;
@@ -41,6 +42,8 @@ public static class ServiceSetup
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ClientFailureHandler.AddErrorsForJsonFailures);
         services.AddExceptionHandler<ClientFailureHandler>();
 
+        builder.AddMatchingHttpHardening();
+        builder.AddMatchingKeyRing(connectionString);
         builder.AddMatchingAuth();
         builder.AddMatchingWeb();
         builder.AddMatchingMarten(connectionString);
@@ -114,10 +117,12 @@ public static class ServiceSetup
 
     public static void UseMatchingService(this WebApplication app)
     {
+        app.UseMatchingForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<BodyGuardMiddleware>();
         app.UseMatchingStaticFiles();
+        app.UseNoStore();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -125,7 +130,12 @@ public static class ServiceSetup
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference("/docs", o => o.WithTitle("Matching.EventSourced API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
+        app.MapScalarApiReference("/docs", (o, context) => o
+                .WithTitle("Matching.EventSourced API")
+                .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+                .DisableDefaultFonts()
+                .WithNonce(context.GetNonce()))
+            .WithSecurityHeadersPolicy(HttpHardening.DocsPolicy)
             .AllowAnonymous();
 
         app.MapRazorPages();
@@ -135,6 +145,7 @@ public static class ServiceSetup
             o.MapConcurrencyFailuresToConflict();
         });
 
+        RequiredSettings.WarnAboutOptional(app);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var address = app.Urls.FirstOrDefault();

@@ -64,17 +64,7 @@ public class GeneratedCodeTests
     }
 }
 
-/// <summary>The service as production runs it: Production environment, Static type loading.</summary>
-public sealed class ProductionAppFixture : AppFixture
-{
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["environment"] = "Production",
-        ["Matching:ApplySchemaOnStartup"] = "true"
-    };
-}
-
-public class ProductionStartupTests(ProductionAppFixture app) : IClassFixture<ProductionAppFixture>
+public class ProductionStartupTests(ProductionFixture app) : IClassFixture<ProductionFixture>
 {
     [Fact]
     public async Task service_starts_in_production_with_static_loading_and_serves_intake()

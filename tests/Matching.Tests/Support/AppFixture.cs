@@ -16,6 +16,14 @@ public class AppFixture : IAsyncLifetime
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Development by default: dev tokens and the demo sign-in.</summary>
+    protected virtual string Environment => "Development";
+
+    /// <summary>Starts what the service needs besides its database (an identity provider, say), before the host.</summary>
+    protected virtual Task StartDependenciesAsync() => Task.CompletedTask;
+
+    protected virtual ValueTask StopDependenciesAsync() => ValueTask.CompletedTask;
+
     /// <summary>Replace services after the service's own registrations (a fake clock, for instance).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
@@ -25,9 +33,10 @@ public class AppFixture : IAsyncLifetime
     {
         JasperFxEnvironment.AutoStartHost = true;
         ConnectionString = await TestDatabase.CreateDatabaseAsync(GetType().Name);
+        await StartDependenciesAsync();
         Host = await AlbaHost.For<Program>(builder =>
         {
-            builder.UseEnvironment("Development");
+            builder.UseEnvironment(Environment);
             builder.UseSetting("ConnectionStrings:Marten", ConnectionString);
             builder.UseSetting("Matching:IntakeRateLimitPerMinute", "100000");
             foreach (var (key, value) in Settings) builder.UseSetting(key, value);
@@ -40,5 +49,6 @@ public class AppFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (Host is not null) await Host.DisposeAsync();
+        await StopDependenciesAsync();
     }
 }

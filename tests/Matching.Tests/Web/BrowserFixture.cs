@@ -55,13 +55,17 @@ public sealed class BrowserFixture : IAsyncLifetime
 
         Directory.CreateDirectory(Screenshots);
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        Browser = await LaunchChromiumAsync(_playwright);
+    }
+
+    /// <summary>Debian's Chromium, headless, as root too.</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
         });
-    }
 
     public async Task DisposeAsync()
     {

@@ -249,6 +249,26 @@ public class WebPagesTests(BrowserFixture app, ITestOutputHelper output) : IClas
     }
 
     [Fact]
+    public async Task the_api_reference_renders_under_its_content_security_policy()
+    {
+        await using var visitor = await WebSession.OpenAsync(app);
+        await visitor.Page.GotoAsync("/docs/");
+        // The reference renders the document's operations once its nonce-carrying scripts have run.
+        try
+        {
+            // Paths render with break opportunities inside them: match a word of one instead.
+            await visitor.Page.GetByText(new System.Text.RegularExpressions.Regex("intake", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
+                .First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        }
+        finally
+        {
+            await visitor.ScreenshotAsync("api-reference");
+        }
+        visitor.ConsoleErrors.Where(e => e.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)).ShouldBeEmpty(
+            string.Join(Environment.NewLine, visitor.ConsoleErrors));
+    }
+
+    [Fact]
     public async Task signed_out_visitors_are_sent_to_sign_in()
     {
         await using var visitor = await WebSession.OpenAsync(app);
