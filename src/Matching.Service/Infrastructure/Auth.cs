@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OAuth.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -35,7 +36,7 @@ public static class Auth
 
         var config = builder.Configuration.GetSection("Auth");
         var devTokens = DemoSignIn(builder.Environment, builder.Configuration);
-        var oidc = !devTokens && !string.IsNullOrEmpty(config["Authority"]);
+        var oidc = UsesOidc(builder.Environment, builder.Configuration);
         var claims = new IdentityClaims(config["RoleClaim"], config["ClinicianIdClaim"]);
         var requireHttpsMetadata = config.GetValue("RequireHttpsMetadata", true);
 
@@ -52,8 +53,10 @@ public static class Auth
                 o.Cookie.Name = "matching.auth";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
-                // Secure whenever the browser's scheme was https, behind a known TLS proxy too (HttpHardening).
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                // Secure whenever the browser's scheme was https, behind a known TLS proxy too (HttpHardening); always,
+                // where HTTPS is enforced, so a proxy missing from Proxy:KnownNetworks breaks sign-in visibly instead
+                // of quietly sending the cookie in the clear.
+                o.Cookie.SecurePolicy = HttpHardening.EnforcesHttps(builder) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
                 o.LoginPath = "/sign-in";
@@ -142,14 +145,25 @@ public static class Auth
                 options.TokenValidationParameters.NameClaimType = "name";
                 options.TokenValidationParameters.RoleClaimType = "role";
                 options.Scope.Add("profile");
-                // Roles and the clinician id may come from the user-info answer rather than the identity token.
-                options.ClaimActions.MapJsonKey(claims.RoleRoot, claims.RoleRoot);
-                options.ClaimActions.MapUniqueJsonKey(claims.ClinicianIdClaim, claims.ClinicianIdClaim);
+                // Roles and the clinician id may come from the user-info answer rather than the identity token; a JSON
+                // object (Keycloak's realm_access) is kept whole for the mapping to read into.
+                foreach (var type in claims.UserInfoClaims)
+                    options.ClaimActions.Add(new CustomJsonClaimAction(type, ClaimValueTypes.String, user =>
+                        user.TryGetProperty(type, out var value)
+                            ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
+                            : null));
                 options.Events = new OpenIdConnectEvents
                 {
                     OnTicketReceived = context =>
                     {
                         claims.Normalize(context.Principal);
+                        return Task.CompletedTask;
+                    },
+                    // Without an id_token_hint the provider needs the client to accept post_logout_redirect_uri
+                    // (Keycloak refuses the request otherwise).
+                    OnRedirectToIdentityProviderForSignOut = context =>
+                    {
+                        context.ProtocolMessage.ClientId = context.Options.ClientId;
                         return Task.CompletedTask;
                     }
                 };
@@ -185,28 +199,44 @@ public static class Auth
 /// </summary>
 public sealed class IdentityClaims(string? roleClaim, string? clinicianIdClaim)
 {
-    private readonly string[] _rolePath = (string.IsNullOrWhiteSpace(roleClaim) ? "role" : roleClaim.Trim()).Split('.');
+    private readonly string _roleClaim = string.IsNullOrWhiteSpace(roleClaim) ? "role" : roleClaim.Trim();
 
     public string ClinicianIdClaim { get; } = string.IsNullOrWhiteSpace(clinicianIdClaim) ? Policies.ClinicianIdClaim : clinicianIdClaim.Trim();
 
-    /// <summary>The top-level claim that holds the roles.</summary>
-    public string RoleRoot => _rolePath[0];
+    /// <summary>The claims to take from the user-info answer: the roles' claim (its top level, for a path) and the clinician id's.</summary>
+    public IEnumerable<string> UserInfoClaims => new[] { _roleClaim, _roleClaim.Split('.')[0], ClinicianIdClaim }.Distinct();
 
     public void Normalize(ClaimsPrincipal? principal)
     {
         if (principal?.Identity is not ClaimsIdentity identity) return;
 
-        var roles = identity.FindAll(RoleRoot).SelectMany(c => Values(c, _rolePath[1..]))
-            .Where(r => Roles.All.Contains(r, StringComparer.Ordinal)).Distinct().ToArray();
+        var roles = RoleValues(identity).Where(r => Roles.All.Contains(r, StringComparer.Ordinal)).Distinct().ToArray();
         foreach (var claim in identity.FindAll("role").ToArray()) identity.RemoveClaim(claim);
         foreach (var role in roles) identity.AddClaim(new Claim("role", role));
 
-        if (ClinicianIdClaim != Policies.ClinicianIdClaim && identity.FindFirst(ClinicianIdClaim) is { } clinician
-            && identity.FindFirst(Policies.ClinicianIdClaim) is null)
-            identity.AddClaim(new Claim(Policies.ClinicianIdClaim, clinician.Value));
+        if (ClinicianIdClaim != Policies.ClinicianIdClaim)
+        {
+            // Only the configured claim speaks for the clinician id: one the token brings under the default name
+            // (which a provider may let users edit) must not.
+            var configured = identity.FindAll(ClinicianIdClaim).Select(c => c.Value).Distinct().ToArray();
+            foreach (var claim in identity.FindAll(Policies.ClinicianIdClaim).ToArray()) identity.RemoveClaim(claim);
+            if (configured is [var id] && Guid.TryParse(id, out _)) identity.AddClaim(new Claim(Policies.ClinicianIdClaim, id));
+        }
 
         if (identity.FindFirst("name") is null && identity.FindFirst("preferred_username") is { } username)
             identity.AddClaim(new Claim("name", username.Value));
+    }
+
+    /// <summary>
+    /// The roles: the claim named as configured when the token has it (names may hold dots, e.g.
+    /// `https://practice.example/roles`), else the configured name read as a path into a JSON claim.
+    /// </summary>
+    private IEnumerable<string> RoleValues(ClaimsIdentity identity)
+    {
+        if (identity.HasClaim(c => c.Type == _roleClaim))
+            return identity.FindAll(_roleClaim).SelectMany(c => Values(c, []));
+        var path = _roleClaim.Split('.');
+        return identity.FindAll(path[0]).SelectMany(c => Values(c, path[1..]));
     }
 
     /// <summary>The strings at <paramref name="path" /> inside a claim's value (a plain string, or JSON when a path follows).</summary>

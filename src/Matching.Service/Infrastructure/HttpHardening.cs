@@ -83,14 +83,22 @@ public static class HttpHardening
         if (authority is not null) formAction.From(authority);
     }
 
-    /// <summary>First in the pipeline: the client's address and scheme as the known proxies saw them.</summary>
-    public static void UseMatchingForwardedHeaders(this WebApplication app)
+    /// <summary>`Https:Redirect` in Production: HSTS, plain http redirected, cookies always Secure.</summary>
+    public static bool EnforcesHttps(WebApplicationBuilder builder) =>
+        builder.Environment.IsProduction() && builder.Configuration.GetValue<bool>("Https:Redirect");
+
+    /// <summary>
+    /// First in the pipeline: the client's address and scheme as the known proxies saw them, HTTPS where enforced, and
+    /// the security headers on every answer.
+    /// </summary>
+    public static void UseMatchingHttpHardening(this WebApplication app)
     {
         app.UseForwardedHeaders();
         if (app.Environment.IsProduction() && app.Configuration.GetValue<bool>("Https:Redirect"))
         {
             app.UseHsts();
-            app.UseHttpsRedirection();
+            // Health probes come from inside the network, straight to the container over http: answer them there.
+            app.UseWhen(context => !context.Request.Path.StartsWithSegments("/health"), branch => branch.UseHttpsRedirection());
         }
         app.UseSecurityHeaders();
     }

@@ -29,7 +29,7 @@ public static class KeyRing
     {
         var application = ApplicationName(builder.Configuration, builder.Environment);
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName(application);
-        builder.Services.Configure<KeyManagementOptions>(o => o.XmlRepository = new PostgresKeyRepository(connectionString, application));
+        builder.Services.Configure<KeyManagementOptions>(o => o.XmlRepository = new PostgresKeyRepository(connectionString, MartenSetup.SchemaName, application));
 
         if (LoadCertificate(builder.Configuration) is { } certificate)
         {
@@ -48,8 +48,31 @@ public static class KeyRing
             ? X509Certificate2.CreateFromPemFile(path, section["CertificateKeyPath"] is { Length: > 0 } key ? key : null)
             : X509CertificateLoader.LoadPkcs12FromFile(path, section["CertificatePassword"]);
         if (!certificate.HasPrivateKey)
-            throw new InvalidOperationException($"DataProtection:CertificatePath '{path}' has no private key: the keys could be written but never read back.");
+            throw new InvalidOperationException($"'{path}' has no private key: the keys could be written but never read back.");
+        // XML encryption of the keys takes an RSA certificate.
+        using var rsa = certificate.GetRSAPublicKey();
+        if (rsa is null)
+            throw new InvalidOperationException($"'{path}' is not an RSA certificate: the key ring is encrypted with RSA.");
         return certificate;
+    }
+
+    /// <summary>
+    /// After the schema is in place and before Data Protection loads its ring (its own start-up service, registered
+    /// earlier by authentication and antiforgery, is moved behind this one): make the ring's first key once for every
+    /// node. Nodes starting together on an empty ring would each make their own, and a node only looks again for a key
+    /// it doesn't know in its first minutes, so another node's cookies could fail there for up to a day.
+    /// </summary>
+    public static void AddKeyRingOnStartup(this IServiceCollection services)
+    {
+        services.AddHostedService<KeyRingOnStartup>();
+        var dataProtection = services.Where(d => d.ServiceType == typeof(IHostedService)
+                                                 && d.ImplementationType?.FullName?.StartsWith("Microsoft.AspNetCore.DataProtection.", StringComparison.Ordinal) == true)
+            .ToArray();
+        foreach (var descriptor in dataProtection)
+        {
+            services.Remove(descriptor);
+            services.Add(descriptor);
+        }
     }
 
     /// <summary>The key table, managed with Marten's schema (created by db-apply or at start-up where that is on).</summary>
@@ -64,13 +87,46 @@ public static class KeyRing
     }
 }
 
+/// <summary>Makes the first key of an empty ring, one node at a time (see <see cref="KeyRing.AddKeyRingOnStartup" />).</summary>
+internal sealed class KeyRingOnStartup(IKeyManager keys, IDocumentStore store, TimeProvider time, ILogger<KeyRingOnStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using (var exists = new NpgsqlCommand("select to_regclass(@table) is not null", connection))
+        {
+            exists.Parameters.AddWithValue("table", $"{store.Options.DatabaseSchemaName}.{KeyRing.TableName}");
+            if (await exists.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                logger.LogWarning("The key ring's table is missing: apply the schema (db-apply, or Matching:ApplySchemaOnStartup)");
+                return;
+            }
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var gate = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('matching:data-protection-keys'))", connection, transaction))
+            await gate.ExecuteNonQueryAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        // The key manager reads the table afresh: a key another node made while this one waited is seen here.
+        if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now))
+        {
+            keys.CreateNewKey(now, now.AddDays(90));
+            logger.LogInformation("Made the first key of the key ring");
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
 /// <summary>
 /// Data Protection's key storage over one PostgreSQL table. Its interface is synchronous; keys are read once and
 /// cached by the key manager (again when a key isn't found or a day has passed), so these calls are rare.
 /// </summary>
-public sealed class PostgresKeyRepository(string connectionString, string application) : IXmlRepository
+public sealed class PostgresKeyRepository(string connectionString, string schema, string application) : IXmlRepository
 {
-    private string Table => $"matching.{KeyRing.TableName}";
+    private string Table => $"{schema}.{KeyRing.TableName}";
 
     public IReadOnlyCollection<XElement> GetAllElements()
     {
@@ -88,7 +144,7 @@ public sealed class PostgresKeyRepository(string connectionString, string applic
     {
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
-        // Two nodes creating a first key at once both keep theirs: the ring holds both, either one reads both.
+        // Every key is kept; the first one is made under a lock (KeyRingOnStartup), later ones ahead of their activation.
         using var command = new NpgsqlCommand(
             $"insert into {Table} (application, name, xml) values (@application, @name, @xml) on conflict do nothing", connection);
         command.Parameters.AddWithValue("application", application);

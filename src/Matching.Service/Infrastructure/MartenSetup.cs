@@ -14,6 +14,9 @@ namespace Matching.Service.Infrastructure;
 
 public static class MartenSetup
 {
+    /// <summary>The database schema of every table the service owns.</summary>
+    public const string SchemaName = "matching";
+
     public static void AddMatchingMarten(this WebApplicationBuilder builder, string connectionString)
     {
         var applySchema = builder.Environment.IsDevelopment()
@@ -37,7 +40,7 @@ public static class MartenSetup
     public static StoreOptions ConfigureStore(StoreOptions opts, string connectionString, MatchingOptions matching, bool applySchema)
     {
         opts.Connection(connectionString);
-        opts.DatabaseSchemaName = "matching";
+        opts.DatabaseSchemaName = SchemaName;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
         opts.AutoCreateSchemaObjects = applySchema ? AutoCreate.CreateOrUpdate : AutoCreate.None;
 

@@ -1,3 +1,5 @@
+using Matching.Service.Audit;
+
 namespace Matching.Service.Infrastructure;
 
 /// <summary>
@@ -27,11 +29,36 @@ public static class RequiredSettings
         if (builder.Environment.IsDevelopment() || args.FirstOrDefault() == "codegen") return missing;
         if (string.IsNullOrWhiteSpace(configuration["Auth:Authority"]))
             missing.Add("Auth:Authority (the OpenID Connect provider staff sign in with)");
+        else if (!configuration.GetValue("Auth:RequireHttpsMetadata", true) && !Loopback(configuration["Auth:Authority"]))
+            // Signing keys fetched over plain http can be swapped on the way: anyone could then mint any role.
+            missing.Add($"Auth:RequireHttpsMetadata (false is only for a provider on this machine; '{configuration["Auth:Authority"]}' is not)");
         if (string.IsNullOrWhiteSpace(configuration["DataProtection:CertificatePath"]))
             missing.Add("DataProtection:CertificatePath (the certificate that protects the sign-in key ring stored in the database)");
+        else if (Unreadable(() => KeyRing.LoadCertificate(configuration)?.Dispose()) is { } certificate)
+            missing.Add($"DataProtection:CertificatePath ({certificate})");
         if (string.IsNullOrWhiteSpace(configuration["Audit:SigningKeyPath"]))
             missing.Add("Audit:SigningKeyPath (the private key that signs the audit trail's checkpoints)");
+        else if (Unreadable(() => AuditSigningKey.Load(configuration["Audit:SigningKeyPath"]!).Dispose()) is { } key)
+            missing.Add(key);
         return missing;
+    }
+
+    private static bool Loopback(string? authority) =>
+        Uri.TryCreate(authority, UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Host == "localhost");
+
+    /// <summary>Why a configured file can't be used, or null when it can.</summary>
+    private static string? Unreadable(Action load)
+    {
+        try
+        {
+            load();
+            return null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException
+                                       or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            return e.Message;
+        }
     }
 
     /// <summary>Settings the service runs without, at a cost worth a warning at start-up.</summary>

@@ -47,6 +47,7 @@ public static class ServiceSetup
         builder.AddMatchingAuth();
         builder.AddMatchingWeb();
         builder.AddMatchingMarten(connectionString);
+        builder.Services.AddKeyRingOnStartup();
         builder.AddMatchingNotifications();
         builder.AddMatchingAuditAnchoring();
 
@@ -58,8 +59,7 @@ public static class ServiceSetup
             opts.Policies.AutoApplyTransactions();
             opts.Policies.UseDurableLocalQueues();
             opts.Durability.Mode = DurabilityMode.Balanced;
-            // Only Development compiles handlers at start-up; everywhere else (Production, and the load
-            // benchmark's Testing host) loads the committed code in Internal/Generated.
+            // Only Development compiles handlers at start-up; everywhere else loads the committed code in Internal/Generated.
             opts.CodeGeneration.TypeLoadMode = builder.Environment.IsDevelopment() ? TypeLoadMode.Dynamic : TypeLoadMode.Static;
         });
         services.AddWolverineHttp();
@@ -117,7 +117,7 @@ public static class ServiceSetup
 
     public static void UseMatchingService(this WebApplication app)
     {
-        app.UseMatchingForwardedHeaders();
+        app.UseMatchingHttpHardening();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<BodyGuardMiddleware>();

@@ -28,7 +28,7 @@ public static class WebSetup
         {
             o.Cookie.Name = "matching.antiforgery";
             o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SecurePolicy = HttpHardening.EnforcesHttps(builder) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         });
         builder.Services.AddScoped<PageCommands>();
     }

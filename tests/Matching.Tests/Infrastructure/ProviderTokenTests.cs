@@ -51,11 +51,9 @@ public class ProviderTokenTests(ProductionFixture app) : IClassFixture<Productio
         using var signIn = await browser.GetAsync("/sign-in");
         signIn.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         signIn.Headers.Location!.ToString().ShouldStartWith(app.Provider.Authority + "connect/authorize");
-        using var demo = await browser.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/sign-in")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["role"] = Roles.Admin })
-        });
-        ((int)demo.StatusCode).ShouldBeInRange(400, 404);
+        // A well-formed demo sign-in (with a form token from the public intake page) finds no such thing.
+        using var demo = await browser.PostFormAsync("/", new Dictionary<string, string> { ["role"] = Roles.Admin }, action: "/sign-in");
+        demo.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         browser.Cookies.ShouldNotContainKey("matching.auth");
     }
 
@@ -117,6 +115,9 @@ public sealed class KeycloakShapedFixture : ProductionFixture
     [
         new("cora", Staff.Password, "kc-cora", "Cora Coordinator", [Roles.Coordinator, "offline_access", "default-roles-practice"]),
         new("carl", Staff.Password, "kc-carl", "Carl Clinician", [Roles.Clinician, "uma_authorization"], Staff.ClinicianId.ToString()),
+        // A clinician id under the default claim name only (say, an attribute users can edit): not the configured claim.
+        new("cleo", Staff.Password, "kc-cleo", "Cleo Clinician", [Roles.Clinician],
+            ExtraClaims: new Dictionary<string, string> { [Policies.ClinicianIdClaim] = Staff.ClinicianId.ToString() }),
         new("ana", Staff.Password, "kc-ana", "Ana Analyst", [Roles.Analyst])
     ];
 
@@ -136,6 +137,7 @@ public class KeycloakShapedTokenTests(KeycloakShapedFixture app) : IClassFixture
         (await app.Host.Get("/api/referrals", coordinator)).Status.ShouldBe(HttpStatusCode.OK);
         (await app.Host.Get("/api/referrals", await app.TokenFor("ana"))).Status.ShouldBe(HttpStatusCode.Forbidden);
         (await app.Host.Get("/api/me/proposals", await app.TokenFor("carl"))).Status.ShouldBe(HttpStatusCode.OK);
+        (await app.Host.Get("/api/me/proposals", await app.TokenFor("cleo"))).Status.ShouldBe(HttpStatusCode.Forbidden);
 
         // Only the service's roles are kept: the actor names the coordinator role alone.
         var (_, intake) = await app.Host.Post("/api/intake", Samples.Intake());

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using Matching.LoadBench;
 using Matching.Tests.Operability;
 using Matching.Tests.Support;
@@ -44,6 +45,40 @@ public class RequiredSettingsTests
         refusal.ShouldContain("Proxy:KnownNetworks ('10.0.0.0/8, the-office'");
     }
 
+    private static IReadOnlyList<string> MissingInProduction(IDictionary<string, string> settings)
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(
+            new Microsoft.AspNetCore.Builder.WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(settings!);
+        builder.Configuration["ConnectionStrings:Marten"] = "Host=127.0.0.1;Database=matching";
+        return Matching.Service.Infrastructure.RequiredSettings.Missing(builder, []);
+    }
+
+    [Fact]
+    public void production_takes_the_providers_keys_over_plain_http_only_from_this_machine()
+    {
+        using var secrets = ProductionSecrets.Create();
+        MissingInProduction(secrets.Settings("http://127.0.0.1:5090/", "matching", "s")).ShouldBeEmpty();
+        MissingInProduction(secrets.Settings("http://login.practice.example/", "matching", "s"))
+            .ShouldHaveSingleItem().ShouldStartWith("Auth:RequireHttpsMetadata");
+    }
+
+    [Fact]
+    public void production_refuses_a_certificate_or_audit_key_it_cannot_use()
+    {
+        using var secrets = ProductionSecrets.Create();
+        var settings = secrets.Settings("https://login.practice.example/", "matching", "s");
+        settings.Remove("Auth:RequireHttpsMetadata");
+        settings["DataProtection:CertificatePassword"] = "not-the-password";
+        settings["Audit:SigningKeyPath"] = Path.Combine(secrets.Folder, "no-such-key.pem");
+
+        var missing = MissingInProduction(settings);
+        missing.Count.ShouldBe(2);
+        missing[0].ShouldStartWith("DataProtection:CertificatePath (");
+        missing[1].ShouldContain("Audit:SigningKeyPath");
+        missing[1].ShouldContain("no-such-key.pem");
+    }
+
     [Fact]
     public async Task production_without_an_smtp_host_starts_with_a_warning()
     {
@@ -52,7 +87,7 @@ public class RequiredSettingsTests
         var variables = Environment("Production", ("ConnectionStrings__Marten", database), ("Matching__ApplySchemaOnStartup", "true"));
         // The provider is only asked for its keys when a token arrives: an address is enough to start.
         foreach (var (key, value) in secrets.Settings("https://login.practice.example/", Staff.ClientId, Staff.ClientSecret))
-            variables[key.Replace(":", "__")] = value;
+            if (key != "Auth:RequireHttpsMetadata") variables[key.Replace(":", "__")] = value;
 
         var start = new ProcessStartInfo("dotnet", [ServiceCommand.ServiceDll])
         {

@@ -50,9 +50,33 @@ public class DeploymentFilesTests
             e => ((YamlScalarNode)e.Key).Value!.Replace("__", ":"), e => ((YamlScalarNode)e.Value).Value);
         settings["ASPNETCORE_ENVIRONMENT"].ShouldBe("Production");
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Configuration.AddInMemoryCollection(settings);
-        RequiredSettings.Missing(builder, []).ShouldBeEmpty();
+        // The secrets the README says to make, where the compose file mounts them.
+        const string mounted = "/run/secrets/matching/";
+        var secrets = Directory.CreateTempSubdirectory("matching-compose-secrets-");
+        try
+        {
+            using (var rsa = System.Security.Cryptography.RSA.Create(2048))
+            {
+                var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+                    "CN=Matching key ring", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+                using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+                File.WriteAllText(Path.Combine(secrets.FullName, "key-ring.crt"), certificate.ExportCertificatePem());
+                File.WriteAllText(Path.Combine(secrets.FullName, "key-ring.key"), rsa.ExportPkcs8PrivateKeyPem());
+            }
+            using (var audit = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
+                File.WriteAllText(Path.Combine(secrets.FullName, "audit-signing.pem"), audit.ExportPkcs8PrivateKeyPem());
+            foreach (var key in settings.Keys.ToArray())
+                if (settings[key]?.StartsWith(mounted, StringComparison.Ordinal) == true)
+                    settings[key] = Path.Combine(secrets.FullName, settings[key]![mounted.Length..]);
+
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+            builder.Configuration.AddInMemoryCollection(settings);
+            RequiredSettings.Missing(builder, []).ShouldBeEmpty();
+        }
+        finally
+        {
+            secrets.Delete(recursive: true);
+        }
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Alba;
 using JasperFx.CommandLine;
 using Matching.Idp;
@@ -36,7 +35,7 @@ public sealed class SignInFixture : IAsyncLifetime
         JasperFxEnvironment.AutoStartHost = true;
         ConnectionString = await TestDatabase.CreateDatabaseAsync(nameof(SignInFixture));
         // The provider registers node A's callbacks, so node A's address comes first.
-        NodeA = $"http://127.0.0.1:{FreePort()}/";
+        NodeA = $"http://127.0.0.1:{ServiceProcess.FreePort()}/";
         Provider = await IdentityProvider.StartAsync(new ProviderOptions { Users = Staff.Users, Clients = [Staff.Client(NodeA)] });
 
         var production = Secrets.Settings(Provider.Authority, Staff.ClientId, Staff.ClientSecret);
@@ -92,13 +91,6 @@ public sealed class SignInFixture : IAsyncLifetime
         if (Development is not null) await Development.DisposeAsync();
         if (Provider is not null) await Provider.DisposeAsync();
         Secrets.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

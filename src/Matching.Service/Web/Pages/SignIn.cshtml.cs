@@ -47,7 +47,7 @@ public sealed class SignInModel(IWebHostEnvironment environment, IConfiguration 
         if (clinician is not null) claims.Add(new Claim(Policies.ClinicianIdClaim, clinician.Id.ToString()));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Auth.CookieScheme, "name", "role"));
         await HttpContext.SignInAsync(Auth.CookieScheme, principal);
-        return LocalRedirect(ReturnUrl is { Length: > 0 } && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : HomeFor(role!));
+        return LocalRedirect(SafeReturnUrl(HomeFor(role!)));
     }
 
     public static string HomeFor(string role) => role switch
@@ -59,5 +59,6 @@ public sealed class SignInModel(IWebHostEnvironment environment, IConfiguration 
         _ => "/admin/clinicians"
     };
 
-    private string SafeReturnUrl() => ReturnUrl is { Length: > 0 } && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/";
+    /// <summary>Only back to a page of this site: a return URL elsewhere would make sign-in an open redirect.</summary>
+    private string SafeReturnUrl(string otherwise = "/") => ReturnUrl is { Length: > 0 } && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : otherwise;
 }
