@@ -18,8 +18,11 @@ public sealed class LocalPostgres
     public string DataDirectory { get; }
     public int Port { get; }
 
-    private LocalPostgres(string binDir, string dataDirectory, int port, Action<string> log)
+    private readonly bool _durable;
+
+    private LocalPostgres(string binDir, string dataDirectory, int port, Action<string> log, bool durable)
     {
+        _durable = durable;
         _binDir = binDir;
         DataDirectory = dataDirectory;
         Port = port;
@@ -34,13 +37,17 @@ public sealed class LocalPostgres
         }.ConnectionString;
 
     /// <summary>Starts (or reuses) the server whose data lives in <paramref name="dataDirectory" />.</summary>
-    public static async Task<LocalPostgres> StartAsync(string dataDirectory, int? port, Action<string> log)
+    /// <param name="durable">
+    /// Commits survive a crash (fsync and synchronous commit on, as in production). Off by default: a development or
+    /// test database trades that for speed, and an acknowledged commit can be lost when it is killed.
+    /// </param>
+    public static async Task<LocalPostgres> StartAsync(string dataDirectory, int? port, Action<string> log, bool durable = false)
     {
         var binDir = await EnsureBinariesAsync(log);
         var portFile = Path.Combine(dataDirectory, "matching.port");
         var chosenPort = port
                          ?? (File.Exists(portFile) && int.TryParse(await File.ReadAllTextAsync(portFile), out var saved) ? saved : FreePort());
-        var server = new LocalPostgres(binDir, Path.GetFullPath(dataDirectory), chosenPort, log);
+        var server = new LocalPostgres(binDir, Path.GetFullPath(dataDirectory), chosenPort, log, durable);
         await server.InitAndStartAsync();
         await File.WriteAllTextAsync(portFile, chosenPort.ToString());
         return server;
@@ -98,8 +105,8 @@ public sealed class LocalPostgres
         if (RunPg("pg_ctl", ["status", "-D", pgData], check: false) != 0)
         {
             _log($"Starting the local PostgreSQL on 127.0.0.1:{Port} ...");
-            var options = $"-c listen_addresses=127.0.0.1 -p {Port} -k {DataDirectory} -c max_connections=300 " +
-                          "-c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+            var options = $"-c listen_addresses=127.0.0.1 -p {Port} -k {DataDirectory} -c max_connections=300" +
+                          (_durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
             RunPg("pg_ctl", ["start", "-D", pgData, "-o", options, "-l", Path.Combine(DataDirectory, "server.log"), "-w", "-t", "60"]);
         }
 

@@ -10,8 +10,9 @@ namespace Matching.Service.Infrastructure;
 
 /// <summary>
 /// Turns failures a client can cause into 4xx ProblemDetails: a concurrent writer got there first
-/// (409), a database constraint refused the change (409), an unreadable body (400/413).
-/// Everything else stays a 500 and is logged without request data.
+/// (409), a database constraint refused the change (409), an unreadable body (400/413); and a database
+/// that is away (restarting, unreachable, out of connections) into 503 with Retry-After, which a client
+/// can wait out. Everything else stays a 500 and is logged without request data.
 /// </summary>
 public sealed partial class ClientFailureHandler(IProblemDetailsService problems, ILogger<ClientFailureHandler> logger) : IExceptionHandler
 {
@@ -26,6 +27,12 @@ public sealed partial class ClientFailureHandler(IProblemDetailsService problems
         }
 
         context.Response.StatusCode = status.Value;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            logger.LogWarning("Database unavailable ({ExceptionType}) on {Method} {Route}: answered 503", Innermost(exception).GetType().Name,
+                context.Request.Method, context.GetEndpoint()?.DisplayName);
+        }
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
@@ -34,9 +41,28 @@ public sealed partial class ClientFailureHandler(IProblemDetailsService problems
         });
     }
 
-    private static (int? Status, string? Title, string? Detail) Classify(Exception exception)
+    /// <summary>How long a client is asked to wait while the database is away: a restart takes a few seconds.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    private static Exception Innermost(Exception exception)
+    {
+        while (exception.InnerException is not null) exception = exception.InnerException;
+        return exception;
+    }
+
+    private static IEnumerable<Exception> Causes(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
+        {
+            yield return e;
+            if (e is AggregateException aggregate)
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Causes)) yield return inner;
+        }
+    }
+
+    private static (int? Status, string? Title, string? Detail) Classify(Exception exception)
+    {
+        foreach (var e in Causes(exception))
         {
             switch (e)
             {
@@ -48,6 +74,11 @@ public sealed partial class ClientFailureHandler(IProblemDetailsService problems
                     return (409, "That would duplicate an existing record.", null);
                 case PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected }:
                     return (409, "Someone else changed this first.", "Try again.");
+                // The server shutting down or restarting (57P01-57P03), connections refused, broken or timed out.
+                case PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow }:
+                case NpgsqlException { IsTransient: true } and not PostgresException:
+                case NpgsqlException { InnerException: System.Net.Sockets.SocketException or IOException or TimeoutException }:
+                    return (503, "The service can't reach its database just now.", "Try again in a few seconds; a change sent just now may not have been saved.");
                 case BadHttpRequestException bad:
                     return (bad.StatusCode, bad.StatusCode == 413 ? "The body is larger than 64 KiB." : "The request could not be read.", null);
             }
