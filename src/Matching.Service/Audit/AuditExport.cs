@@ -52,8 +52,7 @@ public static class AuditExport
         if (csv is null) return Results.Problem(Problems.Invalid("format", "Use csv or ndjson."));
 
         // Recorded before the first byte goes out: an export nobody can account for is not sent.
-        AccessLog.Record(session, null, AccessLog.AuditExport, $"format={(csv.Value ? "csv" : "ndjson")}&{range!.Describe()}",
-            Actor.From(user).Sub);
+        AccessLog.RecordSearch(session, AccessLog.AuditExport, $"format={(csv.Value ? "csv" : "ndjson")}&{range!.Describe()}");
         await session.SaveChangesAsync(cancellation);
 
         return Results.Stream(async output =>

@@ -59,7 +59,7 @@ public static class AuditTrailEndpoints
             .OrderBy(x => x.Id)
             .ToListAsync(cancellation);
 
-        AccessLog.Record(session, null, AccessLog.AuditActor, $"sub={sub}&{range!.Describe()}", Actor.From(user).Sub);
+        AccessLog.RecordSearch(session, AccessLog.AuditActor, $"sub={sub}&{range!.Describe()}");
         await session.SaveChangesAsync(cancellation);
         return Results.Ok(new ActorAuditTrail(sub, range.From, range.Until, entries.Select(AuditEntryView.Of).ToList()));
     }

@@ -1,13 +1,11 @@
-using System.Security.Cryptography;
-using System.Text;
 using Marten;
 
 namespace Matching.Service.Audit;
 
 /// <summary>
-/// Someone read a client's personal data. Appended to an access stream of its own, never to the
-/// referral's stream, so a read does not move the referral's version. Who, when, correlation and
-/// causation travel in the event metadata like every other event.
+/// Someone read a client's personal data. Each access is a stream of its own, never the referral's, so a read does
+/// not move the referral's version and reads at the same moment never conflict. Who, when, correlation and causation
+/// travel in the event metadata like every other event.
 /// </summary>
 public sealed record PersonalDataAccessed(Guid? ReferralId, string Resource, string? Query);
 
@@ -22,26 +20,18 @@ public static class AccessLog
     public const string AuditExport = "audit-export";
 
     /// <summary>
-    /// Adds the access to the session; the caller saves it before answering. No expected version:
-    /// concurrent reads of one referral all append.
+    /// Adds a read of one referral to the session; the caller saves it before answering. It names the referral and
+    /// the resource only, no query, so it holds nothing an erasure would have to mask.
     /// </summary>
-    public static void Record(IDocumentSession session, Guid? referralId, string resource, string? query = null, string? actorSub = null)
-    {
-        var stream = referralId is { } id ? StreamFor(id) : ActorStreamFor(actorSub ?? "unknown");
-        session.Events.Append(stream, new PersonalDataAccessed(referralId, resource, query));
-    }
+    public static void Record(IDocumentSession session, Guid referralId, string resource) =>
+        Start(session, new PersonalDataAccessed(referralId, resource, null));
 
-    /// <summary>A referral's access stream: derived from the referral id, always the same.</summary>
-    public static Guid StreamFor(Guid referralId) => NameBased("access:referral:" + referralId.ToString("N"));
+    /// <summary>Adds a read that concerns no single referral (an export, a per-user audit view) with what was asked.</summary>
+    public static void RecordSearch(IDocumentSession session, string resource, string query) =>
+        Start(session, new PersonalDataAccessed(null, resource, query));
 
-    /// <summary>Reads that concern no single referral (exports, per-user audit views) go to the reader's own access stream.</summary>
-    public static Guid ActorStreamFor(string sub) => NameBased("access:actor:" + sub);
-
-    private static Guid NameBased(string name)
-    {
-        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(name))[..16];
-        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x80); // version 8: custom, name-based
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
-        return new Guid(bytes);
-    }
+    // A stream per access: appends to one shared stream collide on its version when reads race (Marten's quick append
+    // numbers a stream's events without a lock), and a read must never fail because another happened at once.
+    private static void Start(IDocumentSession session, PersonalDataAccessed access) =>
+        session.Events.StartStream(Guid.CreateVersion7(), access);
 }

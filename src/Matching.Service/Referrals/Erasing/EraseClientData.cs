@@ -1,5 +1,4 @@
 using Marten;
-using Matching.Service.Audit;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -38,11 +37,8 @@ public static class EraseClientDataEndpoint
             return Results.Ok(new ReferralCommandResult(referralId, version, referral.Status));
 
         // Masking first: if it fails nothing is recorded and a retry starts over; it is idempotent.
-        await store.Advanced.ApplyEventDataMasking(x =>
-        {
-            x.IncludeStream(referralId);
-            x.IncludeStream(AccessLog.StreamFor(referralId));
-        }, cancellation);
+        // The reads of the referral (each its own stream) name it and the resource only: nothing in them to mask.
+        await store.Advanced.ApplyEventDataMasking(x => x.IncludeStream(referralId), cancellation);
 
         session.Events.Append(referralId, version + 1, new ClientDataErased(command.Reason!.Trim()));
         await session.SaveChangesAsync(cancellation);

@@ -80,3 +80,26 @@ public class ReferralDetailsTests(AppFixture app) : IClassFixture<AppFixture>
         (await app.Host.Get($"/api/referrals/{id}", Tokens.Admin)).Status.ShouldBe(HttpStatusCode.OK);
     }
 }
+
+/// <summary>Reads of one referral at the same moment: each is served and each is its own access entry.</summary>
+public class ConcurrentReadsTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task twenty_parallel_reads_of_one_referral_all_answer_and_are_each_recorded()
+    {
+        var (_, intake) = await app.Host.Post("/api/intake", Samples.Intake());
+        var id = intake!["referralId"]!.GetValue<Guid>();
+
+        foreach (var round in Enumerable.Range(0, 3))
+        {
+            var reads = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+                app.Host.Get(i % 2 == 0 ? $"/api/referrals/{id}" : $"/api/referrals/{id}/timeline", Tokens.Coordinator)));
+            reads.Select(r => r.Status).ShouldAllBe(s => s == System.Net.HttpStatusCode.OK, $"round {round}: {string.Join(", ", reads.Select(r => (int)r.Status))}");
+        }
+
+        await using var session = app.Store.QuerySession();
+        var accesses = await Marten.QueryableExtensions.ToListAsync(session.Events.QueryRawEventDataOnly<Matching.Service.Audit.PersonalDataAccessed>()
+            .Where(a => a.ReferralId == id));
+        accesses.Count.ShouldBe(60);
+    }
+}

@@ -44,7 +44,7 @@ public sealed class IndexModel(IDocumentSession session, IDocumentStore store, M
             var sub = Sub.Trim();
             ActorEntries = await session.Query<AuditEntry>().Where(x => x.ActorSub == sub).Within(range!).OrderBy(x => x.Id)
                 .ToListAsync(cancellation);
-            AccessLog.Record(session, null, AccessLog.AuditActor, $"sub={sub}&{range!.Describe()}", Actor);
+            AccessLog.RecordSearch(session, AccessLog.AuditActor, $"sub={sub}&{range!.Describe()}");
             await session.SaveChangesAsync(cancellation);
         }
         return Page();
@@ -60,7 +60,7 @@ public sealed class IndexModel(IDocumentSession session, IDocumentStore store, M
             return await OnGetAsync(cancellation);
         }
         var csv = format == "csv";
-        AccessLog.Record(session, null, AccessLog.AuditExport, $"format={(csv ? "csv" : "ndjson")}&{range!.Describe()}", Actor);
+        AccessLog.RecordSearch(session, AccessLog.AuditExport, $"format={(csv ? "csv" : "ndjson")}&{range!.Describe()}");
         await session.SaveChangesAsync(cancellation);
 
         Response.ContentType = csv ? "text/csv; charset=utf-8" : "application/x-ndjson";
