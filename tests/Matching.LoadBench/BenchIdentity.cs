@@ -9,7 +9,7 @@ namespace Matching.LoadBench;
 /// </summary>
 public sealed class BenchIdentity : IAsyncDisposable
 {
-    private const string ClientId = "matching", ClientSecret = "bench-secret", User = "bench-coordinator", Password = "bench-password";
+    private const string ClientId = "matching", ClientSecret = "bench-secret", Password = "bench-password";
 
     private BenchIdentity(IdentityProvider provider, ProductionSecrets secrets)
     {
@@ -24,14 +24,20 @@ public sealed class BenchIdentity : IAsyncDisposable
     {
         var provider = await IdentityProvider.StartAsync(new ProviderOptions
         {
-            Users = [new(User, Password, User, "Bench Coordinator", [Roles.Coordinator])],
+            // One user per role, named after it ("bench-coordinator", ...).
+            Users = Roles.All.Select(role => new ProviderUser(UserFor(role), Password, UserFor(role), $"Bench {role}", [role])).ToList(),
             Clients = [new(ClientId, ClientSecret, [], [], AllowPasswordGrant: true)],
             AccessTokenLifetime = TimeSpan.FromHours(4)
         });
         return new BenchIdentity(provider, ProductionSecrets.Create());
     }
 
-    public Task<string> CoordinatorTokenAsync() => Provider.PasswordTokenAsync(ClientId, ClientSecret, User, Password);
+    public Task<string> CoordinatorTokenAsync() => TokenAsync(Roles.Coordinator);
+
+    /// <summary>An access token for a user holding one of the service's roles.</summary>
+    public Task<string> TokenAsync(string role) => Provider.PasswordTokenAsync(ClientId, ClientSecret, UserFor(role), Password);
+
+    private static string UserFor(string role) => $"bench-{role}";
 
     /// <summary>The service's settings as environment variables.</summary>
     public IEnumerable<KeyValuePair<string, string>> Environment() =>

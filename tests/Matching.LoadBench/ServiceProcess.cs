@@ -57,7 +57,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>Starts the service as deployed: Production, static generated code, its identity provider and secrets.</summary>
     public static ServiceProcess Start(string dll, string connectionString, BenchIdentity identity, bool applySchema,
-        IReadOnlyDictionary<string, string>? extraEnvironment = null)
+        IReadOnlyDictionary<string, string>? extraEnvironment = null, Action<string>? output = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet", [dll])
@@ -80,14 +80,15 @@ public sealed class ServiceProcess : IAsyncDisposable
         foreach (var (name, value) in extraEnvironment ?? new Dictionary<string, string>()) env[name] = value;
         var startedAt = Stopwatch.GetTimestamp();
         var process = Process.Start(start)!;
-        // Drain both pipes so the child never blocks on a full one; keep errors visible.
+        // Drain both pipes so the child never blocks on a full one; keep what it says visible.
+        output ??= line => Console.WriteLine($"    [service] {line}");
         process.OutputDataReceived += (_, e) =>
         {
-            if (!string.IsNullOrWhiteSpace(e.Data)) Console.WriteLine($"    [service] {e.Data}");
+            if (!string.IsNullOrWhiteSpace(e.Data)) output(e.Data);
         };
         process.ErrorDataReceived += (_, e) =>
         {
-            if (!string.IsNullOrWhiteSpace(e.Data)) Console.Error.WriteLine($"    [service] {e.Data}");
+            if (!string.IsNullOrWhiteSpace(e.Data)) output(e.Data);
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -115,6 +116,35 @@ public sealed class ServiceProcess : IAsyncDisposable
             await Task.Delay(10);
         }
         throw new TimeoutException("The service did not answer an intake in time.");
+    }
+
+    /// <summary>Polls `/health/ready` until it answers 200.</summary>
+    public async Task WaitUntilReadyAsync(HttpClient client, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"The service exited with {_process.ExitCode} before it was ready.");
+            try
+            {
+                using var response = await client.GetAsync(new Uri(BaseAddress, "/health/ready"));
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("The service did not become ready in time.");
+    }
+
+    /// <summary>kill -9: no shutdown, no goodbye to the cluster.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
     }
 
     /// <summary>The process's peak resident set (VmHWM), in MiB.</summary>

@@ -21,6 +21,8 @@ public static class RequiredSettings
         var missing = new List<string>();
         if (ConnectionString(configuration, args) is null)
             missing.Add("ConnectionStrings:Marten (the PostgreSQL database; for a local database with demo data run `dotnet run --project src/Matching.DevHost`)");
+        if (NodeRoles.Parse(configuration[NodeRoles.Setting]) is null)
+            missing.Add($"{NodeRoles.Setting} ('{configuration[NodeRoles.Setting]}' is not all, api or worker)");
         if (HttpHardening.KnownNetworks(configuration) is null)
             missing.Add($"Proxy:KnownNetworks ('{configuration["Proxy:KnownNetworks"]}' is not a comma-separated list of CIDRs such as 10.0.0.0/8)");
 

@@ -17,6 +17,7 @@ using NetEscapades.AspNetCore.SecurityHeaders;
 using Scalar.AspNetCore;
 using Wolverine;
 using Wolverine.Http;
+using Wolverine.Runtime;
 using Wolverine.Marten;
 
 namespace Matching.Service.Infrastructure;
@@ -29,6 +30,7 @@ public static class ServiceSetup
         var connectionString = RequiredSettings.ConnectionString(builder.Configuration, args)
                                ?? throw new InvalidOperationException("ConnectionStrings:Marten is not set.");
         var services = builder.Services;
+        var role = NodeRoles.Of(builder.Configuration);
         var matching = builder.Configuration.GetSection("Matching");
         services.AddOptions<MatchingOptions>().Bind(matching).PostConfigure(o => o.ReadDurations(matching));
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MatchingOptions>>().Value);
@@ -58,7 +60,7 @@ public static class ServiceSetup
             opts.ApplicationAssembly = typeof(ServiceSetup).Assembly;
             opts.Policies.AutoApplyTransactions();
             opts.Policies.UseDurableLocalQueues();
-            opts.Durability.Mode = DurabilityMode.Balanced;
+            NodeRoles.ConfigureDurability(opts.Durability, role);
             // Only Development compiles handlers at start-up; everywhere else loads the committed code in Internal/Generated.
             opts.CodeGeneration.TypeLoadMode = builder.Environment.IsDevelopment() ? TypeLoadMode.Dynamic : TypeLoadMode.Static;
         });
@@ -117,6 +119,7 @@ public static class ServiceSetup
 
     public static void UseMatchingService(this WebApplication app)
     {
+        var role = NodeRoles.Of(app.Configuration);
         app.UseMatchingHttpHardening();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -129,6 +132,14 @@ public static class ServiceSetup
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapGet("/health/agents", (IWolverineRuntime runtime) => NodeRoles.Describe(role, runtime)).AllowAnonymous().ExcludeFromDescription();
+        // A worker answers its probes and nothing else.
+        if (!role.ServesRequests())
+        {
+            app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation("Worker node: projections, timers and notifications; HTTP serves /health only"));
+            return;
+        }
+
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs", (o, context) => o
                 .WithTitle("Matching.EventSourced API")

@@ -30,7 +30,11 @@ public sealed record ReportRange(DateOnly? From, DateOnly? To)
 /// How fresh a report is: the last event the report projection has processed (its sequence and
 /// when it was recorded), and the latest event in the store; equal sequences mean fully caught up.
 /// </summary>
-public sealed record ReportAsOf(long Sequence, DateTimeOffset? At, long LatestSequence);
+public sealed record ReportAsOf(long Sequence, DateTimeOffset? At, long LatestSequence)
+{
+    /// <summary>Events recorded that the report doesn't reflect yet (0 when caught up): no worker running, or one catching up.</summary>
+    public long Behind => Math.Max(0, LatestSequence - Sequence);
+}
 
 public static class ReportReads
 {
