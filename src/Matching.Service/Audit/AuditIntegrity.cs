@@ -12,8 +12,13 @@ namespace Matching.Service.Audit;
 
 public sealed record IntegrityMismatch(long Sequence, string Type, Guid StreamId, string Reason);
 
-/// <summary><see cref="Checkpoint"/>: the latest signed checkpoint the chain held against, null when none was (or no key is configured).</summary>
-public sealed record IntegrityReport(bool Verified, long Checked, IntegrityMismatch? FirstMismatch, IntegrityCheckpoint? Checkpoint);
+/// <summary>
+/// <see cref="Checkpoint"/>: the latest signed checkpoint the chain held against, null when none was (or no key is configured).
+/// <see cref="PendingCheckpoints"/>: checkpoints past the trail's progress, not checked yet (while it catches up or is rebuilt;
+/// one that stays there names a sequence no event has).
+/// </summary>
+public sealed record IntegrityReport(
+    bool Verified, long Checked, IntegrityMismatch? FirstMismatch, IntegrityCheckpoint? Checkpoint, int PendingCheckpoints);
 
 /// <summary>
 /// Recomputes the hash chain from the event rows as stored now (plus the kept digests) and compares
@@ -49,8 +54,10 @@ public static class AuditIntegrity
         var after = 0L;
         long checkedCount = 0;
         var walk = key is null ? null : new CheckpointWalk(key);
+        // Said rather than skipped: a checkpoint the walk doesn't reach is one nobody checked.
+        var pending = key is null ? 0 : await session.Query<AuditCheckpoint>().CountAsync(x => x.Sequence > progress, cancellation);
         IntegrityReport Report(IntegrityMismatch? mismatch) =>
-            new(mismatch is null, checkedCount, mismatch, walk?.LastGood is { } good ? IntegrityCheckpoint.Of(good) : null);
+            new(mismatch is null, checkedCount, mismatch, walk?.LastGood is { } good ? IntegrityCheckpoint.Of(good) : null, pending);
         while (after < progress)
         {
             var rows = await ReadEventsAsync(connection, schema, after, progress, cancellation);

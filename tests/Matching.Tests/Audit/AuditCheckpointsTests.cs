@@ -116,6 +116,35 @@ public class AuditCheckpointsTests(AnchoredAppFixture app) : IClassFixture<Ancho
     }
 
     [Fact]
+    public async Task integrity_reports_checkpoints_the_trail_has_not_reached_as_pending()
+    {
+        await app.Host.SubmittedReferral();
+        var sequence = await app.Host.SignedCheckpoint();
+        (await app.Host.Integrity())["pendingCheckpoints"]!.GetValue<int>().ShouldBe(0);
+
+        // A checkpoint at a sequence the trail hasn't reached: as while the trail is rebuilt, or one written with SQL.
+        var ahead = sequence + 1_000_000;
+        await app.Host.Sql("""
+            insert into matching.mt_doc_auditcheckpoint (id, data, mt_last_modified, mt_version, mt_dotnet_type)
+            select @ahead, jsonb_set(data, '{sequence}', to_jsonb(@ahead)), mt_last_modified, mt_version, mt_dotnet_type
+            from matching.mt_doc_auditcheckpoint where id = @id
+            """, ("ahead", ahead), ("id", sequence));
+        try
+        {
+            var report = await app.Host.Integrity();
+
+            // What the trail has reached still verifies; the answer says what it has not checked yet.
+            report["verified"]!.GetValue<bool>().ShouldBeTrue(report.ToJsonString());
+            report["pendingCheckpoints"]!.GetValue<int>().ShouldBe(1, report.ToJsonString());
+            report["checkpoint"]!["sequence"]!.GetValue<long>().ShouldBe(sequence);
+        }
+        finally
+        {
+            await app.Host.Sql("delete from matching.mt_doc_auditcheckpoint where id = @ahead", ("ahead", ahead));
+        }
+    }
+
+    [Fact]
     public async Task a_coordinator_can_neither_sign_nor_list_checkpoints()
     {
         (await app.Host.Post("/api/audit/checkpoints", null, Tokens.Coordinator)).Status.ShouldBe(HttpStatusCode.Forbidden);
