@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Alba;
+using Marten;
 using Matching.Service.Audit;
 using Matching.Service.Referrals;
 using Matching.Tests.Support;
@@ -60,6 +61,12 @@ public sealed class ClockedAnchoredAppFixture : AnchoredAppFixture
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
 }
 
+/// <summary>What compliance saves for the offline verifier: the whole trail as NDJSON, the checkpoints' answer, the public key.</summary>
+public sealed record VerifierFiles(string Export, string Checkpoints, string PublicKey)
+{
+    public string[] Arguments => ["--export", Export, "--checkpoints", Checkpoints, "--public-key", PublicKey];
+}
+
 /// <summary>The sequences of the first checkpoint, the triage after it and the second checkpoint.</summary>
 public sealed record TriageBetweenCheckpoints(long First, long Triage, long Second);
 
@@ -115,4 +122,62 @@ public static class AnchoringSupport
         Sequence = node["sequence"]!.GetValue<long>(), Hash = node["hash"]!.GetValue<string>(), At = node["at"]!.GetValue<DateTimeOffset>(),
         Signature = node["signature"]!.GetValue<string>(), KeyId = node["keyId"]!.GetValue<string>()
     };
+
+    /// <summary>What compliance would save now, in the fixture's folder.</summary>
+    public static async Task<VerifierFiles> SavedForTheVerifier(this AnchoredAppFixture app)
+    {
+        var name = Guid.NewGuid().ToString("N");
+        using var client = app.Host.Client(Tokens.Compliance);
+        var export = Path.Combine(app.Folder, $"{name}.ndjson");
+        await File.WriteAllTextAsync(export, await client.GetStringAsync("/api/audit/export?format=ndjson"));
+        var checkpoints = Path.Combine(app.Folder, $"{name}.checkpoints.json");
+        await File.WriteAllTextAsync(checkpoints, await client.GetStringAsync("/api/audit/checkpoints"));
+        var publicKey = Path.Combine(app.Folder, $"{name}.pub.pem");
+        await File.WriteAllTextAsync(publicKey, app.PublicKeyPem);
+        return new VerifierFiles(export, checkpoints, publicKey);
+    }
+
+    public static (int Exit, string Output, string Error) RunVerifier(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = AuditVerifyCommand.Run(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>
+    /// The attack, done with SQL by someone who knows the algorithm but has no key. Rewriting the event alone and recomputing
+    /// the stored hashes is not enough: the audit entry keeps a copy of the event's data and the integrity check recomputes
+    /// each hash from both copies, so whichever copy the new hashes follow, the other one fails. So the copy is rewritten as
+    /// well (with the summary it derives, which the check also derives again), then every hash from the rewritten entry on is
+    /// recomputed from the entries (and the kept digests) and written back.
+    /// </summary>
+    public static async Task RewrittenAndRehashed(this IAlbaHost host, long sequence, string priority)
+    {
+        // Entries still being written would be hashed onto the chain as it was.
+        await host.AuditCaughtUp();
+        var value = new JsonObject { ["v"] = priority }["v"]!.ToJsonString();
+        await host.Sql("update matching.mt_events set data = jsonb_set(data, '{priority}', @value::jsonb) where seq_id = @seq",
+            ("seq", sequence), ("value", value));
+        await host.Sql("""
+            update matching.mt_doc_auditentry
+            set data = jsonb_set(jsonb_set(data, '{data,priority}', @value::jsonb), '{summary}', to_jsonb(@summary::text)) where id = @seq
+            """, ("seq", sequence), ("value", value), ("summary", $"Triaged as {priority}"));
+
+        await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var previous = await session.Query<AuditEntry>().Where(x => x.Id < sequence).OrderByDescending(x => x.Id).Select(x => x.Hash)
+            .FirstAsync();
+        var entries = await session.Query<AuditEntry>().Where(x => x.Id >= sequence).OrderBy(x => x.Id).ToListAsync();
+        var digests = (await session.Query<PersonalDataDigest>().Where(x => x.Id >= sequence).ToListAsync()).ToDictionary(d => d.Id);
+        foreach (var entry in entries)
+        {
+            var facts = new AuditFacts(entry.Id, entry.StreamId, entry.Type, entry.TypeAlias, entry.At, entry.Actor,
+                entry.CorrelationId, entry.CausationId, JsonNode.Parse(entry.Data.GetRawText())!.AsObject());
+            var hash = AuditChain.Next(previous, AuditChain.Canonical(facts, digests.GetValueOrDefault(entry.Id)?.Digests));
+            await host.Sql("update matching.mt_doc_auditentry set data = jsonb_set(data, '{hash}', to_jsonb(@hash::text)) where id = @id",
+                ("id", entry.Id), ("hash", hash));
+            previous = hash;
+        }
+        entries.Count.ShouldBeGreaterThan(2);
+    }
 }

@@ -12,35 +12,14 @@ namespace Matching.Tests.Audit;
 /// <summary>The offline verifier: an export, the checkpoints and the public key, nothing else.</summary>
 public class AuditVerifyCommandTests(AnchoredAppFixture app) : IClassFixture<AnchoredAppFixture>
 {
-    private sealed record Files(string Export, string Checkpoints, string PublicKey);
+    private Task<VerifierFiles> Saved() => app.SavedForTheVerifier();
 
-    /// <summary>What compliance would save: the whole trail as NDJSON, the checkpoints' answer, the public key.</summary>
-    private async Task<Files> Saved()
-    {
-        var name = Guid.NewGuid().ToString("N");
-        using var client = app.Host.Client(Tokens.Compliance);
-        var export = Path.Combine(app.Folder, $"{name}.ndjson");
-        await File.WriteAllTextAsync(export, await client.GetStringAsync("/api/audit/export?format=ndjson"));
-        var checkpoints = Path.Combine(app.Folder, $"{name}.checkpoints.json");
-        await File.WriteAllTextAsync(checkpoints, await client.GetStringAsync("/api/audit/checkpoints"));
-        var publicKey = Path.Combine(app.Folder, $"{name}.pub.pem");
-        await File.WriteAllTextAsync(publicKey, app.PublicKeyPem);
-        return new Files(export, checkpoints, publicKey);
-    }
+    private static (int Exit, string Output, string Error) Verify(params string[] args) => AnchoringSupport.RunVerifier(args);
 
-    private static (int Exit, string Output, string Error) Verify(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = AuditVerifyCommand.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
-
-    private static (int Exit, string Output, string Error) Verify(Files files) =>
-        Verify("--export", files.Export, "--checkpoints", files.Checkpoints, "--public-key", files.PublicKey);
+    private static (int Exit, string Output, string Error) Verify(VerifierFiles files) => Verify(files.Arguments);
 
     /// <summary>What is saved right after a checkpoint over a new referral.</summary>
-    private async Task<Files> SavedAfterACheckpoint()
+    private async Task<VerifierFiles> SavedAfterACheckpoint()
     {
         await app.Host.SubmittedReferral();
         await app.Host.SignedCheckpoint();
@@ -74,6 +53,39 @@ public class AuditVerifyCommandTests(AnchoredAppFixture app) : IClassFixture<Anc
         exit.ShouldBe(0, output + error);
         output.ShouldStartWith("VERIFIED: ");
         output.ShouldContain($"with key {app.KeyId}");
+        // Said plainly: the personal values beside the digests are the export's word only.
+        output.ShouldContain("Not covered: personal values");
+    }
+
+    [Fact]
+    public async Task a_kind_referral_or_summary_edited_in_the_export_fails_naming_its_entry()
+    {
+        var (_, triage, _) = await app.Host.TriagedBetweenTwoCheckpoints();
+        var files = await Saved();
+        var lines = await File.ReadAllLinesAsync(files.Export);
+        var index = Array.FindIndex(lines, l => JsonNode.Parse(l)!["sequence"]!.GetValue<long>() == triage);
+        var stream = JsonNode.Parse(lines[index])!["streamId"]!.GetValue<Guid>();
+
+        foreach (var (field, value, says) in new (string, JsonNode?, string)[]
+                 {
+                     ("summary", JsonValue.Create("Triaged as urgent"), "summary"),
+                     ("kind", JsonValue.Create("access"), "kind"),
+                     ("referralId", JsonValue.Create(Guid.NewGuid()), "referral"),
+                     ("referralId", null, "referral")
+                 })
+        {
+            var edited = lines.ToArray();
+            var line = JsonNode.Parse(edited[index])!;
+            line[field] = value;
+            edited[index] = line.ToJsonString();
+            var export = Path.Combine(app.Folder, $"{Guid.NewGuid():N}.ndjson");
+            await File.WriteAllLinesAsync(export, edited);
+
+            var (exit, output, _) = Verify((files with { Export = export }).Arguments);
+
+            exit.ShouldBe(1, output);
+            output.ShouldStartWith($"NOT VERIFIED: entry {triage} (ReferralTriaged, stream {stream}): exported entry's {says} differs from its event.");
+        }
     }
 
     [Fact]
@@ -112,7 +124,7 @@ public class AuditVerifyCommandTests(AnchoredAppFixture app) : IClassFixture<Anc
             {
                 var data = JsonNode.Parse(row.Data.GetRawText())!;
                 data["priority"] = "urgent";
-                row = row with { Data = JsonSerializer.SerializeToElement(data) };
+                row = row with { Data = JsonSerializer.SerializeToElement(data), Summary = "Triaged as urgent" };
             }
             var hash = canonical.Next(previous, canonical.Write(row.Sequence, row.StreamId, row.Type, row.TypeAlias, row.At, row.Actor,
                 row.CorrelationId, row.CausationId, row.Data, row.Digests));
