@@ -26,8 +26,9 @@ public sealed record IntegrityReport(
 /// reached. Also recomputes each entry's hash from the audit row itself, and checks every personal
 /// value against its digest (or, once erased, that it is masked), and what the entry shows besides the chain (kind, referral,
 /// summary, the indexed copies the views query by) against what the event says. With a signing key configured, the
-/// recomputed chain must also agree with every signed checkpoint it reaches (<see cref="CheckpointWalk"/>): someone who
-/// rewrites events and recomputes the stored hashes with SQL can't sign a new checkpoint without the key.
+/// recomputed chain must also agree with every signed checkpoint it reaches, each following the one signed before it
+/// (<see cref="CheckpointWalk"/>): someone who rewrites events and recomputes the stored hashes with SQL can't sign a new
+/// checkpoint without the key.
 /// </summary>
 public static class AuditIntegrity
 {
@@ -56,7 +57,7 @@ public static class AuditIntegrity
         var previous = "";
         var after = 0L;
         long checkedCount = 0;
-        var walk = key is null ? null : new CheckpointWalk(key);
+        var walk = key is null ? null : new CheckpointWalk(key, complete: true);
         // Said rather than skipped: a checkpoint the walk doesn't reach is one nobody checked.
         var pending = key is null ? 0 : await session.Query<AuditCheckpoint>().CountAsync(x => x.Sequence > progress, cancellation);
         IntegrityReport Report(IntegrityMismatch? mismatch) =>

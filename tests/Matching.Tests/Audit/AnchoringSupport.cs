@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
@@ -5,15 +6,18 @@ using Alba;
 using Marten;
 using Matching.Service.Audit;
 using Matching.Service.Referrals;
+using Matching.Tests.Operability;
 using Matching.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Matching.Tests.Audit;
 
 /// <summary>
-/// The service with an audit signing key in a PEM file of its own (read at start-up, deleted with the fixture), and an
-/// interval long enough that only the test signs checkpoints.
+/// The service with an audit signing key in a PEM file of its own (read at start-up, deleted with the fixture), an
+/// interval long enough that only the test signs checkpoints, and every log line it writes kept.
 /// </summary>
 public class AnchoredAppFixture : AppFixture, IAsyncLifetime
 {
@@ -32,6 +36,8 @@ public class AnchoredAppFixture : AppFixture, IAsyncLifetime
     public string PublicKeyPem { get; }
     public string KeyId { get; }
 
+    public CapturingLoggerProvider Logs { get; } = new();
+
     /// <summary>A scratch folder deleted with the fixture (exports, checkpoint lists, other keys).</summary>
     public string Folder => _folder;
 
@@ -42,6 +48,8 @@ public class AnchoredAppFixture : AppFixture, IAsyncLifetime
         ["Audit:SigningKeyPath"] = KeyPath,
         ["Audit:CheckpointInterval"] = CheckpointInterval
     };
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<ILoggerProvider>(Logs);
 
     public new async Task DisposeAsync()
     {
@@ -58,7 +66,26 @@ public sealed class ClockedAnchoredAppFixture : AnchoredAppFixture
 
     protected override string CheckpointInterval => "00:05:00";
 
-    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        base.ConfigureServices(services);
+        services.AddSingleton<TimeProvider>(Clock);
+    }
+
+    private AuditCheckpointTimer Timer => Host.Services.GetServices<IHostedService>().OfType<AuditCheckpointTimer>().Single();
+
+    /// <summary>Moves the clock one interval on and waits until the signer has handled that tick.</summary>
+    public async Task OneIntervalLater()
+    {
+        var runs = Timer.Runs;
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        var waited = Stopwatch.StartNew();
+        while (Timer.Runs == runs)
+        {
+            waited.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30), "the periodic signer did not run");
+            await Task.Delay(50);
+        }
+    }
 }
 
 /// <summary>What compliance saves for the offline verifier: the whole trail as NDJSON, the checkpoints' answer, the public key.</summary>
@@ -103,6 +130,30 @@ public static class AnchoringSupport
         return new TriageBetweenCheckpoints(first, triage, second);
     }
 
+    /// <summary>Two checkpoints in a row, each over a new referral.</summary>
+    public static async Task<(long Older, long Newer)> TwoCheckpointsInARow(this IAlbaHost host)
+    {
+        await host.SubmittedReferral();
+        var older = await host.SignedCheckpoint();
+        await host.SubmittedReferral();
+        return (older, await host.SignedCheckpoint());
+    }
+
+    /// <summary>
+    /// The attack up to the next signing: a triage between two checkpoints rewritten with every later hash recomputed, the
+    /// checkpoints after the second deleted (the second, signed over the original, is left), and a new event after it all.
+    /// </summary>
+    public static async Task<(long First, long Second)> ForgedBelowASignedCheckpoint(this IAlbaHost host)
+    {
+        var (first, triage, second) = await host.TriagedBetweenTwoCheckpoints();
+        (await host.SignedCheckpoint()).ShouldBeGreaterThan(second);
+        await host.RewrittenAndRehashed(triage, priority: "urgent");
+        await host.Sql("delete from matching.mt_doc_auditcheckpoint where id > @second", ("second", second));
+        await host.SubmittedReferral();
+        await host.AuditCaughtUp();
+        return (first, second);
+    }
+
     public static async Task<JsonNode> Checkpoints(this IAlbaHost host, string query = "")
     {
         var (status, body) = await host.Get($"/api/audit/checkpoints{query}", Tokens.Compliance);
@@ -120,8 +171,16 @@ public static class AnchoringSupport
     public static AuditCheckpoint ToCheckpoint(this JsonNode node) => new()
     {
         Sequence = node["sequence"]!.GetValue<long>(), Hash = node["hash"]!.GetValue<string>(), At = node["at"]!.GetValue<DateTimeOffset>(),
-        Signature = node["signature"]!.GetValue<string>(), KeyId = node["keyId"]!.GetValue<string>()
+        Signature = node["signature"]!.GetValue<string>(), KeyId = node["keyId"]!.GetValue<string>(),
+        PreviousSequence = node["previousSequence"]?.GetValue<long>(), PreviousSignatureDigest = node["previousSignatureDigest"]?.GetValue<string>()
     };
+
+    /// <summary>The checkpoints as stored, oldest first.</summary>
+    public static async Task<List<AuditCheckpoint>> StoredCheckpoints(this IAlbaHost host)
+    {
+        await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return (await session.Query<AuditCheckpoint>().OrderBy(x => x.Sequence).ToListAsync()).ToList();
+    }
 
     /// <summary>What compliance would save now, in the fixture's folder.</summary>
     public static async Task<VerifierFiles> SavedForTheVerifier(this AnchoredAppFixture app)
