@@ -89,6 +89,62 @@ public class AuditVerifyCommandTests(AnchoredAppFixture app) : IClassFixture<Anc
     }
 
     [Fact]
+    public async Task checkpoint_lists_saved_earlier_must_agree_with_the_one_saved_with_the_export()
+    {
+        // Given a list saved earlier, then another checkpoint, and the export with the current list
+        await app.Host.SubmittedReferral();
+        var older = await app.Host.SignedCheckpoint();
+        var earlier = await Saved();
+        await app.Host.SubmittedReferral();
+        await app.Host.SignedCheckpoint();
+        var files = await Saved();
+
+        var current = JsonNode.Parse(await File.ReadAllTextAsync(files.Checkpoints))!;
+        var saved = JsonNode.Parse(await File.ReadAllTextAsync(earlier.Checkpoints))!;
+        // A list as the current one (the first --checkpoints), with the one saved earlier after it.
+        async Task<(int Exit, string Output, string Path)> VerifiedWith(JsonNode list, string name)
+        {
+            var path = Path.Combine(app.Folder, $"{Guid.NewGuid():N}.{name}.json");
+            await File.WriteAllTextAsync(path, list.ToJsonString());
+            var (exit, output, _) = Verify("--export", files.Export, "--checkpoints", path, "--checkpoints", earlier.Checkpoints,
+                "--public-key", files.PublicKey);
+            return (exit, output, path);
+        }
+        JsonNode Without(long sequence, Action<JsonArray, JsonNode> change)
+        {
+            var list = current.DeepClone();
+            var items = list["items"]!.AsArray();
+            change(items, items.Single(i => i!["sequence"]!.GetValue<long>() == sequence)!);
+            return list;
+        }
+
+        // They agree: given apart (the current one first), or the current one a page of the newest, or merged into one file
+        Verify([.. files.Arguments, "--checkpoints", earlier.Checkpoints]).Exit.ShouldBe(0);
+        using (var client = app.Host.Client(Tokens.Compliance))
+        {
+            var (pageExit, pageOutput, _) = await VerifiedWith(JsonNode.Parse(await client.GetStringAsync("/api/audit/checkpoints?limit=1"))!, "page");
+            pageExit.ShouldBe(0, pageOutput);
+        }
+        var merged = Path.Combine(app.Folder, $"{Guid.NewGuid():N}.merged.json");
+        await File.WriteAllTextAsync(merged, new JsonObject
+        {
+            ["items"] = new JsonArray([.. current["items"]!.AsArray().Concat(saved["items"]!.AsArray()).Select(i => i!.DeepClone())])
+        }.ToJsonString());
+        var (mergedExit, mergedOutput, _) = Verify("--export", files.Export, "--checkpoints", merged, "--public-key", files.PublicKey);
+        mergedExit.ShouldBe(0, mergedOutput);
+
+        // A checkpoint of the saved list missing from the current one fails
+        var (missingExit, missing, trimmed) = await VerifiedWith(Without(older, (items, item) => items.Remove(item)), "trimmed");
+        missingExit.ShouldBe(1, missing);
+        missing.ShouldStartWith($"NOT VERIFIED: the checkpoint at sequence {older} in '{earlier.Checkpoints}' is missing from '{trimmed}'");
+
+        // So does one that differs from it
+        var (differsExit, differs, altered) = await VerifiedWith(Without(older, (_, item) => item["at"] = DateTimeOffset.UnixEpoch), "altered");
+        differsExit.ShouldBe(1, differs);
+        differs.ShouldStartWith($"NOT VERIFIED: the checkpoint at sequence {older} in '{earlier.Checkpoints}' differs from the one in '{altered}'");
+    }
+
+    [Fact]
     public async Task a_tampered_export_line_fails_naming_its_entry()
     {
         var kept = await TwoCheckpointsAndAnErasure();

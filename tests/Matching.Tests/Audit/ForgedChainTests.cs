@@ -51,6 +51,45 @@ public class PeriodicSigningOverAForgedChainTests(ClockedAnchoredAppFixture app)
     }
 }
 
+/// <summary>
+/// Every checkpoint from the rewrite on deleted: the latest left agrees, so the service signs again. What remains, as ADR 0020
+/// says: only a checkpoint list saved outside the database (or the log) shows it.
+/// </summary>
+public class DeletedCheckpointTailTests(AnchoredAppFixture app) : IClassFixture<AnchoredAppFixture>
+{
+    [Fact]
+    public async Task a_forgery_signed_after_the_checkpoints_over_it_were_deleted_is_caught_against_a_list_saved_earlier_and_the_log()
+    {
+        // Given a triage between two checkpoints, and what compliance saved then
+        var (first, triage, second) = await app.Host.TriagedBetweenTwoCheckpoints();
+        var saved = await app.SavedForTheVerifier();
+        var signed = (await app.Host.StoredCheckpoints()).Single(c => c.Sequence == second);
+
+        // When the triage is rewritten, every later hash recomputed, every checkpoint from the rewrite on deleted, and the service signs
+        await app.Host.RewrittenAndRehashed(triage, priority: "urgent");
+        await app.Host.Sql("delete from matching.mt_doc_auditcheckpoint where id >= @triage", ("triage", triage));
+        await app.Host.SubmittedReferral();
+        await app.Host.SignedCheckpoint();
+
+        // Then the database alone can't tell: the new checkpoint follows the first, the one left
+        var report = await app.Host.Integrity();
+        report["verified"]!.GetValue<bool>().ShouldBeTrue(report.ToJsonString());
+
+        // But the list saved earlier does: the chain differs from its second checkpoint, which the current list lacks
+        var now = await app.SavedForTheVerifier();
+        var (exit, output, error) = AnchoringSupport.RunVerifier([.. now.Arguments, "--checkpoints", saved.Checkpoints]);
+        exit.ShouldBe(1, output + error);
+        var afterFirst = await app.Host.Scalar<long>("select min(id) from matching.mt_doc_auditentry where id > @first", ("first", first));
+        output.ShouldStartWith($"NOT VERIFIED: entry {afterFirst} ");
+        output.ShouldContain($"chain differs from the signed checkpoint at sequence {second}");
+        output.ShouldContain($"the checkpoint at sequence {second} in '{saved.Checkpoints}' is missing from '{now.Checkpoints}'");
+
+        // And so does the log, where the second checkpoint was written when it was signed
+        app.Logs.Lines.ShouldContain(l => l.StartsWith("Information ") && l.Contains($"sequence {second}")
+                                          && l.Contains(signed.Hash) && l.Contains(signed.Signature));
+    }
+}
+
 /// <summary>Checkpoints removed from the middle of the list: each names the one signed before it.</summary>
 public class DeletedMiddleCheckpointTests(AnchoredAppFixture app) : IClassFixture<AnchoredAppFixture>
 {
