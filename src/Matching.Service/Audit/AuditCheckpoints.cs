@@ -91,6 +91,9 @@ public static class AuditCheckpoints
         if (!locked.Single()) return new(CheckpointOutcome.Busy, null);
 
         var latest = await session.Query<AuditCheckpoint>().OrderByDescending(x => x.Sequence).FirstOrDefaultAsync(cancellation);
+        // Checked even when there is nothing new to sign: a checkpoint written with SQL past the chain's end would otherwise
+        // stop the signing unnoticed.
+        if (latest is not null && CheckpointWalk.SignatureProblem(key, latest) is { } unsigned) return Refused(logger, latest, unsigned);
         var end = await session.Query<AuditEntry>().OrderByDescending(x => x.Id)
             .Select(x => new { x.Id, x.Hash }).FirstOrDefaultAsync(cancellation);
         // Not past the latest: unchanged, or entries being rebuilt (a rebuild reproduces the same hashes).
@@ -101,13 +104,7 @@ public static class AuditCheckpoints
         {
             var signedHash = await session.Query<AuditEntry>().Where(x => x.Id == latest.Sequence).Select(x => x.Hash)
                 .FirstOrDefaultAsync(cancellation);
-            if (CheckpointWalk.Disagreement(key, latest, signedHash) is { } disagreement)
-            {
-                logger.LogCritical(
-                    "Audit chain disagrees with the checkpoint signed at sequence {Sequence}: {Disagreement}. No checkpoint is signed "
-                    + "over it; GET /api/audit/integrity names the first entry in doubt", latest.Sequence, disagreement);
-                return new(CheckpointOutcome.ChainDisagrees, latest, disagreement);
-            }
+            if (CheckpointWalk.Disagreement(key, latest, signedHash) is { } disagreement) return Refused(logger, latest, disagreement);
         }
 
         var checkpoint = key.Sign(end.Id, end.Hash, Microseconds(time.GetUtcNow()), previous: latest);
@@ -121,6 +118,14 @@ public static class AuditCheckpoints
             checkpoint.PreviousSequence?.ToString(CultureInfo.InvariantCulture) ?? AuditSigningKey.None,
             checkpoint.PreviousSignatureDigest ?? AuditSigningKey.None, checkpoint.KeyId, checkpoint.Signature);
         return new(CheckpointOutcome.Signed, checkpoint);
+    }
+
+    private static CheckpointSigning Refused(ILogger logger, AuditCheckpoint latest, string disagreement)
+    {
+        logger.LogCritical(
+            "Audit chain disagrees with the checkpoint signed at sequence {Sequence}: {Disagreement}. No checkpoint is signed "
+            + "over it; GET /api/audit/integrity names the first entry in doubt", latest.Sequence, disagreement);
+        return new(CheckpointOutcome.ChainDisagrees, latest, disagreement);
     }
 
     /// <summary>The signed text holds microseconds (what PostgreSQL keeps): the stored time carries no more.</summary>

@@ -71,10 +71,15 @@ public sealed class CheckpointWalk(AuditSigningKey key, bool complete)
     /// there), or null when it does: it must name the key, its signature must hold, and its hash must be that hash.
     /// </summary>
     public static string? Disagreement(AuditSigningKey key, AuditCheckpoint checkpoint, string? hash) =>
+        SignatureProblem(key, checkpoint)
+        ?? (hash is null ? $"no entry at the signed checkpoint's sequence {checkpoint.Sequence}"
+            : checkpoint.Hash != hash ? $"chain differs from the signed checkpoint at sequence {checkpoint.Sequence}"
+            : null);
+
+    /// <summary>Why the checkpoint is not one the key signed (another key id, or a signature that doesn't hold), or null.</summary>
+    public static string? SignatureProblem(AuditSigningKey key, AuditCheckpoint checkpoint) =>
         checkpoint.KeyId != key.KeyId ? $"the checkpoint at sequence {checkpoint.Sequence} is signed by key {checkpoint.KeyId}, not by key {key.KeyId}"
         : !key.Verifies(checkpoint) ? $"the signature of the checkpoint at sequence {checkpoint.Sequence} does not hold"
-        : hash is null ? $"no entry at the signed checkpoint's sequence {checkpoint.Sequence}"
-        : checkpoint.Hash != hash ? $"chain differs from the signed checkpoint at sequence {checkpoint.Sequence}"
         : null;
 
     /// <summary>Whether the checkpoint follows the one before it (the last that held) as it was signed.</summary>

@@ -135,7 +135,7 @@ public class AuditCheckpointsTests(AnchoredAppFixture app) : IClassFixture<Ancho
     }
 
     [Fact]
-    public async Task integrity_reports_checkpoints_the_trail_has_not_reached_as_pending()
+    public async Task a_checkpoint_written_past_the_chain_end_is_reported_as_pending_and_stops_signing_out_loud()
     {
         await app.Host.SubmittedReferral();
         var sequence = await app.Host.SignedCheckpoint();
@@ -156,6 +156,14 @@ public class AuditCheckpointsTests(AnchoredAppFixture app) : IClassFixture<Ancho
             report["verified"]!.GetValue<bool>().ShouldBeTrue(report.ToJsonString());
             report["pendingCheckpoints"]!.GetValue<int>().ShouldBe(1, report.ToJsonString());
             report["checkpoint"]!["sequence"]!.GetValue<long>().ShouldBe(sequence);
+
+            // Its signature doesn't hold (it signed another sequence): signing refuses rather than answer it as the latest.
+            await app.Host.SubmittedReferral();
+            var (status, problem) = await app.Host.SignCheckpoint();
+            status.ShouldBe(HttpStatusCode.Conflict, problem?.ToJsonString());
+            problem!["code"]!.GetValue<string>().ShouldBe("chainDisagrees");
+            problem["detail"]!.GetValue<string>().ShouldContain($"the signature of the checkpoint at sequence {ahead} does not hold");
+            app.Logs.Lines.ShouldContain(l => l.StartsWith("Critical ") && l.Contains($"sequence {ahead}"));
         }
         finally
         {
