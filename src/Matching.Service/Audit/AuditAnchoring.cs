@@ -44,7 +44,8 @@ public static class AuditAnchoring
 /// Signs the chain's end every <see cref="AuditAnchoringOptions.CheckpointInterval"/> on the injected clock. Every node
 /// runs it; the advisory lock in <see cref="AuditCheckpoints.SignAsync"/> lets one sign and the others skip.
 /// </summary>
-public sealed class AuditCheckpointTimer(AuditAnchor anchor, IDocumentStore store, TimeProvider time, ILogger<AuditCheckpointTimer> logger)
+/// <remarks>Logs under the checkpoints' own category, as signing on request does: one place for a log pipeline to keep.</remarks>
+public sealed class AuditCheckpointTimer(AuditAnchor anchor, IDocumentStore store, TimeProvider time, ILogger<AuditCheckpoint> logger)
     : BackgroundService
 {
     private int _runs;
@@ -62,9 +63,8 @@ public sealed class AuditCheckpointTimer(AuditAnchor anchor, IDocumentStore stor
             {
                 try
                 {
-                    var (outcome, checkpoint) = await AuditCheckpoints.SignAsync(store, key, time, waitForLock: false, stoppingToken);
-                    if (outcome == CheckpointOutcome.Signed)
-                        logger.LogInformation("Audit checkpoint signed at sequence {Sequence} with key {KeyId}", checkpoint!.Sequence, key.KeyId);
+                    // Logs what it signed, or at Critical why it refused; a refusal repeats every interval until someone looks.
+                    await AuditCheckpoints.SignAsync(store, key, time, logger, waitForLock: false, stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -20,8 +20,16 @@ public enum CheckpointOutcome
     /// <summary>The trail has no entry yet.</summary>
     Empty,
     /// <summary>Another node holds the lock: it is signing.</summary>
-    Busy
+    Busy,
+    /// <summary>
+    /// The stored chain no longer agrees with the latest checkpoint (or that checkpoint's signature doesn't hold): nothing is
+    /// signed, since signing now would anchor what may be a rewritten chain.
+    /// </summary>
+    ChainDisagrees
 }
+
+/// <summary>What a signing did: the new checkpoint, or the latest one; <see cref="Disagreement"/> says why the chain disagrees with it.</summary>
+public sealed record CheckpointSigning(CheckpointOutcome Outcome, AuditCheckpoint? Checkpoint, string? Disagreement = null);
 
 /// <summary>Signs the audit chain's end (periodically, see <see cref="AuditCheckpointTimer"/>, or on request) and lists the checkpoints.</summary>
 public static class AuditCheckpoints
@@ -47,50 +55,77 @@ public static class AuditCheckpoints
 
     [WolverinePost("/api/audit/checkpoints"), Authorize(Policy = Policies.Audit), NonTransactional]
     [ProducesResponseType<AuditCheckpoint>(201), ProducesResponseType<AuditCheckpoint>(200), ProducesResponseType<ProblemDetails>(409)]
-    public static async Task<IResult> Post(IDocumentStore store, AuditAnchor anchor, TimeProvider time, CancellationToken cancellation)
+    public static async Task<IResult> Post(
+        IDocumentStore store, AuditAnchor anchor, TimeProvider time, ILogger<AuditCheckpoint> logger, CancellationToken cancellation)
     {
         if (anchor.Key is not { } key)
             return Results.Problem(NotPossible("No audit signing key is configured (Audit:SigningKeyPath).", "noSigningKey"));
 
         // Waits for a node that is signing right now, then answers what it signed.
-        var (outcome, checkpoint) = await SignAsync(store, key, time, waitForLock: true, cancellation);
-        return outcome switch
+        var signing = await SignAsync(store, key, time, logger, waitForLock: true, cancellation);
+        return signing.Outcome switch
         {
-            CheckpointOutcome.Signed => Results.Json(checkpoint, statusCode: StatusCodes.Status201Created),
-            CheckpointOutcome.Unchanged => Results.Ok(checkpoint),
+            CheckpointOutcome.Signed => Results.Json(signing.Checkpoint, statusCode: StatusCodes.Status201Created),
+            CheckpointOutcome.Unchanged => Results.Ok(signing.Checkpoint),
+            CheckpointOutcome.ChainDisagrees => Results.Problem(NotPossible(
+                $"The audit chain disagrees with the checkpoint signed at sequence {signing.Checkpoint!.Sequence}: {signing.Disagreement}. "
+                + "Nothing is signed over it; GET /api/audit/integrity names the first entry in doubt.", "chainDisagrees")),
             _ => Results.Problem(NotPossible("The audit trail has no entry to sign yet.", "emptyTrail"))
         };
     }
 
     /// <summary>
-    /// Signs the chain's end (the stored entry with the highest sequence) unless the latest checkpoint already covers it.
-    /// In one transaction holding <see cref="LockId"/>, so nodes sharing the database never sign side by side: the
-    /// periodic job tries the lock and skips when it is taken, a request waits for it.
+    /// Signs the chain's end (the stored entry with the highest sequence) unless the latest checkpoint already covers it, after
+    /// the latest checkpoint, and only while the stored chain still agrees with that checkpoint: someone who rewrote the chain with
+    /// SQL must not get it anchored. In one transaction holding <see cref="LockId"/>, so nodes sharing the database never sign side
+    /// by side: the periodic job tries the lock and skips when it is taken, a request waits for it. Each checkpoint signed is
+    /// logged in full at Information (the witness outside the database); a refusal at Critical.
     /// </summary>
-    public static async Task<(CheckpointOutcome Outcome, AuditCheckpoint? Checkpoint)> SignAsync(
-        IDocumentStore store, AuditSigningKey key, TimeProvider time, bool waitForLock, CancellationToken cancellation)
+    public static async Task<CheckpointSigning> SignAsync(
+        IDocumentStore store, AuditSigningKey key, TimeProvider time, ILogger logger, bool waitForLock, CancellationToken cancellation)
     {
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(cancellation);
         var locked = await session.AdvancedSql.QueryAsync<bool>(
             waitForLock ? "select true from pg_advisory_xact_lock(?)" : "select pg_try_advisory_xact_lock(?)", cancellation, LockId);
-        if (!locked.Single()) return (CheckpointOutcome.Busy, null);
+        if (!locked.Single()) return new(CheckpointOutcome.Busy, null);
 
         var latest = await session.Query<AuditCheckpoint>().OrderByDescending(x => x.Sequence).FirstOrDefaultAsync(cancellation);
+        // Checked even when there is nothing new to sign: a checkpoint written with SQL past the chain's end would otherwise
+        // stop the signing unnoticed.
+        if (latest is not null && CheckpointWalk.SignatureProblem(key, latest) is { } unsigned) return Refused(logger, latest, unsigned);
         var end = await session.Query<AuditEntry>().OrderByDescending(x => x.Id)
             .Select(x => new { x.Id, x.Hash }).FirstOrDefaultAsync(cancellation);
         // Not past the latest: unchanged, or entries being rebuilt (a rebuild reproduces the same hashes).
-        if (end is null) return (latest is null ? CheckpointOutcome.Empty : CheckpointOutcome.Unchanged, latest);
-        if (latest is not null && end.Id <= latest.Sequence) return (CheckpointOutcome.Unchanged, latest);
+        if (end is null) return new(latest is null ? CheckpointOutcome.Empty : CheckpointOutcome.Unchanged, latest);
+        if (latest is not null && end.Id <= latest.Sequence) return new(CheckpointOutcome.Unchanged, latest);
 
-        var at = Microseconds(time.GetUtcNow());
-        var checkpoint = new AuditCheckpoint
+        if (latest is not null)
         {
-            Sequence = end.Id, Hash = end.Hash, At = at, KeyId = key.KeyId, Signature = key.Sign(end.Id, end.Hash, at)
-        };
+            var signedHash = await session.Query<AuditEntry>().Where(x => x.Id == latest.Sequence).Select(x => x.Hash)
+                .FirstOrDefaultAsync(cancellation);
+            if (CheckpointWalk.Disagreement(key, latest, signedHash) is { } disagreement) return Refused(logger, latest, disagreement);
+        }
+
+        var checkpoint = key.Sign(end.Id, end.Hash, Microseconds(time.GetUtcNow()), previous: latest);
         session.Insert(checkpoint);
         await session.SaveChangesAsync(cancellation);
-        return (CheckpointOutcome.Signed, checkpoint);
+        // Everything needed to check it later without the database: a log pipeline keeps a copy nobody can delete with SQL.
+        logger.LogInformation(
+            "Audit checkpoint signed: sequence {Sequence}, hash {Hash}, at {At}, previous sequence {PreviousSequence}, "
+            + "previous signature digest {PreviousSignatureDigest}, key {KeyId}, signature {Signature}",
+            checkpoint.Sequence, checkpoint.Hash, AuditChain.Instant(checkpoint.At),
+            checkpoint.PreviousSequence?.ToString(CultureInfo.InvariantCulture) ?? AuditSigningKey.None,
+            checkpoint.PreviousSignatureDigest ?? AuditSigningKey.None, checkpoint.KeyId, checkpoint.Signature);
+        return new(CheckpointOutcome.Signed, checkpoint);
+    }
+
+    private static CheckpointSigning Refused(ILogger logger, AuditCheckpoint latest, string disagreement)
+    {
+        logger.LogCritical(
+            "Audit chain disagrees with the checkpoint signed at sequence {Sequence}: {Disagreement}. No checkpoint is signed "
+            + "over it; GET /api/audit/integrity names the first entry in doubt", latest.Sequence, disagreement);
+        return new(CheckpointOutcome.ChainDisagrees, latest, disagreement);
     }
 
     /// <summary>The signed text holds microseconds (what PostgreSQL keeps): the stored time carries no more.</summary>

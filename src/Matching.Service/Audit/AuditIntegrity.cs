@@ -12,16 +12,23 @@ namespace Matching.Service.Audit;
 
 public sealed record IntegrityMismatch(long Sequence, string Type, Guid StreamId, string Reason);
 
-/// <summary><see cref="Checkpoint"/>: the latest signed checkpoint the chain held against, null when none was (or no key is configured).</summary>
-public sealed record IntegrityReport(bool Verified, long Checked, IntegrityMismatch? FirstMismatch, IntegrityCheckpoint? Checkpoint);
+/// <summary>
+/// <see cref="Checkpoint"/>: the latest signed checkpoint the chain held against, null when none was (or no key is configured).
+/// <see cref="PendingCheckpoints"/>: checkpoints past the trail's progress, not checked yet (while it catches up or is rebuilt;
+/// one that stays there names a sequence no event has).
+/// </summary>
+public sealed record IntegrityReport(
+    bool Verified, long Checked, IntegrityMismatch? FirstMismatch, IntegrityCheckpoint? Checkpoint, int PendingCheckpoints);
 
 /// <summary>
 /// Recomputes the hash chain from the event rows as stored now (plus the kept digests) and compares
 /// it with the hashes the audit projection stored, entry by entry, up to where the projection has
 /// reached. Also recomputes each entry's hash from the audit row itself, and checks every personal
-/// value against its digest (or, once erased, that it is masked). With a signing key configured, the recomputed chain
-/// must also agree with every signed checkpoint it reaches (<see cref="CheckpointWalk"/>): someone who rewrites events and
-/// recomputes the stored hashes with SQL can't sign a new checkpoint without the key.
+/// value against its digest (or, once erased, that it is masked), and what the entry shows besides the chain (kind, referral,
+/// summary, the indexed copies the views query by) against what the event says. With a signing key configured, the
+/// recomputed chain must also agree with every signed checkpoint it reaches, each following the one signed before it
+/// (<see cref="CheckpointWalk"/>): someone who rewrites events and recomputes the stored hashes with SQL can't sign a new
+/// checkpoint without the key.
 /// </summary>
 public static class AuditIntegrity
 {
@@ -40,6 +47,8 @@ public static class AuditIntegrity
             .Where(s => s.ShardName.StartsWith(AuditProjection.ProjectionName, StringComparison.Ordinal))
             .Select(s => s.Sequence).DefaultIfEmpty(0).Max();
         var schema = store.Options.Events.DatabaseSchemaName;
+        var entryTable = store.Options.FindOrResolveDocumentType(typeof(AuditEntry)).TableName.QualifiedName;
+        var serializer = store.Options.Serializer();
 
         await using var session = store.QuerySession();
         await using var connection = database.CreateConnection();
@@ -48,15 +57,18 @@ public static class AuditIntegrity
         var previous = "";
         var after = 0L;
         long checkedCount = 0;
-        var walk = key is null ? null : new CheckpointWalk(key);
+        var walk = key is null ? null : new CheckpointWalk(key, complete: true);
+        // Said rather than skipped: a checkpoint the walk doesn't reach is one nobody checked.
+        var pending = key is null ? 0 : await session.Query<AuditCheckpoint>().CountAsync(x => x.Sequence > progress, cancellation);
         IntegrityReport Report(IntegrityMismatch? mismatch) =>
-            new(mismatch is null, checkedCount, mismatch, walk?.LastGood is { } good ? IntegrityCheckpoint.Of(good) : null);
+            new(mismatch is null, checkedCount, mismatch, walk?.LastGood is { } good ? IntegrityCheckpoint.Of(good) : null, pending);
         while (after < progress)
         {
             var rows = await ReadEventsAsync(connection, schema, after, progress, cancellation);
             var upTo = rows.Count == PageSize ? rows[^1].Sequence : progress;
             var entries = (await session.Query<AuditEntry>().Where(x => x.Id > after && x.Id <= upTo).ToListAsync(cancellation))
                 .ToDictionary(x => x.Id);
+            var indexed = await ReadIndexedAsync(connection, entryTable, after, upTo, cancellation);
             var digests = (await session.Query<PersonalDataDigest>().Where(x => x.Id > after && x.Id <= upTo).ToListAsync(cancellation))
                 .ToDictionary(x => x.Id);
             walk?.Expect(await session.Query<AuditCheckpoint>().Where(x => x.Sequence > after && x.Sequence <= upTo)
@@ -85,6 +97,8 @@ public static class AuditIntegrity
                 var salt = digest is not null ? salts.GetValueOrDefault(digest.SubjectId) : null;
                 if (!PersonalValuesMatch(row, digest, salt) || !PersonalValuesMatch(fromEntry, digest, salt))
                     return Report(Mismatch(row, "personal field differs from its digest"));
+                if (Mislabelled(row, entry, indexed.GetValueOrDefault(row.Sequence), serializer) is { } mislabelled)
+                    return Report(Mismatch(row, mislabelled));
                 if (walk?.Step(row.Sequence, row.Type, row.StreamId, expected) is { } anchored) return Report(anchored);
 
                 previous = entry.Hash;
@@ -110,6 +124,44 @@ public static class AuditIntegrity
             if (!ok) return false;
         }
         return true;
+    }
+
+    /// <summary>The copies the audit views query by (per referral, per user, by time), as the entry's table holds them.</summary>
+    private sealed record Indexed(Guid? ReferralId, string? ActorSub, DateTimeOffset At);
+
+    /// <summary>
+    /// What the entry shows besides the chain, against what the chain vouches for: its labels derived again from the event
+    /// (<see cref="AuditLabels"/>), and the indexed copies of its referral, actor and time.
+    /// </summary>
+    private static string? Mislabelled(AuditFacts row, AuditEntry entry, Indexed? indexed, ISerializer serializer)
+    {
+        if (AuditLabels.Read(row.Type, row.Data.ToJsonString(), row.StreamId, serializer) is not { } labels)
+            return $"event data does not read as a {row.Type}";
+        return labels.Differs(entry.Kind, entry.ReferralId, entry.Summary) is { } label ? $"audit entry's {label} differs from its event"
+            : entry.ActorSub != entry.Actor.Sub ? "audit entry's actorSub differs from its actor"
+            : indexed is null ? "audit entry's row can't be read"
+            : indexed.ReferralId != labels.ReferralId ? "audit entry's indexed referral_id differs from its event"
+            : indexed.ActorSub != entry.Actor.Sub ? "audit entry's indexed actor_sub differs from its actor"
+            // Microseconds: what the chain covers and PostgreSQL keeps.
+            : AuditChain.Instant(indexed.At) != AuditChain.Instant(entry.At) ? "audit entry's indexed at differs from its time"
+            : null;
+    }
+
+    private static async Task<Dictionary<long, Indexed>> ReadIndexedAsync(
+        NpgsqlConnection connection, string table, long after, long upTo, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select id, referral_id, actor_sub, at from {table} where id > @after and id <= @upTo", connection);
+        command.Parameters.AddWithValue("after", after);
+        command.Parameters.AddWithValue("upTo", upTo);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        var rows = new Dictionary<long, Indexed>();
+        while (await reader.ReadAsync(cancellation))
+        {
+            rows[reader.GetInt64(0)] = new Indexed(reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetFieldValue<DateTimeOffset>(3));
+        }
+        return rows;
     }
 
     private static IntegrityMismatch Mismatch(AuditFacts row, string reason) => new(row.Sequence, row.Type, row.StreamId, reason);

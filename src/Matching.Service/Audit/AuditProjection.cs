@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
-using Matching.Service.Clinicians;
 using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
 
@@ -47,8 +46,9 @@ public sealed partial class AuditProjection : EventProjection
         var data = window.Data.TryGetValue(e.Sequence, out var stored) && stored.ValueKind == JsonValueKind.Object ? stored : NoData;
         var actor = Actor.FromHeaders(e.Headers, e.UserName);
         var type = e.EventType.Name;
-        var referralId = ReferralOf(e);
-        var subject = referralId ?? e.StreamId;
+        // Derived again from the event by the integrity check and the verifier: one definition for all three.
+        var labels = AuditLabels.Of(e.Data, e.StreamId);
+        var subject = labels.ReferralId ?? e.StreamId;
 
         // A rebuild keeps the digests first computed: after erasure the salt is gone and the values masked.
         var digest = window.Digests.GetValueOrDefault(e.Sequence)
@@ -66,8 +66,8 @@ public sealed partial class AuditProjection : EventProjection
         {
             Id = e.Sequence,
             StreamId = e.StreamId,
-            ReferralId = referralId,
-            Kind = e.Data is PersonalDataAccessed ? AuditEntry.AccessKind : AuditEntry.EventKind,
+            ReferralId = labels.ReferralId,
+            Kind = labels.Kind,
             Type = type,
             TypeAlias = e.EventTypeName,
             At = e.Timestamp,
@@ -75,7 +75,7 @@ public sealed partial class AuditProjection : EventProjection
             ActorSub = actor.Sub,
             CorrelationId = e.CorrelationId,
             CausationId = e.CausationId,
-            Summary = Summarize(e.Data),
+            Summary = labels.Summary,
             Data = data,
             Hash = hash
         });
@@ -159,20 +159,6 @@ public sealed partial class AuditProjection : EventProjection
             return new Window(sequence, to, rows.ToDictionary(r => r.Sequence, r => r.Data), digests.ToDictionary(d => d.Id));
         }
     }
-
-    /// <summary>Clinician streams are not referrals; access streams name theirs; every other stream is a referral's.</summary>
-    private static Guid? ReferralOf(IEvent e) => e.Data switch
-    {
-        PersonalDataAccessed access => access.ReferralId,
-        _ when e.EventType.Namespace == typeof(Clinician).Namespace => null,
-        _ => e.StreamId
-    };
-
-    private static string Summarize(object data) => data switch
-    {
-        PersonalDataAccessed access => $"Personal data viewed: {access.Resource}",
-        _ => EventSummaries.Describe(data)
-    };
 
     private static async Task<PersonalDataDigest?> NewDigestAsync(
         Batch batch, long sequence, Guid subject, string type, JsonElement data, CancellationToken cancellation)

@@ -76,36 +76,58 @@ public sealed class AuditSigningKey : IDisposable
         return new AuditSigningKey(key, hasPrivateKey);
     }
 
-    /// <summary>
-    /// What a checkpoint signs, as UTF-8: the purpose, the entry's sequence, its chain hash and the time of signing
-    /// (<see cref="AuditChain.Instant"/>), one per line, no line break at the end.
-    /// </summary>
-    public static string SignedText(long sequence, string hash, DateTimeOffset at) =>
-        $"{Purpose}\n{sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n{hash}\n{AuditChain.Instant(at)}";
+    /// <summary>What the signed text holds in place of the previous checkpoint, for the first one.</summary>
+    public const string None = "none";
 
-    /// <summary>ECDSA P-256 with SHA-256 over <see cref="SignedText"/>, IEEE P1363 (r || s, 64 bytes), base64.</summary>
-    public string Sign(long sequence, string hash, DateTimeOffset at)
+    /// <summary>
+    /// What a checkpoint signs, as UTF-8, one item per line and no line break at the end: the purpose, the entry's sequence, its
+    /// chain hash, the time of signing (<see cref="AuditChain.Instant"/>), then the checkpoint signed before it: its sequence and
+    /// its <see cref="SignatureDigest"/> (<see cref="None"/> on both lines for the first). The link makes the checkpoints a chain
+    /// of their own: one removed or replaced between two others shows.
+    /// </summary>
+    public static string SignedText(AuditCheckpoint checkpoint) => string.Join('\n',
+        Purpose, Number(checkpoint.Sequence), checkpoint.Hash ?? "", AuditChain.Instant(checkpoint.At),
+        checkpoint.PreviousSequence is { } previous ? Number(previous) : None, checkpoint.PreviousSignatureDigest ?? None);
+
+    /// <summary>Lowercase hex of SHA-256 over a signature's base64 text (ASCII), as the next checkpoint names it.</summary>
+    public static string SignatureDigest(string signature) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(signature ?? "")));
+
+    /// <summary>
+    /// A checkpoint of the chain's end at <paramref name="sequence"/>, signed after <paramref name="previous"/> (null: the first):
+    /// ECDSA P-256 with SHA-256 over <see cref="SignedText"/>, IEEE P1363 (r || s, 64 bytes), base64.
+    /// </summary>
+    public AuditCheckpoint Sign(long sequence, string hash, DateTimeOffset at, AuditCheckpoint? previous)
     {
         if (!HasPrivateKey) throw new InvalidOperationException("A public key can't sign.");
-        var text = Encoding.UTF8.GetBytes(SignedText(sequence, hash, at));
+        var checkpoint = new AuditCheckpoint
+        {
+            Sequence = sequence, Hash = hash, At = at, KeyId = KeyId,
+            PreviousSequence = previous?.Sequence, PreviousSignatureDigest = previous is null ? null : SignatureDigest(previous.Signature)
+        };
+        var text = Encoding.UTF8.GetBytes(SignedText(checkpoint));
         lock (_gate)
         {
-            return Convert.ToBase64String(_key.SignData(text, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+            checkpoint.Signature = Convert.ToBase64String(
+                _key.SignData(text, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
         }
+        return checkpoint;
     }
 
-    /// <summary>True when the checkpoint names this key and its signature holds over its sequence, hash and time.</summary>
+    /// <summary>True when the checkpoint names this key and its signature holds over its signed text.</summary>
     public bool Verifies(AuditCheckpoint checkpoint)
     {
         if (checkpoint.KeyId != KeyId) return false;
         var signature = new byte[64];
         if (!Convert.TryFromBase64String(checkpoint.Signature ?? "", signature, out var length) || length != signature.Length) return false;
-        var text = Encoding.UTF8.GetBytes(SignedText(checkpoint.Sequence, checkpoint.Hash ?? "", checkpoint.At));
+        var text = Encoding.UTF8.GetBytes(SignedText(checkpoint));
         lock (_gate)
         {
             return _key.VerifyData(text, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         }
     }
+
+    private static string Number(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool HoldsPrivateKey(ECDsa key)
     {

@@ -8,11 +8,15 @@ public sealed record IntegrityCheckpoint(long Sequence, string Hash, DateTimeOff
 
 /// <summary>
 /// Holds a recomputed chain against the signed checkpoints while it is walked in sequence order (by the integrity check
-/// and by the offline verifier). At each checkpoint's sequence the checkpoint must name the key, its signature must hold
-/// and its hash must equal the recomputed one. A checkpoint that fails names the first entry after the last one that held:
-/// everything from there on may have been rewritten.
+/// and by the offline verifier). At each checkpoint's sequence the checkpoint must name the key, its signature must hold,
+/// its hash must equal the recomputed one, and it must follow the checkpoint before it as it was signed. A checkpoint that
+/// fails names the first entry after the last one that held: everything from there on may have been rewritten.
 /// </summary>
-public sealed class CheckpointWalk(AuditSigningKey key)
+/// <param name="complete">
+/// The checkpoints given are all there are (the integrity check reads every one from the database), so each must follow the one
+/// before it, the first none. Otherwise (saved lists, pages of the newest) a checkpoint may follow one that no list holds.
+/// </param>
+public sealed class CheckpointWalk(AuditSigningKey key, bool complete)
 {
     private readonly Queue<AuditCheckpoint> _pending = new();
     private long _expectedUpTo;
@@ -24,6 +28,9 @@ public sealed class CheckpointWalk(AuditSigningKey key)
 
     /// <summary>Checkpoints past the last entry walked (the verifier's export ends before them).</summary>
     public int Beyond => _pending.Count;
+
+    /// <summary>Checkpoints that follow one nobody gave (only when not <c>complete</c>): their links could not be checked.</summary>
+    public int Unlinked { get; private set; }
 
     /// <summary>Adds checkpoints ahead of the walk, in ascending sequence.</summary>
     public void Expect(IEnumerable<AuditCheckpoint> checkpoints)
@@ -44,10 +51,7 @@ public sealed class CheckpointWalk(AuditSigningKey key)
         while (_pending.TryPeek(out var checkpoint) && checkpoint.Sequence <= sequence)
         {
             _pending.Dequeue();
-            var reason = checkpoint.Sequence < sequence ? $"no entry at the signed checkpoint's sequence {checkpoint.Sequence}"
-                : Problem(checkpoint) is { } problem ? problem
-                : checkpoint.Hash != recomputedHash ? $"chain differs from the signed checkpoint at sequence {checkpoint.Sequence}"
-                : null;
+            var reason = Disagreement(key, checkpoint, checkpoint.Sequence == sequence ? recomputedHash : null) ?? BrokenLink(checkpoint);
             if (reason is not null) return Mismatch(reason, checkpoint.Sequence);
             LastGood = checkpoint;
             Verified++;
@@ -59,13 +63,41 @@ public sealed class CheckpointWalk(AuditSigningKey key)
     /// <summary>After the last entry: a checkpoint at or below <paramref name="upTo"/> that no entry reached is a mismatch.</summary>
     public IntegrityMismatch? Finish(long upTo) =>
         _pending.TryPeek(out var checkpoint) && checkpoint.Sequence <= upTo
-            ? Mismatch($"no entry at the signed checkpoint's sequence {checkpoint.Sequence}", checkpoint.Sequence)
+            ? Mismatch(Disagreement(key, checkpoint, null)!, checkpoint.Sequence)
             : null;
 
-    private string? Problem(AuditCheckpoint checkpoint) =>
+    /// <summary>
+    /// Why a checkpoint does not vouch for a chain whose hash at the checkpoint's sequence is <paramref name="hash"/> (null: no entry
+    /// there), or null when it does: it must name the key, its signature must hold, and its hash must be that hash.
+    /// </summary>
+    public static string? Disagreement(AuditSigningKey key, AuditCheckpoint checkpoint, string? hash) =>
+        SignatureProblem(key, checkpoint)
+        ?? (hash is null ? $"no entry at the signed checkpoint's sequence {checkpoint.Sequence}"
+            : checkpoint.Hash != hash ? $"chain differs from the signed checkpoint at sequence {checkpoint.Sequence}"
+            : null);
+
+    /// <summary>Why the checkpoint is not one the key signed (another key id, or a signature that doesn't hold), or null.</summary>
+    public static string? SignatureProblem(AuditSigningKey key, AuditCheckpoint checkpoint) =>
         checkpoint.KeyId != key.KeyId ? $"the checkpoint at sequence {checkpoint.Sequence} is signed by key {checkpoint.KeyId}, not by key {key.KeyId}"
         : !key.Verifies(checkpoint) ? $"the signature of the checkpoint at sequence {checkpoint.Sequence} does not hold"
         : null;
+
+    /// <summary>Whether the checkpoint follows the one before it (the last that held) as it was signed.</summary>
+    private string? BrokenLink(AuditCheckpoint checkpoint)
+    {
+        var before = LastGood;
+        if (checkpoint.PreviousSequence is not { } previous)
+            return before is null ? null
+                : $"the checkpoint at sequence {checkpoint.Sequence} was signed as the first, yet the one at sequence {before.Sequence} comes before it";
+        if (before is not null && previous == before.Sequence)
+            return checkpoint.PreviousSignatureDigest == AuditSigningKey.SignatureDigest(before.Signature) ? null
+                : $"the checkpoint at sequence {before.Sequence} is not the one the checkpoint at sequence {checkpoint.Sequence} was signed after: its signature differs";
+        if (before is not null && previous < before.Sequence)
+            return $"the checkpoint at sequence {checkpoint.Sequence} was signed after the one at sequence {previous}, yet the one at sequence {before.Sequence} comes between them";
+        if (complete) return $"the checkpoint at sequence {previous}, signed before the one at sequence {checkpoint.Sequence}, is missing";
+        Unlinked++;
+        return null;
+    }
 
     private IntegrityMismatch Mismatch(string reason, long checkpointSequence) =>
         _firstAfterGood is { } first

@@ -1,35 +1,14 @@
-using System.Diagnostics;
-using Marten;
 using Matching.Service.Audit;
 using Matching.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Matching.Tests.Audit;
 
 /// <summary>The periodic signing, on a clock the test moves by whole intervals.</summary>
 public class AuditCheckpointTimerTests(ClockedAnchoredAppFixture app) : IClassFixture<ClockedAnchoredAppFixture>
 {
-    private AuditCheckpointTimer Timer => app.Host.Services.GetServices<IHostedService>().OfType<AuditCheckpointTimer>().Single();
+    private Task OneIntervalLater() => app.OneIntervalLater();
 
-    /// <summary>Moves the clock one interval on and waits until the signer has handled that tick.</summary>
-    private async Task OneIntervalLater()
-    {
-        var runs = Timer.Runs;
-        app.Clock.Advance(TimeSpan.FromMinutes(5));
-        var waited = Stopwatch.StartNew();
-        while (Timer.Runs == runs)
-        {
-            waited.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30), "the periodic signer did not run");
-            await Task.Delay(50);
-        }
-    }
-
-    private async Task<List<AuditCheckpoint>> Stored()
-    {
-        await using var session = app.Store.QuerySession();
-        return (await session.Query<AuditCheckpoint>().OrderBy(x => x.Sequence).ToListAsync()).ToList();
-    }
+    private Task<List<AuditCheckpoint>> Stored() => app.Host.StoredCheckpoints();
 
     [Fact]
     public async Task each_interval_signs_the_chain_end_once_and_skips_while_it_has_not_moved()

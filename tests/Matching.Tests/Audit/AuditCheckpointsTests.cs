@@ -1,7 +1,10 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using Matching.Service.Audit;
 using Matching.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Matching.Tests.Audit;
@@ -57,24 +60,21 @@ public class AuditCheckpointsTests(AnchoredAppFixture app) : IClassFixture<Ancho
             await using (var take = new NpgsqlCommand($"select pg_advisory_xact_lock({AuditCheckpoints.LockId})", other, transaction))
                 await take.ExecuteNonQueryAsync();
 
-            var (skipped, none) = await AuditCheckpoints.SignAsync(app.Store, key, TimeProvider.System, waitForLock: false, CancellationToken.None);
-            skipped.ShouldBe(CheckpointOutcome.Busy);
-            none.ShouldBeNull();
+            var skipped = await AuditCheckpoints.SignAsync(app.Store, key, TimeProvider.System, NullLogger.Instance, waitForLock: false, CancellationToken.None);
+            skipped.Outcome.ShouldBe(CheckpointOutcome.Busy);
+            skipped.Checkpoint.ShouldBeNull();
             await transaction.RollbackAsync();
         }
 
-        var (signed, checkpoint) = await AuditCheckpoints.SignAsync(app.Store, key, TimeProvider.System, waitForLock: false, CancellationToken.None);
-        signed.ShouldBe(CheckpointOutcome.Signed);
-        checkpoint!.Sequence.ShouldBe(await app.Host.ChainEnd());
+        var signed = await AuditCheckpoints.SignAsync(app.Store, key, TimeProvider.System, NullLogger.Instance, waitForLock: false, CancellationToken.None);
+        signed.Outcome.ShouldBe(CheckpointOutcome.Signed);
+        signed.Checkpoint!.Sequence.ShouldBe(await app.Host.ChainEnd());
     }
 
     [Fact]
     public async Task checkpoints_are_listed_newest_first_with_the_key_id_and_the_public_key()
     {
-        await app.Host.SubmittedReferral();
-        var older = await app.Host.SignedCheckpoint();
-        await app.Host.SubmittedReferral();
-        var newer = await app.Host.SignedCheckpoint();
+        var (older, newer) = await app.Host.TwoCheckpointsInARow();
 
         var list = await app.Host.Checkpoints();
 
@@ -113,6 +113,62 @@ public class AuditCheckpointsTests(AnchoredAppFixture app) : IClassFixture<Ancho
         checkpoint["keyId"]!.GetValue<string>().ShouldBe(app.KeyId);
         checkpoint["hash"]!.GetValue<string>().ShouldNotBeNullOrEmpty();
         checkpoint["at"].ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task each_checkpoint_names_the_one_signed_before_it_by_its_sequence_and_a_digest_of_its_signature()
+    {
+        var (older, newer) = await app.Host.TwoCheckpointsInARow();
+
+        var items = (await app.Host.Checkpoints())["items"]!.AsArray();
+
+        var before = items.Single(i => i!["sequence"]!.GetValue<long>() == older)!;
+        var after = items.Single(i => i!["sequence"]!.GetValue<long>() == newer)!;
+        after["previousSequence"]!.GetValue<long>().ShouldBe(older);
+        after["previousSignatureDigest"]!.GetValue<string>()
+            .ShouldBe(Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(before["signature"]!.GetValue<string>()))));
+        // The oldest follows none.
+        var oldest = items.Last()!;
+        oldest.AsObject().ContainsKey("previousSequence").ShouldBeTrue();
+        oldest["previousSequence"].ShouldBeNull();
+        oldest["previousSignatureDigest"].ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task a_checkpoint_written_past_the_chain_end_is_reported_as_pending_and_stops_signing_out_loud()
+    {
+        await app.Host.SubmittedReferral();
+        var sequence = await app.Host.SignedCheckpoint();
+        (await app.Host.Integrity())["pendingCheckpoints"]!.GetValue<int>().ShouldBe(0);
+
+        // A checkpoint at a sequence the trail hasn't reached: as while the trail is rebuilt, or one written with SQL.
+        var ahead = sequence + 1_000_000;
+        await app.Host.Sql("""
+            insert into matching.mt_doc_auditcheckpoint (id, data, mt_last_modified, mt_version, mt_dotnet_type)
+            select @ahead, jsonb_set(data, '{sequence}', to_jsonb(@ahead)), mt_last_modified, mt_version, mt_dotnet_type
+            from matching.mt_doc_auditcheckpoint where id = @id
+            """, ("ahead", ahead), ("id", sequence));
+        try
+        {
+            var report = await app.Host.Integrity();
+
+            // What the trail has reached still verifies; the answer says what it has not checked yet.
+            report["verified"]!.GetValue<bool>().ShouldBeTrue(report.ToJsonString());
+            report["pendingCheckpoints"]!.GetValue<int>().ShouldBe(1, report.ToJsonString());
+            report["checkpoint"]!["sequence"]!.GetValue<long>().ShouldBe(sequence);
+
+            // Its signature doesn't hold (it signed another sequence): signing refuses rather than answer it as the latest.
+            await app.Host.SubmittedReferral();
+            var (status, problem) = await app.Host.SignCheckpoint();
+            status.ShouldBe(HttpStatusCode.Conflict, problem?.ToJsonString());
+            problem!["code"]!.GetValue<string>().ShouldBe("chainDisagrees");
+            problem["detail"]!.GetValue<string>().ShouldContain($"the signature of the checkpoint at sequence {ahead} does not hold");
+            app.Logs.Lines.ShouldContain(l => l.StartsWith("Critical ") && l.Contains($"sequence {ahead}"));
+        }
+        finally
+        {
+            await app.Host.Sql("delete from matching.mt_doc_auditcheckpoint where id = @ahead", ("ahead", ahead));
+        }
     }
 
     [Fact]

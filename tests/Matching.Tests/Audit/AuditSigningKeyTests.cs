@@ -16,8 +16,8 @@ public class AuditSigningKeyTests
 
     private static AuditSigningKey PublicKey(ECDsa key) => AuditSigningKey.FromPem(key.ExportSubjectPublicKeyInfoPem(), requirePrivateKey: false);
 
-    private static AuditCheckpoint Signed(AuditSigningKey key, long sequence = 42, string hash = Hash) =>
-        new() { Sequence = sequence, Hash = hash, At = At, KeyId = key.KeyId, Signature = key.Sign(sequence, hash, At) };
+    private static AuditCheckpoint Signed(AuditSigningKey key, long sequence = 42, string hash = Hash, AuditCheckpoint? previous = null) =>
+        key.Sign(sequence, hash, At, previous);
 
     [Fact]
     public void a_checkpoint_signed_with_the_private_key_verifies_with_the_public_half_alone()
@@ -31,32 +31,43 @@ public class AuditSigningKeyTests
         verifier.HasPrivateKey.ShouldBeFalse();
         verifier.KeyId.ShouldBe(signer.KeyId);
         verifier.Verifies(checkpoint).ShouldBeTrue();
-        Should.Throw<InvalidOperationException>(() => verifier.Sign(1, Hash, At));
+        Should.Throw<InvalidOperationException>(() => verifier.Sign(1, Hash, At, previous: null));
     }
 
     [Fact]
-    public void the_signature_is_ieee_p1363_over_the_documented_text_with_the_time_in_utc_microseconds()
+    public void the_signature_is_ieee_p1363_over_the_documented_text_with_the_time_in_utc_microseconds_and_the_previous_checkpoint()
     {
         using var ecdsa = NewP256();
         using var signer = PrivateKey(ecdsa);
 
-        var checkpoint = Signed(signer);
+        var first = Signed(signer, sequence: 17);
+        var checkpoint = Signed(signer, previous: first);
 
-        const string text = "matching-audit-checkpoint\n42\n" + Hash + "\n2026-03-02T16:00:00.123456Z";
-        AuditSigningKey.SignedText(42, Hash, At).ShouldBe(text);
-        var signature = Convert.FromBase64String(checkpoint.Signature);
-        signature.Length.ShouldBe(64);
-        // Checked with the platform's ECDSA directly, as any other verifier would.
-        ecdsa.VerifyData(Encoding.UTF8.GetBytes(text), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
-            .ShouldBeTrue();
+        // The first follows none; each later one names the one before it and a digest of its signature.
+        const string firstText = "matching-audit-checkpoint\n17\n" + Hash + "\n2026-03-02T16:00:00.123456Z\nnone\nnone";
+        AuditSigningKey.SignedText(first).ShouldBe(firstText);
+        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(first.Signature)));
+        var text = "matching-audit-checkpoint\n42\n" + Hash + "\n2026-03-02T16:00:00.123456Z\n17\n" + digest;
+        AuditSigningKey.SignedText(checkpoint).ShouldBe(text);
+        checkpoint.PreviousSequence.ShouldBe(17);
+        checkpoint.PreviousSignatureDigest.ShouldBe(digest);
+        AuditSigningKey.SignatureDigest(first.Signature).ShouldBe(digest);
+        foreach (var (signed, signedText) in new[] { (first, firstText), (checkpoint, text) })
+        {
+            var signature = Convert.FromBase64String(signed.Signature);
+            signature.Length.ShouldBe(64);
+            // Checked with the platform's ECDSA directly, as any other verifier would.
+            ecdsa.VerifyData(Encoding.UTF8.GetBytes(signedText), signature, HashAlgorithmName.SHA256,
+                DSASignatureFormat.IeeeP1363FixedFieldConcatenation).ShouldBeTrue();
+        }
     }
 
     [Fact]
-    public void a_checkpoint_whose_sequence_hash_or_time_changed_no_longer_verifies()
+    public void a_checkpoint_whose_sequence_hash_time_or_link_changed_no_longer_verifies()
     {
         using var ecdsa = NewP256();
         using var key = PrivateKey(ecdsa);
-        var checkpoint = Signed(key);
+        var checkpoint = Signed(key, previous: Signed(key, sequence: 17));
 
         checkpoint.Sequence = 43;
         key.Verifies(checkpoint).ShouldBeFalse();
@@ -67,6 +78,13 @@ public class AuditSigningKeyTests
         checkpoint.At = At.AddTicks(10);
         key.Verifies(checkpoint).ShouldBeFalse();
         checkpoint.At = At;
+        checkpoint.PreviousSequence = null;
+        key.Verifies(checkpoint).ShouldBeFalse();
+        checkpoint.PreviousSequence = 17;
+        var digest = checkpoint.PreviousSignatureDigest;
+        checkpoint.PreviousSignatureDigest = AuditSigningKey.SignatureDigest("another signature");
+        key.Verifies(checkpoint).ShouldBeFalse();
+        checkpoint.PreviousSignatureDigest = digest;
         key.Verifies(checkpoint).ShouldBeTrue();
     }
 

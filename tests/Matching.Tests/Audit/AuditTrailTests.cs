@@ -270,4 +270,47 @@ public class AuditTrailTests(AppFixture app) : IClassFixture<AppFixture>
         await app.Host.Sql("update matching.mt_events set timestamp = timestamp + interval '1 day' where seq_id = @seq", ("seq", triage.Sequence));
         await app.Host.ShouldVerify();
     }
+
+    [Fact]
+    public async Task an_audit_rows_kind_referral_or_summary_edited_with_sql_fails_the_integrity_check_until_restored()
+    {
+        var referral = await app.Host.SubmittedReferral().Triaged();
+        (await app.Host.Get(referral.Url, Tokens.Coordinator)).Status.ShouldBe(HttpStatusCode.OK);
+        await app.Host.ShouldVerify();
+        var triage = (await referral.Events()).Single(e => e.Data is ReferralTriaged).Sequence;
+        var access = await app.Host.Scalar<long>(
+            "select max(id) from matching.mt_doc_auditentry where data->>'kind' = 'access' and referral_id = @id", ("id", referral.Id));
+
+        // None of these is in the chain; each is derived from what is, so each edit shows.
+        (long Sequence, string Set, string Reason)[] edits =
+        [
+            (triage, "data = jsonb_set(data, '{summary}', '\"Triaged as urgent\"')", "audit entry's summary differs from its event"),
+            (triage, "data = jsonb_set(data, '{kind}', '\"access\"')", "audit entry's kind differs from its event"),
+            (triage, "data = jsonb_set(data, '{referralId}', to_jsonb(gen_random_uuid()::text))", "audit entry's referral differs from its event"),
+            (access, "data = jsonb_set(data, '{referralId}', 'null')", "audit entry's referral differs from its event"),
+            (access, "data = jsonb_set(data, '{kind}', '\"event\"')", "audit entry's kind differs from its event"),
+            // The indexed copies the per-referral and per-user views and the time ranges read.
+            (triage, "referral_id = null", "audit entry's indexed referral_id differs from its event"),
+            (triage, "actor_sub = 'someone-else'", "audit entry's indexed actor_sub differs from its actor"),
+            (triage, "data = jsonb_set(data, '{actorSub}', '\"someone-else\"')", "audit entry's actorSub differs from its actor"),
+            (triage, "at = at - interval '1 day'", "audit entry's indexed at differs from its time")
+        ];
+        foreach (var (sequence, set, reason) in edits)
+        {
+            var original = await app.Host.Scalar<string>(
+                "select row_to_json(e)::text from matching.mt_doc_auditentry e where id = @id", ("id", sequence));
+            (await app.Host.Sql($"update matching.mt_doc_auditentry set {set} where id = @id", ("id", sequence))).ShouldBe(1);
+
+            var failed = await app.Host.Integrity();
+
+            failed["verified"]!.GetValue<bool>().ShouldBeFalse(set);
+            failed["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(sequence, set);
+            failed["firstMismatch"]!["reason"]!.GetValue<string>().ShouldBe(reason, set);
+            await app.Host.Sql("""
+                update matching.mt_doc_auditentry e set data = r.data, referral_id = r.referral_id, actor_sub = r.actor_sub, at = r.at
+                from jsonb_populate_record(null::matching.mt_doc_auditentry, @row::jsonb) r where e.id = @id
+                """, ("id", sequence), ("row", original!));
+            await app.Host.ShouldVerify();
+        }
+    }
 }

@@ -12,35 +12,14 @@ namespace Matching.Tests.Audit;
 /// <summary>The offline verifier: an export, the checkpoints and the public key, nothing else.</summary>
 public class AuditVerifyCommandTests(AnchoredAppFixture app) : IClassFixture<AnchoredAppFixture>
 {
-    private sealed record Files(string Export, string Checkpoints, string PublicKey);
+    private Task<VerifierFiles> Saved() => app.SavedForTheVerifier();
 
-    /// <summary>What compliance would save: the whole trail as NDJSON, the checkpoints' answer, the public key.</summary>
-    private async Task<Files> Saved()
-    {
-        var name = Guid.NewGuid().ToString("N");
-        using var client = app.Host.Client(Tokens.Compliance);
-        var export = Path.Combine(app.Folder, $"{name}.ndjson");
-        await File.WriteAllTextAsync(export, await client.GetStringAsync("/api/audit/export?format=ndjson"));
-        var checkpoints = Path.Combine(app.Folder, $"{name}.checkpoints.json");
-        await File.WriteAllTextAsync(checkpoints, await client.GetStringAsync("/api/audit/checkpoints"));
-        var publicKey = Path.Combine(app.Folder, $"{name}.pub.pem");
-        await File.WriteAllTextAsync(publicKey, app.PublicKeyPem);
-        return new Files(export, checkpoints, publicKey);
-    }
+    private static (int Exit, string Output, string Error) Verify(params string[] args) => AnchoringSupport.RunVerifier(args);
 
-    private static (int Exit, string Output, string Error) Verify(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = AuditVerifyCommand.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
-
-    private static (int Exit, string Output, string Error) Verify(Files files) =>
-        Verify("--export", files.Export, "--checkpoints", files.Checkpoints, "--public-key", files.PublicKey);
+    private static (int Exit, string Output, string Error) Verify(VerifierFiles files) => Verify(files.Arguments);
 
     /// <summary>What is saved right after a checkpoint over a new referral.</summary>
-    private async Task<Files> SavedAfterACheckpoint()
+    private async Task<VerifierFiles> SavedAfterACheckpoint()
     {
         await app.Host.SubmittedReferral();
         await app.Host.SignedCheckpoint();
@@ -74,6 +53,95 @@ public class AuditVerifyCommandTests(AnchoredAppFixture app) : IClassFixture<Anc
         exit.ShouldBe(0, output + error);
         output.ShouldStartWith("VERIFIED: ");
         output.ShouldContain($"with key {app.KeyId}");
+        // Said plainly: the personal values beside the digests are the export's word only.
+        output.ShouldContain("Not covered: personal values");
+    }
+
+    [Fact]
+    public async Task a_kind_referral_or_summary_edited_in_the_export_fails_naming_its_entry()
+    {
+        var (_, triage, _) = await app.Host.TriagedBetweenTwoCheckpoints();
+        var files = await Saved();
+        var lines = await File.ReadAllLinesAsync(files.Export);
+        var index = Array.FindIndex(lines, l => JsonNode.Parse(l)!["sequence"]!.GetValue<long>() == triage);
+        var stream = JsonNode.Parse(lines[index])!["streamId"]!.GetValue<Guid>();
+
+        foreach (var (field, value, says) in new (string, JsonNode?, string)[]
+                 {
+                     ("summary", JsonValue.Create("Triaged as urgent"), "summary"),
+                     ("kind", JsonValue.Create("access"), "kind"),
+                     ("referralId", JsonValue.Create(Guid.NewGuid()), "referral"),
+                     ("referralId", null, "referral")
+                 })
+        {
+            var edited = lines.ToArray();
+            var line = JsonNode.Parse(edited[index])!;
+            line[field] = value;
+            edited[index] = line.ToJsonString();
+            var export = Path.Combine(app.Folder, $"{Guid.NewGuid():N}.ndjson");
+            await File.WriteAllLinesAsync(export, edited);
+
+            var (exit, output, _) = Verify((files with { Export = export }).Arguments);
+
+            exit.ShouldBe(1, output);
+            output.ShouldStartWith($"NOT VERIFIED: entry {triage} (ReferralTriaged, stream {stream}): exported entry's {says} differs from its event.");
+        }
+    }
+
+    [Fact]
+    public async Task checkpoint_lists_saved_earlier_must_agree_with_the_one_saved_with_the_export()
+    {
+        // Given a list saved earlier, then another checkpoint, and the export with the current list
+        await app.Host.SubmittedReferral();
+        var older = await app.Host.SignedCheckpoint();
+        var earlier = await Saved();
+        await app.Host.SubmittedReferral();
+        await app.Host.SignedCheckpoint();
+        var files = await Saved();
+
+        var current = JsonNode.Parse(await File.ReadAllTextAsync(files.Checkpoints))!;
+        var saved = JsonNode.Parse(await File.ReadAllTextAsync(earlier.Checkpoints))!;
+        // A list as the current one (the first --checkpoints), with the one saved earlier after it.
+        async Task<(int Exit, string Output, string Path)> VerifiedWith(JsonNode list, string name)
+        {
+            var path = Path.Combine(app.Folder, $"{Guid.NewGuid():N}.{name}.json");
+            await File.WriteAllTextAsync(path, list.ToJsonString());
+            var (exit, output, _) = Verify("--export", files.Export, "--checkpoints", path, "--checkpoints", earlier.Checkpoints,
+                "--public-key", files.PublicKey);
+            return (exit, output, path);
+        }
+        JsonNode Without(long sequence, Action<JsonArray, JsonNode> change)
+        {
+            var list = current.DeepClone();
+            var items = list["items"]!.AsArray();
+            change(items, items.Single(i => i!["sequence"]!.GetValue<long>() == sequence)!);
+            return list;
+        }
+
+        // They agree: given apart (the current one first), or the current one a page of the newest, or merged into one file
+        Verify([.. files.Arguments, "--checkpoints", earlier.Checkpoints]).Exit.ShouldBe(0);
+        using (var client = app.Host.Client(Tokens.Compliance))
+        {
+            var (pageExit, pageOutput, _) = await VerifiedWith(JsonNode.Parse(await client.GetStringAsync("/api/audit/checkpoints?limit=1"))!, "page");
+            pageExit.ShouldBe(0, pageOutput);
+        }
+        var merged = Path.Combine(app.Folder, $"{Guid.NewGuid():N}.merged.json");
+        await File.WriteAllTextAsync(merged, new JsonObject
+        {
+            ["items"] = new JsonArray([.. current["items"]!.AsArray().Concat(saved["items"]!.AsArray()).Select(i => i!.DeepClone())])
+        }.ToJsonString());
+        var (mergedExit, mergedOutput, _) = Verify("--export", files.Export, "--checkpoints", merged, "--public-key", files.PublicKey);
+        mergedExit.ShouldBe(0, mergedOutput);
+
+        // A checkpoint of the saved list missing from the current one fails
+        var (missingExit, missing, trimmed) = await VerifiedWith(Without(older, (items, item) => items.Remove(item)), "trimmed");
+        missingExit.ShouldBe(1, missing);
+        missing.ShouldStartWith($"NOT VERIFIED: the checkpoint at sequence {older} in '{earlier.Checkpoints}' is missing from '{trimmed}'");
+
+        // So does one that differs from it
+        var (differsExit, differs, altered) = await VerifiedWith(Without(older, (_, item) => item["at"] = DateTimeOffset.UnixEpoch), "altered");
+        differsExit.ShouldBe(1, differs);
+        differs.ShouldStartWith($"NOT VERIFIED: the checkpoint at sequence {older} in '{earlier.Checkpoints}' differs from the one in '{altered}'");
     }
 
     [Fact]
@@ -112,7 +180,7 @@ public class AuditVerifyCommandTests(AnchoredAppFixture app) : IClassFixture<Anc
             {
                 var data = JsonNode.Parse(row.Data.GetRawText())!;
                 data["priority"] = "urgent";
-                row = row with { Data = JsonSerializer.SerializeToElement(data) };
+                row = row with { Data = JsonSerializer.SerializeToElement(data), Summary = "Triaged as urgent" };
             }
             var hash = canonical.Next(previous, canonical.Write(row.Sequence, row.StreamId, row.Type, row.TypeAlias, row.At, row.Actor,
                 row.CorrelationId, row.CausationId, row.Data, row.Digests));

@@ -3,6 +3,7 @@
 using Marten;
 using Matching.Service.Audit;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -16,13 +17,15 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Marten.IDocumentStore _documentStore;
         private readonly Matching.Service.Audit.AuditAnchor _auditAnchor;
+        private readonly Microsoft.Extensions.Logging.ILogger<Matching.Service.Audit.AuditCheckpoint> _loggerOfAuditCheckpoint;
         private readonly System.TimeProvider _timeProvider;
 
-        public POST_api_audit_checkpoints(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Marten.IDocumentStore documentStore, Matching.Service.Audit.AuditAnchor auditAnchor, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public POST_api_audit_checkpoints(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Marten.IDocumentStore documentStore, Matching.Service.Audit.AuditAnchor auditAnchor, Microsoft.Extensions.Logging.ILogger<Matching.Service.Audit.AuditCheckpoint> loggerOfAuditCheckpoint, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _documentStore = documentStore;
             _auditAnchor = auditAnchor;
+            _loggerOfAuditCheckpoint = loggerOfAuditCheckpoint;
             _timeProvider = timeProvider;
         }
 
@@ -31,7 +34,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Matching.Service.Audit.AuditCheckpoints").SetTag("http.route", "/api/audit/checkpoints").SetTag("http.request.method", "POST");
             
             // The actual HTTP request handler execution
-            var result = await Matching.Service.Audit.AuditCheckpoints.Post(_documentStore, _auditAnchor, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Matching.Service.Audit.AuditCheckpoints.Post(_documentStore, _auditAnchor, _timeProvider, _loggerOfAuditCheckpoint, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
