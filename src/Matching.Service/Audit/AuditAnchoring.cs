@@ -36,13 +36,14 @@ public static class AuditAnchoring
             .PostConfigure(o => MatchingOptions.ReadDurations(o, section, nameof(AuditAnchoringOptions.CheckpointInterval)))
             .Validate(o => o.CheckpointInterval > TimeSpan.Zero, "Audit:CheckpointInterval must be longer than zero.");
         builder.Services.AddSingleton<AuditAnchor>();
-        builder.Services.AddHostedService<AuditCheckpointTimer>();
+        // Background work belongs to workers: an API node signs on demand only (POST /api/audit/checkpoints).
+        if (NodeRoles.Of(builder.Configuration).RunsBackgroundWork()) builder.Services.AddHostedService<AuditCheckpointTimer>();
     }
 }
 
 /// <summary>
-/// Signs the chain's end every <see cref="AuditAnchoringOptions.CheckpointInterval"/> on the injected clock. Every node
-/// runs it; the advisory lock in <see cref="AuditCheckpoints.SignAsync"/> lets one sign and the others skip.
+/// Signs the chain's end every <see cref="AuditAnchoringOptions.CheckpointInterval"/> on the injected clock. Every worker
+/// (and `all`) node runs it; the advisory lock in <see cref="AuditCheckpoints.SignAsync"/> lets one sign and the others skip.
 /// </summary>
 /// <remarks>Logs under the checkpoints' own category, as signing on request does: one place for a log pipeline to keep.</remarks>
 public sealed class AuditCheckpointTimer(AuditAnchor anchor, IDocumentStore store, TimeProvider time, ILogger<AuditCheckpoint> logger)
