@@ -55,8 +55,30 @@ public sealed class OutageFixture : IAsyncLifetime
 }
 
 [Collection(RunAlone.Name)]
-public class DatabaseOutageTests(OutageFixture app) : IClassFixture<OutageFixture>
+public class DatabaseOutageTests(OutageFixture app, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<OutageFixture>
 {
+    /// <summary>
+    /// From the database's return: the time until the report projection is seen moving (its position advancing, or
+    /// level with the store), read from the reports as a client would.
+    /// </summary>
+    private async Task<TimeSpan> ProjectionsResumedAsync(Stopwatch back)
+    {
+        long? first = null;
+        while (back.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var (status, funnel) = await app.Host.Get("/api/reports/funnel", Tokens.Analyst);
+            if (status == HttpStatusCode.OK)
+            {
+                var asOf = funnel!["asOf"]!;
+                var sequence = asOf["sequence"]!.GetValue<long>();
+                first ??= sequence;
+                if (sequence > first || asOf["behind"]!.GetValue<long>() == 0) return back.Elapsed;
+            }
+            await Task.Delay(100);
+        }
+        return back.Elapsed;
+    }
+
     private sealed record Attempt(string Key, HttpStatusCode Status, Guid? ReferralId, string? RetryAfter, string? ContentType);
 
     [Fact]
@@ -87,6 +109,7 @@ public class DatabaseOutageTests(OutageFixture app) : IClassFixture<OutageFixtur
 
         // Back by itself: intakes are served again, and readiness says so.
         var recovered = Stopwatch.StartNew();
+        var projectionsResumed = ProjectionsResumedAsync(Stopwatch.StartNew());
         var probe = Guid.NewGuid().ToString();
         while ((await SendAsync(client, probe)).Status is not (HttpStatusCode.Created or HttpStatusCode.OK))
         {
@@ -97,6 +120,10 @@ public class DatabaseOutageTests(OutageFixture app) : IClassFixture<OutageFixtur
         await Task.Delay(1_000);
         stop.Cancel();
         await Task.WhenAll(load);
+
+        var resumed = await projectionsResumed;
+        output.WriteLine($"Report projection moving again {resumed.TotalSeconds:0.0} s after the database came back.");
+        resumed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
 
         var all = attempts.ToArray();
         var unavailable = all.Where(a => a.Status == HttpStatusCode.ServiceUnavailable).ToArray();
