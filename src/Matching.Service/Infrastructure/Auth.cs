@@ -39,6 +39,8 @@ public static class Auth
         var oidc = UsesOidc(builder.Environment, builder.Configuration);
         var claims = new IdentityClaims(config["RoleClaim"], config["ClinicianIdClaim"]);
         var requireHttpsMetadata = config.GetValue("RequireHttpsMetadata", true);
+        // The contract's default, in code: a host started from another folder doesn't read appsettings.json.
+        var audience = config["Audience"] is { Length: > 0 } configured ? configured : "matching";
 
         var authentication = builder.Services
             .AddAuthentication(o =>
@@ -73,7 +75,7 @@ public static class Auth
                 {
                     NameClaimType = "name",
                     RoleClaimType = "role",
-                    ValidAudience = config["Audience"],
+                    ValidAudience = audience,
                     ValidateAudience = true,
                     ValidateLifetime = true,
                     ClockSkew = TimeSpan.FromSeconds(30)
@@ -126,7 +128,7 @@ public static class Auth
             {
                 options.SignInScheme = CookieScheme;
                 options.Authority = config["Authority"];
-                options.ClientId = config["ClientId"] ?? config["Audience"];
+                options.ClientId = config["ClientId"] is { Length: > 0 } clientId ? clientId : audience;
                 options.ClientSecret = config["ClientSecret"];
                 options.ResponseType = "code";
                 options.UsePkce = true;

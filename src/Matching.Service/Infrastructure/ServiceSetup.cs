@@ -88,9 +88,12 @@ public static class ServiceSetup
             };
         });
 
+        services.AddSingleton<WarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<WarmUp>());
         services.AddHealthChecks()
             .AddNpgSql(connectionString, name: "postgresql", tags: ["ready"])
-            .AddCheck<SchemaHealthCheck>("schema", tags: ["ready"]);
+            .AddCheck<SchemaHealthCheck>("schema", tags: ["ready"])
+            .AddCheck<WarmUp>("warm-up", tags: ["ready"]);
 
         services.AddOpenApi(o => o.AddDocumentTransformer<RolesDocumentTransformer>());
 
