@@ -1,0 +1,204 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Matching.Service.Infrastructure;
+
+/// <summary>
+/// What the OpenAPI document says beyond what endpoint signatures give it, so a generated or validating client can
+/// follow the contract: the bearer scheme and which operations need it (with the roles in the description), and every
+/// error an operation can answer as problem details.
+/// </summary>
+public sealed class ApiDocument(Microsoft.AspNetCore.Routing.EndpointDataSource endpoints) : IOpenApiDocumentTransformer
+{
+    public const string BearerScheme = "bearer";
+
+    private static readonly Dictionary<string, string> RolesByPolicy = new()
+    {
+        [Policies.Coordination] = "coordinator, admin",
+        [Policies.Clinicians] = "clinician (own proposals only)",
+        [Policies.Erasure] = "compliance, admin",
+        [Policies.DirectoryAdmin] = "admin",
+        [Policies.DirectoryRead] = "coordinator, admin",
+        [Policies.Audit] = "compliance",
+        [Policies.Reports] = "analyst, admin, compliance"
+    };
+
+    public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken token)
+    {
+        // Servers as the request saw them, without the trailing slash paths would double.
+        foreach (var server in document.Servers ?? []) server.Url = server.Url?.TrimEnd('/');
+        document.Info.Description = "Referral matching for a counseling practice: intake, triage, matching, proposals, first sessions, audit and reports. " +
+                                    "Errors are RFC 9457 problem details.";
+        document.Tags = new HashSet<OpenApiTag>(Areas.Select(a => new OpenApiTag { Name = a.Key, Description = a.Value }));
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            BearerFormat = "JWT",
+            Description = "An access token from the practice's OpenID Connect provider (audience `matching`); in Development, a dev token."
+        };
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        document.Components.Schemas.TryAdd(nameof(Microsoft.AspNetCore.Mvc.ProblemDetails), ProblemSchema(withErrors: false));
+        document.Components.Schemas[ValidationProblem] = ProblemSchema(withErrors: true);
+
+        foreach (var endpoint in endpoints.Endpoints.OfType<RouteEndpoint>())
+        {
+            var route = "/" + endpoint.RoutePattern.RawText?.TrimStart('/');
+            if (document.Paths is null || !document.Paths.TryGetValue(route, out var path) || path.Operations is null) continue;
+            var method = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods.FirstOrDefault();
+            if (method is null) continue;
+            var operation = path.Operations.FirstOrDefault(o => o.Key.ToString().Equals(method, StringComparison.OrdinalIgnoreCase)).Value;
+            if (operation is null) continue;
+
+            var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            var policies = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).OfType<string>().ToArray();
+            var roles = anonymous ? "anonymous" : policies.Length == 0 ? "any signed-in user"
+                : string.Join("; ", policies.Select(p => RolesByPolicy.GetValueOrDefault(p, p)));
+            operation.Description = $"{operation.Description}\n\nRoles: {roles}.".Trim();
+
+            // An empty requirement says "no credentials": the public intake.
+            operation.Security = anonymous
+                ? [new OpenApiSecurityRequirement()]
+                : [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
+            Name(operation, method, route);
+            DeclareErrors(document, operation, route, method, anonymous);
+        }
+        return Task.CompletedTask;
+    }
+
+    private const string ValidationProblem = "ValidationProblemDetails";
+
+    /// <summary>The document's tags: the areas of the service, as its slices are grouped.</summary>
+    private static readonly Dictionary<string, string> Areas = new()
+    {
+        ["Intake"] = "The public \"Get Matched with a Clinician\" form's submission.",
+        ["Referrals"] = "Coordinators drive a referral: triage, risk, matching, proposals, contact, first session, closure, reads.",
+        ["Proposals"] = "Clinicians answer the proposals addressed to them.",
+        ["Clinicians"] = "The practice's clinician directory: onboarding, profile, capacity, availability.",
+        ["Audit"] = "Compliance: audit trails, exports, integrity and signed checkpoints.",
+        ["Reports"] = "Match outcomes for analysts, without personal data."
+    };
+
+    /// <summary>
+    /// Tags and a summary from the endpoint's slice: `Referrals.Triaging.TriageReferralEndpoint` is a Referrals
+    /// operation summarised "Triage referral" (the generator's default tag is the class's full name).
+    /// </summary>
+    private static void Name(OpenApiOperation operation, string method, string route)
+    {
+        var handler = operation.Tags?.FirstOrDefault()?.Name ?? "";
+        var segments = handler.Split('.');
+        var area = segments.Length > 2 ? segments[2] : "Referrals";
+        var slice = segments.Length > 3 ? segments[3] : "";
+        var tag = area switch
+        {
+            "Referrals" when slice == "SubmittingIntake" => "Intake",
+            "Referrals" when slice is "ClinicianInbox" or "Accepting" or "Declining" => "Proposals",
+            "Clinicians" or "Audit" or "Reports" => area,
+            _ => "Referrals"
+        };
+        operation.Tags = new HashSet<OpenApiTagReference> { new(tag) };
+
+        var type = segments[^1];
+        foreach (var suffix in new[] { "Endpoints", "Endpoint" })
+            if (type.EndsWith(suffix, StringComparison.Ordinal)) type = type[..^suffix.Length];
+        var words = System.Text.RegularExpressions.Regex.Replace(type, "(?<!^)([A-Z])", " $1").ToLowerInvariant();
+        var summary = char.ToUpperInvariant(words[0]) + words[1..];
+        // A class serving several routes: say which.
+        if (type is "AuditCheckpoints" or "AuditTrail")
+            summary = method == "POST" ? "Sign an audit checkpoint now" : route.Contains("{sub}") ? "Audit trail of a user"
+                : route.Contains("{referralId}") ? "Audit trail of a referral" : "List audit checkpoints";
+        operation.Summary = summary;
+        if (operation.Description?.StartsWith(operation.OperationId ?? "\0", StringComparison.Ordinal) == true)
+            operation.Description = operation.Description[(operation.OperationId!.Length)..].TrimStart();
+    }
+
+    /// <summary>Every answer a client can get besides success, each as problem details.</summary>
+    private static void DeclareErrors(OpenApiDocument document, OpenApiOperation operation, string route, string method, bool anonymous)
+    {
+        var writes = method is "POST" or "PUT";
+        operation.Responses ??= new OpenApiResponses();
+        Problem(document, operation, "400", "The request is invalid: `errors` maps each field to what is wrong.", ValidationProblem);
+        if (!anonymous)
+        {
+            Problem(document, operation, "401", "No valid access token.");
+            Problem(document, operation, "403", "The token's roles don't allow this operation.");
+        }
+        if (route.Contains('{')) Problem(document, operation, "404", "No such resource (or not one this user may see).");
+        if (writes)
+        {
+            Problem(document, operation, "409", "The current state doesn't allow this, or someone changed it first (`expectedVersion`).");
+            Problem(document, operation, "413", "The body is larger than 64 KiB.");
+            Problem(document, operation, "415", "The body is not JSON.");
+        }
+        else
+        {
+            // Reads that find nothing by a query answer an empty list, not 404.
+            if (!route.Contains('{')) operation.Responses.Remove("404");
+        }
+        if (anonymous && writes)
+        {
+            Problem(document, operation, "429", "Too many requests from this address; try again after `Retry-After` seconds.")
+                .Headers = RetryAfter();
+            Problem(document, operation, "422", "The `Idempotency-Key` was used before with a different body.");
+        }
+        Problem(document, operation, "503", "The database is unreachable or restarting; try again after `Retry-After` seconds.")
+            .Headers = RetryAfter();
+    }
+
+    private static Dictionary<string, IOpenApiHeader> RetryAfter() => new()
+    {
+        ["Retry-After"] = new OpenApiHeader
+        {
+            Description = "Seconds to wait before trying again.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" }
+        }
+    };
+
+    private static OpenApiResponse Problem(OpenApiDocument document, OpenApiOperation operation, string status, string description,
+        string schema = nameof(Microsoft.AspNetCore.Mvc.ProblemDetails))
+    {
+        var response = new OpenApiResponse
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(schema, document) }
+            }
+        };
+        operation.Responses![status] = response;
+        return response;
+    }
+
+    /// <summary>RFC 9457 problem details; the validation form adds `errors` (field path → messages).</summary>
+    private static OpenApiSchema ProblemSchema(bool withErrors)
+    {
+        var schema = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["type"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+                ["title"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+                ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer | JsonSchemaType.Null, Format = "int32" },
+                ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+                ["instance"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+                ["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A stable, machine-readable reason where one exists." }
+            },
+            // Problem details may carry more members (traceId, failedFilters ...).
+            AdditionalPropertiesAllowed = true
+        };
+        if (withErrors)
+        {
+            schema.Properties["errors"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } }
+            };
+        }
+        return schema;
+    }
+}
