@@ -125,8 +125,8 @@ public static class Report
             b.AppendLine("|---|---:|---:|---:|---:|---:|");
             foreach (var v in q.Variants)
             {
-                b.AppendLine($"| {v.Service.Variant} (`GET /api/referrals`) | {v.Service.Samples} | {F(v.Service.P50Ms, "F2")} | {F(v.Service.P95Ms, "F2")} | {F(v.Service.P99Ms, "F2")} | {S(v.P95Ratio)} |");
-                b.AppendLine($"| {v.Raw.Variant} | {v.Raw.Samples} | {F(v.Raw.P50Ms, "F2")} | {F(v.Raw.P95Ms, "F2")} | {F(v.Raw.P99Ms, "F2")} | |");
+                b.AppendLine($"| {v.Service.Variant} (`GET /api/referrals`) | {v.Service.Samples:N0} | {F(v.Service.P50Ms, "F2")} | {F(v.Service.P95Ms, "F2")} | {F(v.Service.P99Ms, "F2")} | {S(v.P95Ratio)} |");
+                b.AppendLine($"| {v.Raw.Variant} | {v.Raw.Samples:N0} | {F(v.Raw.P50Ms, "F2")} | {F(v.Raw.P95Ms, "F2")} | {F(v.Raw.P99Ms, "F2")} | |");
             }
             b.AppendLine();
         }
@@ -179,7 +179,7 @@ public static class Report
             {
                 var where = $"{v.Name}, {q.Rows:N0} referrals";
                 Row(b, $"(e) p95 ≤ 10 ms, {where}", v.ServiceP95.Median <= 10, $"{S(v.ServiceP95)} ms",
-                    $"per round; over all {v.Service.Samples} samples {F(v.Service.P95Ms, "F2")} ms; {v.ServiceP95.Meeting(10, lowerIsBetter: true)} of {v.ServiceP95.Count} rounds meet it");
+                    $"per round; over all {v.Service.Samples:N0} samples {F(v.Service.P95Ms, "F2")} ms; {v.ServiceP95.Meeting(10, lowerIsBetter: true)} of {v.ServiceP95.Count} rounds meet it");
                 Row(b, $"(e) p95 ≤ 1.3 × raw SQL, {where}", v.P95Ratio.Median <= 1.3, S(v.P95Ratio),
                     $"{Passes(v.P95Ratio.Count)}; {v.P95Ratio.Meeting(1.3, lowerIsBetter: true)} of {v.P95Ratio.Count} meet it; raw SQL p95 over all samples {F(v.Raw.P95Ms, "F2")} ms");
             }
