@@ -31,9 +31,6 @@ public sealed class RunResults
     public IReadOnlyList<LoadResult> Passes(string scenario, int concurrency) =>
         Loads.Where(l => l.Scenario == scenario && l.Concurrency == concurrency).OrderBy(l => l.Round).ToList();
 
-    /// <summary>The scenario at that concurrency, its rounds pooled; null when not measured.</summary>
-    public LoadResult? Find(string scenario, int concurrency) => Passes(scenario, concurrency) is { Count: > 0 } passes ? LoadResult.Pool(passes) : null;
-
     /// <summary>
     /// Throughput of one scenario over another, round by round: each round's pass over the same round's (a single pass
     /// gives one value; rounds over a single pass, such as a2 over a1, are each divided by it).
