@@ -60,41 +60,30 @@ public static class Report
                      "after each (c) pass the run waits until it has caught up, so its work counts against (c), not against whatever runs next.");
         b.AppendLine();
 
-        b.AppendLine("### Writes: throughput and latency");
-        b.AppendLine();
-        b.AppendLine($"Over several rounds: ops/s is the median (min–max) of the rounds, latencies are over all the rounds' operations.");
-        b.AppendLine();
-        b.AppendLine("| scenario | concurrency | passes | ops/s | p50 ms | p95 ms | p99 ms | errors |");
-        b.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|");
-        foreach (var scenario in Harness.Scenarios)
-            foreach (var c in s.Concurrency)
-            {
-                var passes = r.Passes(scenario, c);
-                if (passes.Count == 0) continue;
-                var l = LoadResult.Pool(passes);
-                b.AppendLine($"| {scenario} | {c} | {Passes(passes.Count)} | {S(r.Throughput(scenario, c), "N0")} | {F(l.P50Ms, "F2")} | {F(l.P95Ms, "F2")} | {F(l.P99Ms, "F2")} | {l.Errors} |");
-            }
-        b.AppendLine();
-
-        b.AppendLine("### Ratios (throughput)");
-        b.AppendLine();
-        b.AppendLine("| ratio | " + string.Join(" | ", s.Concurrency.Select(c => c == gc ? $"c={c} (median (min–max) of {s.Rounds} rounds)" : $"c={c} (one pass)")) + " |");
-        b.AppendLine("|---|" + string.Concat(s.Concurrency.Select(_ => "---:|")));
-        foreach (var (name, top, bottom) in RatioRows)
-            b.AppendLine($"| {name} | " + string.Join(" | ", s.Concurrency.Select(c => S(r.Ratio(top, bottom, c)))) + " |");
-        b.AppendLine();
-
-        b.AppendLine("### Nodes: memory and failover");
-        b.AppendLine();
-        b.AppendLine($"- Peak working set (VmHWM) of the API node over the load and the queue reads: **{r.ApiPeakWorkingSetMiB:F0} MiB**; " +
-                     $"of the worker beside it over the load: {r.WorkerPeakWorkingSetMiB:F0} MiB.");
+        // `--only rebuild` or `--only queue` measure one part: the others are left out rather than shown empty.
+        var loads = r.Loads.Count > 0;
+        var memory = r.ApiPeakWorkingSetMiB > 0;
         var fo = r.Failover;
-        b.AppendLine($"- Failover (the API node stays up; each time from the kill -9 until the reports' `asOf`, read through the API node, reflects an intake made after it):");
-        b.AppendLine($"  - kill -9 of the worker holding the report projection, a second worker running (found by `GET /health/agents`): reports moving again after " +
-                     $"{Times(fo.TakeoverSeconds)};");
-        b.AppendLine($"  - kill -9 of the only worker and an immediate restart: new worker ready after {Times(fo.RestartReadySeconds)}, reports moving again after {Times(fo.RestartSeconds)}.");
-        if (fo.Failure is not null) b.AppendLine($"  - the drill stopped early: {fo.Failure}");
-        b.AppendLine();
+        var failover = fo.TakeoverSeconds.Count > 0 || fo.RestartSeconds.Count > 0 || fo.Failure is not null;
+        if (loads) WriteLoads(b, r);
+
+        if (memory || failover)
+        {
+            b.AppendLine("### Nodes: memory and failover");
+            b.AppendLine();
+            if (memory)
+                b.AppendLine($"- Peak working set (VmHWM) of the API node over the load and the queue reads: **{r.ApiPeakWorkingSetMiB:F0} MiB**; " +
+                             $"of the worker beside it over the load: {r.WorkerPeakWorkingSetMiB:F0} MiB.");
+            if (failover)
+            {
+                b.AppendLine($"- Failover (the API node stays up; each time from the kill -9 until the reports' `asOf`, read through the API node, reflects an intake made after it):");
+                b.AppendLine($"  - kill -9 of the worker holding the report projection, a second worker running (found by `GET /health/agents`): reports moving again after " +
+                             $"{Times(fo.TakeoverSeconds)};");
+                b.AppendLine($"  - kill -9 of the only worker and an immediate restart: new worker ready after {Times(fo.RestartReadySeconds)}, reports moving again after {Times(fo.RestartSeconds)}.");
+                if (fo.Failure is not null) b.AppendLine($"  - the drill stopped early: {fo.Failure}");
+            }
+            b.AppendLine();
+        }
 
         if (r.Rebuild is { } d)
         {
@@ -132,22 +121,28 @@ public static class Report
         }
 
         var f = r.Freshness;
-        b.AppendLine("### Report freshness under steady intake");
-        b.AppendLine();
-        b.AppendLine($"{f.Intakes} intakes through the API node at {f.Rate:F1}/s; every 100 ms the age (database clock) of the oldest event the report facts projection (on the worker) has not processed yet (0 when caught up): " +
-                     $"{f.Samples} samples, lag **p50 {f.P50Ms:F0} ms, p95 {f.P95Ms:F0} ms, max {f.MaxMs:F0} ms**.");
-        b.AppendLine();
+        if (f.Samples > 0)
+        {
+            b.AppendLine("### Report freshness under steady intake");
+            b.AppendLine();
+            b.AppendLine($"{f.Intakes} intakes through the API node at {f.Rate:F1}/s; every 100 ms the age (database clock) of the oldest event the report facts projection (on the worker) has not processed yet (0 when caught up): " +
+                         $"{f.Samples} samples, lag **p50 {f.P50Ms:F0} ms, p95 {f.P95Ms:F0} ms, max {f.MaxMs:F0} ms**.");
+            b.AppendLine();
+        }
 
-        b.AppendLine("### Cold start");
-        b.AppendLine();
         var cold = Spread.Of(r.ColdStartsMs);
-        b.AppendLine($"- Cold start of an API node in Production (process start to the first 2xx of `POST /api/intake`, static generated code, schema present): " +
-                     $"{string.Join(", ", r.ColdStartsMs.Select(x => $"{x:F0} ms"))}; median **{F(cold.Median)} ms**.");
         var readyToRun = Spread.Of(r.ColdStartsReadyToRunMs);
-        if (readyToRun.Count > 0)
-            b.AppendLine($"- The same, published ReadyToRun as the container image is (`dotnet publish -r {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier} -p:PublishReadyToRun=true`): " +
-                         $"{string.Join(", ", r.ColdStartsReadyToRunMs.Select(x => $"{x:F0} ms"))}; median **{F(readyToRun.Median)} ms**.");
-        b.AppendLine();
+        if (cold.Count > 0)
+        {
+            b.AppendLine("### Cold start");
+            b.AppendLine();
+            b.AppendLine($"- Cold start of an API node in Production (process start to the first 2xx of `POST /api/intake`, static generated code, schema present): " +
+                         $"{string.Join(", ", r.ColdStartsMs.Select(x => $"{x:F0} ms"))}; median **{F(cold.Median)} ms**.");
+            if (readyToRun.Count > 0)
+                b.AppendLine($"- The same, published ReadyToRun as the container image is (`dotnet publish -r {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier} -p:PublishReadyToRun=true`): " +
+                             $"{string.Join(", ", r.ColdStartsReadyToRunMs.Select(x => $"{x:F0} ms"))}; median **{F(readyToRun.Median)} ms**.");
+            b.AppendLine();
+        }
 
         b.AppendLine("### Goals (this run)");
         b.AppendLine();
@@ -156,23 +151,35 @@ public static class Report
         b.AppendLine();
         b.AppendLine("| goal | met | measured | detail |");
         b.AppendLine("|---|---|---|---|");
-        RatioGoal(b, $"(c) ÷ (b) ≥ 0.85, intake, c={gc}", r.Ratio(Harness.CIntake, Harness.BIntake, gc), 0.85);
-        RatioGoal(b, $"(c) ÷ (b) ≥ 0.85, contact attempt, c={gc}", r.Ratio(Harness.CLifecycle, Harness.BLifecycle, gc), 0.85);
-        RatioGoal(b, $"(c) ÷ (a2) ≥ 0.75, intake, c={gc}", r.Ratio(Harness.CIntake, Harness.A2Intake, gc), 0.75);
-        RatioGoal(b, $"(c) ÷ (a2) ≥ 0.75, contact attempt, c={gc}", r.Ratio(Harness.CLifecycle, Harness.A2Lifecycle, gc), 0.75);
-        var apiMb = r.ApiPeakWorkingSetMiB * 1.048576;
-        Row(b, "API node working set under load ≤ 200 MB", apiMb <= 200, $"{r.ApiPeakWorkingSetMiB:F0} MiB = {apiMb:F0} MB",
-            $"peak (VmHWM) over the load and the queue reads; the worker beside it: {r.WorkerPeakWorkingSetMiB:F0} MiB (no goal)");
-        TimeGoal(b, "failover: reports moving again ≤ 15 s after kill -9 of the worker holding them (a second worker running)", fo.TakeoverSeconds, fo.Failure);
-        TimeGoal(b, "projections moving again ≤ 15 s after a crash (kill -9 and restart of the only worker)", fo.RestartSeconds, fo.Failure);
+        if (loads)
+        {
+            RatioGoal(b, $"(c) ÷ (b) ≥ 0.85, intake, c={gc}", r.Ratio(Harness.CIntake, Harness.BIntake, gc), 0.85);
+            RatioGoal(b, $"(c) ÷ (b) ≥ 0.85, contact attempt, c={gc}", r.Ratio(Harness.CLifecycle, Harness.BLifecycle, gc), 0.85);
+            RatioGoal(b, $"(c) ÷ (a2) ≥ 0.75, intake, c={gc}", r.Ratio(Harness.CIntake, Harness.A2Intake, gc), 0.75);
+            RatioGoal(b, $"(c) ÷ (a2) ≥ 0.75, contact attempt, c={gc}", r.Ratio(Harness.CLifecycle, Harness.A2Lifecycle, gc), 0.75);
+        }
+        if (memory)
+        {
+            var apiMb = r.ApiPeakWorkingSetMiB * 1.048576;
+            Row(b, "API node working set under load ≤ 200 MB", apiMb <= 200, $"{r.ApiPeakWorkingSetMiB:F0} MiB = {apiMb:F0} MB",
+                $"peak (VmHWM) over the load and the queue reads; the worker beside it: {r.WorkerPeakWorkingSetMiB:F0} MiB (no goal)");
+        }
+        if (failover)
+        {
+            TimeGoal(b, "failover: reports moving again ≤ 15 s after kill -9 of the worker holding them (a second worker running)", fo.TakeoverSeconds, fo.Failure);
+            TimeGoal(b, "projections moving again ≤ 15 s after a crash (kill -9 and restart of the only worker)", fo.RestartSeconds, fo.Failure);
+        }
         if (r.Rebuild is { } rb)
         {
             Row(b, "(d) ≥ 0.5 × raw read (all, one after the other)", rb.AllPerSecond / rb.RawPerSecond >= 0.5, F(rb.AllPerSecond / rb.RawPerSecond, "F2"),
                 $"one pass: {F(rb.AllPerSecond)} vs {F(rb.RawPerSecond)} events/s");
-            var intake = r.Throughput(Harness.CIntake, gc);
-            var times = rb.AllPerSecond / intake.Median;
-            Row(b, $"(d) ≥ 10 × sustained intake (all one after the other, events/s vs HTTP intakes/s at c={gc})", times >= 10, F(times, "F2"),
-                $"{F(rb.AllPerSecond)} events/s (one pass) ÷ {F(intake.Median)} intakes/s (median of the rounds)");
+            if (loads)
+            {
+                var intake = r.Throughput(Harness.CIntake, gc);
+                var times = rb.AllPerSecond / intake.Median;
+                Row(b, $"(d) ≥ 10 × sustained intake (all one after the other, events/s vs HTTP intakes/s at c={gc})", times >= 10, F(times, "F2"),
+                    $"{F(rb.AllPerSecond)} events/s (one pass) ÷ {F(intake.Median)} intakes/s (median of the rounds)");
+            }
         }
         foreach (var q in r.Queue)
             foreach (var v in q.Variants)
@@ -185,9 +192,40 @@ public static class Report
             }
         // The deployed artifact is the ReadyToRun publish; the build output stands in when the run didn't publish.
         var (starts, artifact) = readyToRun.Count > 0 ? (readyToRun, "published ReadyToRun") : (cold, "build output, JIT");
-        Row(b, $"cold start ≤ 1.5 s (API node, {artifact})", starts.Median <= 1500, $"{S(starts, "F0")} ms", Count(starts.Count, "start"));
+        if (starts.Count > 0)
+            Row(b, $"cold start ≤ 1.5 s (API node, {artifact})", starts.Median <= 1500, $"{S(starts, "F0")} ms", Count(starts.Count, "start"));
         b.AppendLine();
         return b.ToString();
+    }
+
+    private static void WriteLoads(StringBuilder b, RunResults r)
+    {
+        var s = r.Settings;
+        var gc = s.GoalConcurrency;
+        b.AppendLine("### Writes: throughput and latency");
+        b.AppendLine();
+        b.AppendLine($"Over several rounds: ops/s is the median (min–max) of the rounds, latencies are over all the rounds' operations.");
+        b.AppendLine();
+        b.AppendLine("| scenario | concurrency | passes | ops/s | p50 ms | p95 ms | p99 ms | errors |");
+        b.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|");
+        foreach (var scenario in Harness.Scenarios)
+            foreach (var c in s.Concurrency)
+            {
+                var passes = r.Passes(scenario, c);
+                if (passes.Count == 0) continue;
+                var l = LoadResult.Pool(passes);
+                b.AppendLine($"| {scenario} | {c} | {Passes(passes.Count)} | {S(r.Throughput(scenario, c), "N0")} | {F(l.P50Ms, "F2")} | {F(l.P95Ms, "F2")} | {F(l.P99Ms, "F2")} | {l.Errors} |");
+            }
+        b.AppendLine();
+
+        b.AppendLine("### Ratios (throughput)");
+        b.AppendLine();
+        b.AppendLine("| ratio | " + string.Join(" | ", s.Concurrency.Select(c => c == gc ? $"c={c} (median (min–max) of {s.Rounds} rounds)" : $"c={c} (one pass)")) + " |");
+        b.AppendLine("|---|" + string.Concat(s.Concurrency.Select(_ => "---:|")));
+        foreach (var (name, top, bottom) in RatioRows)
+            b.AppendLine($"| {name} | " + string.Join(" | ", s.Concurrency.Select(c => S(r.Ratio(top, bottom, c)))) + " |");
+        b.AppendLine();
+
     }
 
     private static string Count(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
