@@ -12,26 +12,46 @@ namespace Matching.LoadBench;
 public sealed class RunResults
 {
     public required Settings Settings { get; init; }
+    /// <summary>Every pass: single passes (round 0) and each round of the goal's concurrency.</summary>
     public List<LoadResult> Loads { get; } = [];
     public RebuildResult? Rebuild { get; set; }
-    public int QueueRows { get; set; }
-    public List<(QueueTiming Service, QueueTiming Raw)> Queue { get; } = [];
+    public List<QueueRun> Queue { get; } = [];
     public List<double> ColdStartsMs { get; } = [];
     /// <summary>Cold starts of the service published ReadyToRun, as its container image is; empty when not measured.</summary>
     public List<double> ColdStartsReadyToRunMs { get; } = [];
-    public double PeakWorkingSetMiB { get; set; }
+    /// <summary>Peak working set (VmHWM) of the API node over the load and the queue reads.</summary>
+    public double ApiPeakWorkingSetMiB { get; set; }
+    /// <summary>Peak working set of the worker beside it over the load (it runs the async projections).</summary>
+    public double WorkerPeakWorkingSetMiB { get; set; }
+    public FailoverResult Failover { get; } = new();
     public (int Intakes, double Rate, int Samples, double P50Ms, double P95Ms, double MaxMs) Freshness { get; set; }
     public Dictionary<string, string> Machine { get; } = [];
     public TimeSpan Elapsed { get; set; }
 
-    public LoadResult? Find(string scenario, int concurrency) =>
-        Loads.FirstOrDefault(l => l.Scenario == scenario && l.Concurrency == concurrency);
+    public IReadOnlyList<LoadResult> Passes(string scenario, int concurrency) =>
+        Loads.Where(l => l.Scenario == scenario && l.Concurrency == concurrency).OrderBy(l => l.Round).ToList();
+
+    /// <summary>
+    /// Throughput of one scenario over another, round by round: each round's pass over the same round's (a single pass
+    /// gives one value; rounds over a single pass, such as a2 over a1, are each divided by it).
+    /// </summary>
+    public Spread Ratio(string top, string bottom, int concurrency)
+    {
+        var bottoms = Passes(bottom, concurrency);
+        LoadResult? Beside(LoadResult pass) => bottoms.FirstOrDefault(b => b.Round == pass.Round) ?? (bottoms.Count == 1 ? bottoms[0] : null);
+        return Spread.Of(Passes(top, concurrency).Select(p => Beside(p) is { } b ? p.PerSecond / b.PerSecond : double.NaN));
+    }
+
+    /// <summary>Throughput of one scenario, round by round.</summary>
+    public Spread Throughput(string scenario, int concurrency) => Spread.Of(Passes(scenario, concurrency).Select(p => p.PerSecond));
 }
 
 /// <summary>
-/// One run, side by side: raw Npgsql (a1, a2), Marten (b), the service over HTTP (c), rebuilds (d), the queue page (e),
-/// report freshness, cold start and memory; then the "Service against PostgreSQL" section of docs/benchmarks.md.
-/// `--quick` is a reduced run, `--smoke` a tiny one for the test that keeps this program working;
+/// One run, side by side: raw Npgsql (a1, a2), Marten (b), an API node over HTTP with a worker node beside it (c),
+/// rebuilds (d), the queue page (e), report freshness, memory, worker failover and cold start; then the "Service against
+/// PostgreSQL" section of docs/benchmarks.md. At the goals' concurrency a2, b and c run alternately in rounds, and each
+/// ratio is reported as its median and range over the rounds.
+/// `--quick` is a reduced run (the test suite runs it), `--smoke` a tiny one;
 /// `--out FILE` writes elsewhere; `--postgres CONNSTR` (or MATCHING_TEST_POSTGRES) names a server to use.
 /// </summary>
 public static class Harness
@@ -43,6 +63,9 @@ public static class Harness
     public const string BLifecycle = "b Marten contact attempt";
     public const string CIntake = "c HTTP intake";
     public const string CLifecycle = "c HTTP contact attempt";
+
+    /// <summary>Every write scenario, in the order the report lists them.</summary>
+    public static readonly string[] Scenarios = [A1, A2Intake, A2Lifecycle, BIntake, BLifecycle, CIntake, CLifecycle];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -129,83 +152,124 @@ public static class Harness
             }) { Timeout = TimeSpan.FromSeconds(60) };
             var token = await identity.CoordinatorTokenAsync();
 
-            Console.WriteLine("Starting the service (child process, Production, static generated code) ...");
-            await using (var service = ServiceProcess.Start(dll, serviceDb, identity, applySchema: true, settings.ServiceEnvironment))
+            Console.WriteLine("Starting an API node and a worker node (child processes, Production, static generated code) ...");
+            var nodesStarted = Stopwatch.StartNew();
+            await using (var cluster = new Cluster(identity, serviceDb, dll, settings.ServiceEnvironment, Console.WriteLine))
             {
-                var first = await service.WaitForFirstIntakeAsync(http, TimeSpan.FromSeconds(90));
-                Console.WriteLine($"  first intake answered {first.TotalSeconds:F1} s after start (schema check included)");
+                var api = await cluster.StartNodeAsync("api", NodeRole.Api);
+                var worker = await cluster.StartNodeAsync("worker", NodeRole.Worker);
+                await api.WaitForFirstIntakeAsync(http, TimeSpan.FromSeconds(90));
+                Console.WriteLine($"  both ready and the first intake answered {nodesStarted.Elapsed.TotalSeconds:F1} s after the API node's start (schema check included); " +
+                                  $"working set now: API node {api.WorkingSetMiB():F0} MiB, worker {worker.WorkingSetMiB():F0} MiB");
                 await WaitForProjectionsAsync(serviceSource, TimeSpan.FromSeconds(120));
 
                 Console.WriteLine("Report freshness under steady intake (20/s) ...");
-                results.Freshness = await MeasureFreshnessAsync(http, service.BaseAddress, serviceSource, settings.FreshnessDuration);
+                results.Freshness = await MeasureFreshnessAsync(http, api.BaseAddress, serviceSource, settings.FreshnessDuration);
+                await WaitForProjectionsAsync(serviceSource, TimeSpan.FromSeconds(120));
 
                 var intakeBody = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Payloads.Intake(), Json.Options);
                 var attemptBody = System.Text.Encoding.UTF8.GetBytes(Payloads.ContactAttemptJson);
-                var intakeUri = new Uri(service.BaseAddress, "/api/intake");
+                var intakeUri = new Uri(api.BaseAddress, "/api/intake");
 
-                foreach (var c in settings.Concurrency)
+                Func<int, long, Task> Operation(string scenario, int c) => scenario switch
                 {
-                    Console.WriteLine($"Concurrency {c}:");
-                    async Task Measure(string name, Func<int, long, Task> op) =>
-                        results.Loads.Add(await Load.RunAsync(name, c, settings.WarmUp, settings.Duration, op));
-                    async Task MeasureService(string name, Func<int, long, Task> op)
-                    {
-                        await using var trace = c == 8 && settings.TraceDirectory is { } directory
-                            ? await ServiceTrace.StartAsync(service.Pid, directory, name)
-                            : null;
-                        await Measure(name, op);
-                    }
-
-                    await Measure(A1, (_, _) => raw.InsertOneRowAsync());
-                    await Measure(A2Intake, (_, _) => raw.IntakeAsync());
-                    await Measure(A2Lifecycle, (w, n) => raw.ContactAttemptAsync(Pick(storeReferrals, c, w, n)));
-                    await Measure(BIntake, (_, _) => marten.IntakeAsync());
-                    await Measure(BLifecycle, (w, n) => marten.ContactAttemptAsync(Pick(storeReferrals, c, w, n)));
-                    await MeasureService(CIntake, async (_, _) =>
+                    A1 => (_, _) => raw.InsertOneRowAsync(),
+                    A2Intake => (_, _) => raw.IntakeAsync(),
+                    A2Lifecycle => (w, n) => raw.ContactAttemptAsync(Pick(storeReferrals, c, w, n)),
+                    BIntake => (_, _) => marten.IntakeAsync(),
+                    BLifecycle => (w, n) => marten.ContactAttemptAsync(Pick(storeReferrals, c, w, n)),
+                    CIntake => async (_, _) =>
                     {
                         using var content = Json.Content(intakeBody);
                         using var response = await http.PostAsync(intakeUri, content);
                         Expect(response, HttpStatusCode.Created);
-                    });
-                    await WaitForProjectionsAsync(serviceSource, TimeSpan.FromSeconds(120));
-                    await MeasureService(CLifecycle, async (w, n) =>
+                    },
+                    CLifecycle => async (w, n) =>
                     {
                         var id = Pick(serviceReferrals, c, w, n);
-                        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(service.BaseAddress, $"/api/referrals/{id}/contact-attempts"));
+                        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(api.BaseAddress, $"/api/referrals/{id}/contact-attempts"));
                         request.Headers.Authorization = new("Bearer", token);
                         request.Content = Json.Content(attemptBody);
                         using var response = await http.SendAsync(request);
                         Expect(response, HttpStatusCode.OK);
-                    });
-                    await WaitForProjectionsAsync(serviceSource, TimeSpan.FromSeconds(120));
+                    },
+                    _ => throw new ArgumentOutOfRangeException(nameof(scenario), scenario, null)
+                };
+
+                async Task Measure(string scenario, int c, int round)
+                {
+                    var (warmUp, duration) = round == 0 ? (settings.WarmUp, settings.Duration) : (settings.RoundWarmUp, settings.RoundDuration);
+                    var service = scenario is CIntake or CLifecycle;
+                    await using (var trace = service && c == settings.GoalConcurrency && round <= 1 && settings.TraceDirectory is { } directory
+                                     ? await ServiceTrace.StartAsync(api.Pid, directory, scenario)
+                                     : null)
+                        results.Loads.Add(await Load.RunAsync(scenario, c, warmUp, duration, Operation(scenario, c), round));
+                    // The worker's catch-up after the service's load belongs to it, not to whatever runs next.
+                    if (service) await WaitForProjectionsAsync(serviceSource, TimeSpan.FromSeconds(120));
                 }
 
-                results.PeakWorkingSetMiB = service.PeakWorkingSetMiB();
-                Console.WriteLine($"  service peak working set so far: {results.PeakWorkingSetMiB:F0} MiB");
+                foreach (var c in settings.Concurrency)
+                {
+                    if (c != settings.GoalConcurrency)
+                    {
+                        Console.WriteLine($"Concurrency {c}, one pass each:");
+                        foreach (var scenario in Scenarios) await Measure(scenario, c, 0);
+                        continue;
+                    }
+                    Console.WriteLine($"Concurrency {c}: {A1} once, then a2, b and c of each operation alternately in {settings.Rounds} rounds:");
+                    await Measure(A1, c, 0);
+                    for (var round = 1; round <= settings.Rounds; round++)
+                    {
+                        Console.WriteLine($" round {round} of {settings.Rounds}");
+                        foreach (var trio in new[] { new[] { A2Intake, BIntake, CIntake }, [A2Lifecycle, BLifecycle, CLifecycle] })
+                            foreach (var scenario in Rounds.Order(trio, round))
+                                await Measure(scenario, c, round);
+                    }
+                }
 
-                await MeasureQueueAsync(http, service.BaseAddress, token, serviceStore, serviceSource, settings, results);
-                results.PeakWorkingSetMiB = service.PeakWorkingSetMiB();
-                Console.WriteLine($"  service peak working set: {results.PeakWorkingSetMiB:F0} MiB");
+                results.WorkerPeakWorkingSetMiB = worker.PeakWorkingSetMiB();
+                results.ApiPeakWorkingSetMiB = api.PeakWorkingSetMiB();
+                Console.WriteLine($"  peak working set so far: API node {results.ApiPeakWorkingSetMiB:F0} MiB, worker {results.WorkerPeakWorkingSetMiB:F0} MiB");
+
+                Console.WriteLine($"Failover, {settings.FailoverRepeats} of each drill (the API node stays up) ...");
+                try
+                {
+                    await Failover.RunAsync(cluster, api, worker, settings.FailoverRepeats, results.Failover);
+                }
+                catch (Exception e) when (e is TimeoutException or HttpRequestException or InvalidOperationException)
+                {
+                    results.Failover.Failure = e.Message.Split(Environment.NewLine)[0];
+                    Console.WriteLine($"  failover drill stopped: {results.Failover.Failure}");
+                }
+
+                foreach (var size in settings.QueueSizes)
+                    results.Queue.Add(await QueueScenario.RunAsync(http, api.BaseAddress, token, serviceStore, serviceSource, size, settings.Rounds, settings.QueueSamples));
+                results.ApiPeakWorkingSetMiB = api.PeakWorkingSetMiB();
+                Console.WriteLine($"  API node peak working set: {results.ApiPeakWorkingSetMiB:F0} MiB");
             }
 
             await WaitForQuietDatabaseAsync(serviceSource);
             async Task TimeColdStartsAsync(string entryAssembly, List<double> into)
             {
+                var environment = new Dictionary<string, string>(settings.ServiceEnvironment ?? new Dictionary<string, string>())
+                {
+                    ["Matching__NodeRole"] = "api"
+                };
                 for (var i = 0; i < settings.ColdStarts; i++)
                 {
-                    await using var service = ServiceProcess.Start(entryAssembly, serviceDb, identity, applySchema: false, settings.ServiceEnvironment);
+                    await using var service = ServiceProcess.Start(entryAssembly, serviceDb, identity, applySchema: false, environment);
                     var elapsed = await service.WaitForFirstIntakeAsync(http, TimeSpan.FromSeconds(90));
                     into.Add(elapsed.TotalMilliseconds);
                     Console.WriteLine($"  cold start {i + 1}: {elapsed.TotalMilliseconds:F0} ms");
                 }
             }
 
-            Console.WriteLine("Cold start in Production (to the first 2xx of an intake) ...");
+            Console.WriteLine("Cold start of an API node in Production (to the first 2xx of an intake) ...");
             await TimeColdStartsAsync(dll, results.ColdStartsMs);
             if (settings.ReadyToRun)
             {
                 var published = await ServiceProcess.PublishReadyToRunAsync(root);
-                Console.WriteLine("Cold start in Production, published ReadyToRun (as the container image is) ...");
+                Console.WriteLine("Cold start of an API node in Production, published ReadyToRun (as the container image is) ...");
                 await TimeColdStartsAsync(published, results.ColdStartsReadyToRunMs);
             }
 
@@ -220,34 +284,6 @@ public static class Harness
         }
     }
 
-    private static async Task MeasureQueueAsync(HttpClient http, Uri baseAddress, string token, DocumentStore store,
-        NpgsqlDataSource db, Settings settings, RunResults results)
-    {
-        Console.WriteLine($"Coordinator queue with {settings.QueueReferrals:N0} more referrals ...");
-        await QueueScenario.FillAsync(store, settings.QueueReferrals);
-        // The state autovacuum reaches soon after a bulk insert (its insert threshold): statistics and a visibility map,
-        // without which an exact count cannot be answered from an index alone. A vacuum marks no page all-visible while
-        // a transaction older than the insert runs (the service's agents poll), so it is repeated until it has.
-        var visible = 0.0;
-        for (var attempt = 0; attempt < 30 && visible < 0.99; attempt++)
-        {
-            if (attempt > 0) await Task.Delay(TimeSpan.FromSeconds(1));
-            await using (var vacuum = db.CreateCommand("vacuum (analyze) matching.mt_doc_referralqueueitem, matching.referral_queue_counts")) await vacuum.ExecuteNonQueryAsync();
-            await using var map = db.CreateCommand(
-                "select relallvisible::float8 / greatest(relpages, 1) from pg_class where oid = 'matching.mt_doc_referralqueueitem'::regclass");
-            visible = (double)(await map.ExecuteScalarAsync())!;
-        }
-        Console.WriteLine($"  vacuumed: {visible:P0} of the queue table's pages all-visible");
-        await using (var count = db.CreateCommand("select count(*) from matching.mt_doc_referralqueueitem"))
-            results.QueueRows = (int)(long)(await count.ExecuteScalarAsync())!;
-        foreach (var (name, query, where) in QueueScenario.Variants)
-        {
-            var viaService = await QueueScenario.ServiceAsync(http, baseAddress, token, name, query, settings.QueueSamples);
-            var viaSql = await QueueScenario.RawAsync(db, name, where, settings.QueueSamples);
-            results.Queue.Add((viaService, viaSql));
-        }
-    }
-
     /// <summary>`--only queue`: the coordinator queue page alone, on a database of its own (to try a change to the queue query).</summary>
     private static async Task QueueOnlyAsync(string root, string server, string run, Settings settings, BenchIdentity identity, RunResults results)
     {
@@ -259,9 +295,10 @@ public static class Harness
             await using var source = NpgsqlDataSource.Create(serviceDb);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
             var token = await identity.CoordinatorTokenAsync();
-            await using var service = ServiceProcess.Start(ServiceProcess.ServiceDll(root), serviceDb, identity, applySchema: true, settings.ServiceEnvironment);
-            await service.WaitForFirstIntakeAsync(http, TimeSpan.FromSeconds(90));
-            await MeasureQueueAsync(http, service.BaseAddress, token, store, source, settings, results);
+            await using var cluster = new Cluster(identity, serviceDb, ServiceProcess.ServiceDll(root), settings.ServiceEnvironment, Console.WriteLine);
+            var api = await cluster.StartNodeAsync("api", NodeRole.Api);
+            foreach (var size in settings.QueueSizes)
+                results.Queue.Add(await QueueScenario.RunAsync(http, api.BaseAddress, token, store, source, size, settings.Rounds, settings.QueueSamples));
         }
         finally
         {
@@ -281,7 +318,6 @@ public static class Harness
         if (response.StatusCode != status) throw new HttpRequestException($"{(int)response.StatusCode} {response.ReasonPhrase}");
     }
 
-    /// <summary>Until every async projection has processed every event (so one scenario's catch-up doesn't land in the next).</summary>
     /// <summary>
     /// Cold starts time the service, not the database's housekeeping after the load: a checkpoint, then up to a minute
     /// for autovacuum workers (busy with the tables the load just filled) to finish.
@@ -299,6 +335,7 @@ public static class Harness
         Console.WriteLine("  (autovacuum still running; timing cold starts anyway)");
     }
 
+    /// <summary>Until every async projection has processed every event (so one scenario's catch-up doesn't land in the next).</summary>
     private static async Task WaitForProjectionsAsync(NpgsqlDataSource db, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

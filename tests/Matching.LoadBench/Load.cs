@@ -2,10 +2,25 @@ using System.Diagnostics;
 
 namespace Matching.LoadBench;
 
-/// <summary>One scenario at one concurrency: throughput and latency percentiles of the operations that succeeded.</summary>
+/// <summary>
+/// One scenario at one concurrency, one pass (<see cref="Round" /> 0) or one round of several: throughput and latency
+/// percentiles of the operations that succeeded.
+/// </summary>
 public sealed record LoadResult(string Scenario, int Concurrency, long Operations, long Errors, double Seconds, double P50Ms, double P95Ms, double P99Ms)
 {
     public double PerSecond => Seconds > 0 ? Operations / Seconds : 0;
+    public int Round { get; init; }
+    /// <summary>Every latency measured, sorted, so rounds can be pooled.</summary>
+    public double[] Latencies { get; init; } = [];
+
+    /// <summary>Several rounds of one scenario as one: their operations, time and latencies together.</summary>
+    public static LoadResult Pool(IReadOnlyList<LoadResult> rounds)
+    {
+        var all = rounds.SelectMany(r => r.Latencies).ToArray();
+        Array.Sort(all);
+        return new LoadResult(rounds[0].Scenario, rounds[0].Concurrency, rounds.Sum(r => r.Operations), rounds.Sum(r => r.Errors),
+            rounds.Sum(r => r.Seconds), Load.Percentile(all, 0.50), Load.Percentile(all, 0.95), Load.Percentile(all, 0.99)) { Latencies = all };
+    }
 }
 
 public static class Load
@@ -16,7 +31,7 @@ public static class Load
     /// The operation gets the worker's index and its running count, so workers can keep to their own data.
     /// </summary>
     public static async Task<LoadResult> RunAsync(string scenario, int concurrency, TimeSpan warmUp, TimeSpan duration,
-        Func<int, long, Task> operation)
+        Func<int, long, Task> operation, int round = 0)
     {
         var measuring = false;
         var stop = false;
@@ -59,7 +74,7 @@ public static class Load
         Array.Sort(all);
         var failed = errors.Sum();
         var result = new LoadResult(scenario, concurrency, all.Length, failed, clock.Elapsed.TotalSeconds,
-            Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99));
+            Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99)) { Round = round, Latencies = all };
         Console.WriteLine($"  {scenario,-28} c={concurrency,-3} {result.PerSecond,9:N0}/s  p50 {result.P50Ms,7:F2} ms  p95 {result.P95Ms,7:F2} ms  p99 {result.P99Ms,7:F2} ms" +
                           (failed > 0 ? $"  errors {failed} (first: {firstError?.GetType().Name}: {Trim(firstError?.Message)})" : ""));
         return result;

@@ -148,16 +148,23 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>The process's peak resident set (VmHWM), in MiB.</summary>
-    public double PeakWorkingSetMiB()
+    public double PeakWorkingSetMiB() => Status("VmHWM:") ?? Refreshed().PeakWorkingSet64 / 1024.0 / 1024.0;
+
+    /// <summary>The process's resident set now (VmRSS), in MiB.</summary>
+    public double WorkingSetMiB() => Status("VmRSS:") ?? Refreshed().WorkingSet64 / 1024.0 / 1024.0;
+
+    private double? Status(string field)
     {
         var status = $"/proc/{_process.Id}/status";
-        if (File.Exists(status))
-        {
-            var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:"));
-            if (line is not null) return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
-        }
+        if (!File.Exists(status)) return null;
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith(field));
+        return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+    }
+
+    private Process Refreshed()
+    {
         _process.Refresh();
-        return _process.PeakWorkingSet64 / 1024.0 / 1024.0;
+        return _process;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using Matching.LoadBench;
 using Matching.Service.Infrastructure;
+using Matching.Tests.CodeGeneration;
 using Matching.Tests.Support;
 using Npgsql;
 using Xunit.Abstractions;
@@ -17,7 +19,7 @@ public class NodeFailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task the_projections_move_to_the_other_worker_within_15_s_and_a_proposal_expires_once_across_worker_kills()
     {
-        await using var cluster = await Cluster.StartAsync(nameof(NodeFailoverTests) + "_failover");
+        await using var cluster = await StartClusterAsync("_failover");
         var api = await cluster.StartNodeAsync("api", NodeRole.Api, new Dictionary<string, string> { ["Matching__ProposalResponseWindow"] = "00:00:12" });
         var workers = new[] { await cluster.StartNodeAsync("worker-1", NodeRole.Worker), await cluster.StartNodeAsync("worker-2", NodeRole.Worker) };
 
@@ -29,7 +31,7 @@ public class NodeFailoverTests(ITestOutputHelper output)
         var held = new List<(int Worker, string Agent)>();
         for (var i = 0; i < workers.Length; i++) held.AddRange((await cluster.AgentsAsync(workers[i])).Select(a => (i, a)));
         output.WriteLine("Agents: " + string.Join(", ", held.Select(h => $"worker-{h.Worker + 1}: {h.Agent}")));
-        var projections = held.Where(h => h.Agent.Contains("referralfacts", StringComparison.OrdinalIgnoreCase)).ToArray();
+        var projections = held.Where(h => Cluster.IsReportProjection(h.Agent)).ToArray();
         projections.Length.ShouldBe(1, string.Join(", ", held));
         held.GroupBy(h => h.Agent).ShouldAllBe(g => g.Count() == 1);
 
@@ -39,9 +41,7 @@ public class NodeFailoverTests(ITestOutputHelper output)
         var holder = projections[0].Worker;
         var killedAt = Stopwatch.StartNew();
         await workers[holder].KillAsync();
-        (await cluster.SendAsync(api, HttpMethod.Post, "/api/intake", body: Samples.Intake())).Status.ShouldBe(HttpStatusCode.Created);
-        await cluster.CaughtUpAsync(api, Takeover);
-        var takeover = killedAt.Elapsed;
+        var takeover = await cluster.ReportsMovingAgainAsync(api, killedAt, Takeover);
         output.WriteLine($"Reports moving again {takeover.TotalSeconds:0.0} s after kill -9 of the worker holding the projections.");
         takeover.ShouldBeLessThan(Takeover);
 
@@ -58,7 +58,7 @@ public class NodeFailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task an_api_node_killed_under_intake_load_loses_no_acknowledged_intake_and_resending_makes_no_duplicate()
     {
-        await using var cluster = await Cluster.StartAsync(nameof(NodeFailoverTests) + "_api_kill");
+        await using var cluster = await StartClusterAsync("_api_kill");
         var api = await cluster.StartNodeAsync("api-1", NodeRole.Api);
         await cluster.StartNodeAsync("worker", NodeRole.Worker);
 
@@ -116,7 +116,7 @@ public class NodeFailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task without_a_worker_commands_go_on_and_reports_say_how_far_behind_and_a_worker_catches_up_also_after_kill_9()
     {
-        await using var cluster = await Cluster.StartAsync(nameof(NodeFailoverTests) + "_no_worker");
+        await using var cluster = await StartClusterAsync("_no_worker");
         var api = await cluster.StartNodeAsync("api", NodeRole.Api);
 
         for (var i = 0; i < 3; i++)
@@ -134,13 +134,16 @@ public class NodeFailoverTests(ITestOutputHelper output)
         await worker.KillAsync();
         await cluster.StartNodeAsync("worker-again", NodeRole.Worker);
         output.WriteLine($"The new worker was ready {killedAt.Elapsed.TotalSeconds:0.0} s after the kill.");
-        (await cluster.SendAsync(api, HttpMethod.Post, "/api/intake", body: Samples.Intake())).Status.ShouldBe(HttpStatusCode.Created);
-        await cluster.CaughtUpAsync(api, Takeover);
-        output.WriteLine($"Reports moving again {killedAt.Elapsed.TotalSeconds:0.0} s after kill -9 and restart of the only worker.");
-        killedAt.Elapsed.ShouldBeLessThan(Takeover);
+        var moving = await cluster.ReportsMovingAgainAsync(api, killedAt, Takeover);
+        output.WriteLine($"Reports moving again {moving.TotalSeconds:0.0} s after kill -9 and restart of the only worker.");
+        moving.ShouldBeLessThan(Takeover);
     }
 
-    private static async Task<Guid> ProposedReferralAsync(Cluster cluster, LoadBench.ServiceProcess api)
+    private static async Task<Cluster> StartClusterAsync(string name) =>
+        await Cluster.StartAsync(await TestDatabase.CreateDatabaseAsync(nameof(NodeFailoverTests) + name),
+            ServiceProcess.ServiceDll(GeneratedCodeTests.RepositoryRoot()));
+
+    private static async Task<Guid> ProposedReferralAsync(Cluster cluster, ServiceProcess api)
     {
         var (onboarded, clinician) = await cluster.SendAsync(api, HttpMethod.Post, "/api/clinicians", Roles.Admin, Samples.Clinician());
         onboarded.ShouldBe(HttpStatusCode.Created, clinician?.ToJsonString());
@@ -154,7 +157,7 @@ public class NodeFailoverTests(ITestOutputHelper output)
         return id;
     }
 
-    private static async Task<string[]> TypesAsync(Cluster cluster, LoadBench.ServiceProcess api, Guid referral)
+    private static async Task<string[]> TypesAsync(Cluster cluster, ServiceProcess api, Guid referral)
     {
         var (status, timeline) = await cluster.SendAsync(api, HttpMethod.Get, $"/api/referrals/{referral}/timeline", Roles.Coordinator);
         status.ShouldBe(HttpStatusCode.OK);
