@@ -58,7 +58,7 @@ public static class NodeRoles
         durability.HealthCheckPollingTime = TimeSpan.FromSeconds(1);
         durability.FirstHealthCheckExecution = TimeSpan.FromSeconds(1);
         durability.StaleNodeTimeout = TimeSpan.FromSeconds(5);
-        durability.CheckAssignmentPeriod = TimeSpan.FromSeconds(5);
+        durability.CheckAssignmentPeriod = TimeSpan.FromSeconds(2);
         // A projection paused by a database outage restarts within seconds of the database's return.
         durability.TransientFailureRestartMaxBackoff = TimeSpan.FromSeconds(2);
         durability.ScheduledJobPollingTime = TimeSpan.FromSeconds(1);
