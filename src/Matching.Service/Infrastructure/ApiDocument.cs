@@ -45,6 +45,8 @@ public sealed class ApiDocument(Microsoft.AspNetCore.Routing.EndpointDataSource 
         document.Components.Schemas.TryAdd(nameof(Microsoft.AspNetCore.Mvc.ProblemDetails), ProblemSchema(withErrors: false));
         document.Components.Schemas[ValidationProblem] = ProblemSchema(withErrors: true);
 
+        foreach (var schema in document.Components.Schemas.Values.OfType<OpenApiSchema>()) NullableAsAnyOf(schema);
+
         foreach (var endpoint in endpoints.Endpoints.OfType<RouteEndpoint>())
         {
             var route = "/" + endpoint.RoutePattern.RawText?.TrimStart('/');
@@ -71,6 +73,24 @@ public sealed class ApiDocument(Microsoft.AspNetCore.Routing.EndpointDataSource 
     }
 
     private const string ValidationProblem = "ValidationProblemDetails";
+
+    /// <summary>
+    /// The generator writes a nullable reference as `oneOf [null, ref]`; where the referenced schema admits null too
+    /// (nullable enums did) a null matches both and `oneOf` fails. `anyOf` says what is meant.
+    /// </summary>
+    private static void NullableAsAnyOf(OpenApiSchema schema)
+    {
+        foreach (var property in (schema.Properties ?? new Dictionary<string, IOpenApiSchema>()).Values.OfType<OpenApiSchema>())
+        {
+            if (property.OneOf is { Count: 2 } branches && branches.Any(b => b is OpenApiSchema { Type: JsonSchemaType.Null }))
+            {
+                property.AnyOf = branches.Where(b => b is not OpenApiSchema { Type: JsonSchemaType.Null })
+                    .Append(new OpenApiSchema { Type = JsonSchemaType.Null }).ToList();
+                property.OneOf = null;
+            }
+            if (property.Items is OpenApiSchema items) NullableAsAnyOf(items);
+        }
+    }
 
     /// <summary>The document's tags: the areas of the service, as its slices are grouped.</summary>
     private static readonly Dictionary<string, string> Areas = new()

@@ -95,7 +95,7 @@ public static class ServiceSetup
             .AddCheck<SchemaHealthCheck>("schema", tags: ["ready"])
             .AddCheck<WarmUp>("warm-up", tags: ["ready"]);
 
-        services.AddOpenApi(o => o.AddDocumentTransformer<ApiDocument>());
+        services.AddOpenApi(o => o.AddDocumentTransformer<ApiDocument>().AddSchemaTransformer<ApiSchemas>());
 
         // Traces and metrics cost CPU on every request: collect them only when something consumes them
         // (an OTLP endpoint, or Telemetry:Enabled for another exporter).

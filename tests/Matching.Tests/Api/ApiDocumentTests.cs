@@ -21,6 +21,10 @@ public class ApiDocumentTests(AppFixture app, ITestOutputHelper output) : IClass
         status.ShouldBe(HttpStatusCode.OK);
         var file = Path.Combine(Path.GetTempPath(), $"matching-openapi-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(file, document!.ToJsonString());
+        // A copy to read beside the test results.
+        var results = Path.Combine(CodeGeneration.GeneratedCodeTests.RepositoryRoot(), "TestResults");
+        Directory.CreateDirectory(results);
+        await File.WriteAllTextAsync(Path.Combine(results, "openapi.json"), document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         try
         {
             var (exit, stdout, stderr) = await NpxAsync([Redocly, "lint", file, "--format=json"]);
