@@ -20,6 +20,9 @@ public class BadInputTests(AppFixture app) : IClassFixture<AppFixture>
         { "wrong types", "{\"priority\": 5, \"expectedVersion\": \"seven\", \"startsAt\": true, \"clinicianId\": 12, \"client\": \"x\", \"concerns\": \"trauma\", \"outcome\": [], \"reason\": {}, \"name\": 3, \"availability\": 5, \"caseloadLimit\": \"many\"}" },
         { "unknown enum", "{\"priority\": \"whenever\", \"outcome\": \"maybe\", \"actionTaken\": \"shrug\", \"channel\": \"pigeon\", \"by\": \"nobody\", \"format\": \"hologram\"}" },
         { "empty object", "{}" },
+        { "control characters", "{\"priority\": \"routine\", \"note\": \"a\\u0000b\", \"reason\": \"a\\u0000b\", \"notes\": \"a\\u0000b\", \"name\": \"Grace\\u0001\", \"client\": {\"firstName\": \"Ann\\u0000\"}, \"availability\": [], \"caseloadLimit\": 5, \"weeklyNewClientLimit\": 1, \"acceptingNewClients\": true}" },
+        { "duplicate keys", "{\"priority\": \"routine\", \"priority\": \"urgent\", \"reason\": \"x\", \"reason\": \"y\", \"availability\": [], \"availability\": []}" },
+        { "numbers as strings", "{\"limit\": \"5\", \"expectedVersion\": \"1\", \"caseloadLimit\": \"5\", \"weeklyNewClientLimit\": \"1\", \"acceptingNewClients\": true, \"durationMinutes\": \"50\"}" },
         { "oversized", "{\"note\": \"" + new string('x', 70 * 1024) + "\"}" }
     };
 

@@ -137,7 +137,9 @@ public sealed class IntakeValidator : AbstractValidator<Intake>
             RuleFor(x => x.Client!.Pronouns).MaximumLength(40).OverridePropertyName("client.pronouns");
         });
         RuleFor(x => x.SessionType).NotNull();
-        RuleFor(x => x.Concerns).NotEmpty().WithMessage("Choose at least one thing you'd like help with.");
+        RuleFor(x => x.Concerns).NotEmpty().WithMessage("Choose at least one thing you'd like help with.")
+            .AtMost(InputLimits.Vocabulary<Concern>());
+        RuleFor(x => x.PreferredModalities).AtMost(InputLimits.Vocabulary<Modality>());
         RuleFor(x => x.Format).NotNull();
         RuleFor(x => x.Payment).NotNull();
         When(x => x.Payment is not null, () =>
@@ -151,10 +153,10 @@ public sealed class IntakeValidator : AbstractValidator<Intake>
                 .OverridePropertyName("payment.maxSessionRate")
                 .When(x => x.Payment!.Method == PaymentMethod.SelfPay);
         });
-        RuleFor(x => x.Languages).NotEmpty().WithMessage("Name at least one language you'd like sessions in.");
+        RuleFor(x => x.Languages).NotEmpty().WithMessage("Name at least one language you'd like sessions in.")
+            .AtMost(InputLimits.Languages);
         RuleForEach(x => x.Languages).NotEmpty().MaximumLength(40);
-        RuleForEach(x => x.Availability).Must(w => w is { Day: not null } && w.TryParse(out _, out _))
-            .WithMessage("Each window needs a day and a from/to time as HH:mm, from before to.");
+        this.WeeklyAvailability(x => x.Availability);
         RuleFor(x => x.Safety).NotNull().WithMessage("Please answer the safety question.");
         RuleFor(x => x.Safety!.ThoughtsOfSelfHarm).NotNull().OverridePropertyName("safety.thoughtsOfSelfHarm")
             .When(x => x.Safety is not null);
