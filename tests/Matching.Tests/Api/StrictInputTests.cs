@@ -73,6 +73,18 @@ public class StrictInputTests(AppFixture app) : IClassFixture<AppFixture>
         problem.ErrorKeys().ShouldBe([field]);
     }
 
+    [Theory]
+    [InlineData("/api/referrals?page=abc", "page")]
+    [InlineData("/api/referrals?urgent=maybe", "urgent")]
+    [InlineData("/api/referrals?clinicianId=someone", "clinicianId")]
+    [InlineData("/api/clinicians?accepting=perhaps", "accepting")]
+    public async Task a_query_value_that_does_not_parse_is_a_400_not_a_default(string url, string field)
+    {
+        var (status, problem) = await app.Host.Get(url, Tokens.Coordinator);
+        status.ShouldBe(HttpStatusCode.BadRequest, problem?.ToJsonString());
+        problem.ErrorKeys().ShouldBe([field]);
+    }
+
     [Fact]
     public async Task capacity_without_accepting_new_clients_is_a_400_and_changes_nothing()
     {
