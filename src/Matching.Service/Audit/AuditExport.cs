@@ -126,12 +126,5 @@ public static class AuditExport
     ];
 
     /// <summary>The API's JSON conventions, for the export's lines and for reading them back.</summary>
-    public static readonly JsonSerializerOptions Json = CreateJson();
-
-    private static JsonSerializerOptions CreateJson()
-    {
-        var options = new JsonSerializerOptions();
-        ServiceSetup.Configure(options);
-        return options;
-    }
+    public static readonly JsonSerializerOptions Json = ServiceSetup.Conventions;
 }

@@ -192,6 +192,16 @@ public static class ServiceSetup
         return await app.RunJasperFxCommands(args);
     }
 
+    /// <summary>The API's JSON conventions in options of their own, for what the service serializes outside a request.</summary>
+    public static readonly JsonSerializerOptions Conventions = CreateConventions();
+
+    private static JsonSerializerOptions CreateConventions()
+    {
+        var options = new JsonSerializerOptions();
+        Configure(options);
+        return options;
+    }
+
     public static void Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Matching.Service.Shared;
 using Matching.Tests.Clinicians;
 using Matching.Tests.Support;
-using Npgsql;
 
 namespace Matching.Tests.Api;
 
@@ -24,14 +23,14 @@ public class StrictInputTests(AppFixture app) : IClassFixture<AppFixture>
     {
         var json = IntakeJson();
         Set(json, field, value);
-        var before = await EventCount();
+        var before = await app.EventCount();
 
         var (status, problem) = await app.Host.Post("/api/intake", json.ToJsonString());
 
         status.ShouldBe(HttpStatusCode.BadRequest, problem?.ToJsonString());
         problem.ErrorKeys().ShouldBe([field]);
         problem!.ToJsonString().ShouldNotContain(value);
-        (await EventCount()).ShouldBe(before);
+        (await app.EventCount()).ShouldBe(before);
     }
 
     [Fact]
@@ -173,13 +172,13 @@ public class StrictInputTests(AppFixture app) : IClassFixture<AppFixture>
         json.Remove("safety");
         var body = json.ToJsonString().TrimEnd('}')
                    + ",\"safety\":{\"thoughtsOfSelfHarm\":\"nearlyEveryDay\"},\"safety\":{\"thoughtsOfSelfHarm\":\"notAtAll\"}}";
-        var before = await EventCount();
+        var before = await app.EventCount();
 
         var (status, problem) = await app.Host.Post("/api/intake", body);
 
         status.ShouldBe(HttpStatusCode.BadRequest, problem?.ToJsonString());
         problem.ErrorKeys().ShouldBe(["safety"]);
-        (await EventCount()).ShouldBe(before);
+        (await app.EventCount()).ShouldBe(before);
     }
 
     [Fact]
@@ -228,13 +227,5 @@ public class StrictInputTests(AppFixture app) : IClassFixture<AppFixture>
             else if (last) node[name]![index] = value;
             else node = node[name]![index]!;
         }
-    }
-
-    private async Task<long> EventCount()
-    {
-        await using var connection = new NpgsqlConnection(app.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select count(*) from matching.mt_events", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -113,16 +113,7 @@ public static class SubmitIntakeEndpoint
     /// The intake as the API's JSON (properties in declaration order, enums as names): two intakes are the same request
     /// when these match. The first is the one stored in the referral's snapshot, so nothing else needs keeping.
     /// </summary>
-    private static string Canonical(Intake intake) => JsonSerializer.Serialize(intake, CanonicalJson);
-
-    private static readonly JsonSerializerOptions CanonicalJson = CreateCanonicalJson();
-
-    private static JsonSerializerOptions CreateCanonicalJson()
-    {
-        var options = new JsonSerializerOptions();
-        ServiceSetup.Configure(options);
-        return options;
-    }
+    private static string Canonical(Intake intake) => JsonSerializer.Serialize(intake, ServiceSetup.Conventions);
 
     /// <summary>The same key always names the same referral stream.</summary>
     public static Guid StreamIdFor(string idempotencyKey)
