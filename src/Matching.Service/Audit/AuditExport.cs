@@ -70,7 +70,7 @@ public static class AuditExport
 
     public static async Task WriteAsync(IQuerySession session, AuditRange range, bool csv, Stream output, CancellationToken cancellation)
     {
-        await using var writer = csv ? CsvWriter.Create(output, null, leaveOpen: true) : null;
+        await using var writer = csv ? CsvWriter.Create(output, CsvFiles.Options, leaveOpen: true) : null;
         // NDJSON lines of one page are gathered and written out asynchronously (the server refuses synchronous writes).
         var lines = new MemoryStream();
         if (writer is not null) await writer.WriteRecordAsync(CsvHeader, cancellation);
@@ -126,12 +126,5 @@ public static class AuditExport
     ];
 
     /// <summary>The API's JSON conventions, for the export's lines and for reading them back.</summary>
-    public static readonly JsonSerializerOptions Json = CreateJson();
-
-    private static JsonSerializerOptions CreateJson()
-    {
-        var options = new JsonSerializerOptions();
-        ServiceSetup.Configure(options);
-        return options;
-    }
+    public static readonly JsonSerializerOptions Json = ServiceSetup.Conventions;
 }

@@ -27,9 +27,9 @@ public sealed partial record AuditRange(DateTimeOffset? From, DateTimeOffset? Un
     private static DateTimeOffset? Read(string? value, string field, bool endOfDay, MatchingOptions options, Dictionary<string, string[]> errors)
     {
         if (string.IsNullOrEmpty(value)) return null;
-        if (DateOnlyPattern().IsMatch(value)
-            && DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (DateOnlyPattern().IsMatch(value) && QueryDates.TryParse(value, out var date))
         {
+            if (!QueryDates.InRange(date)) return OutOfRange(field, errors);
             var day = endOfDay ? date.AddDays(1) : date;
             var local = day.ToDateTime(TimeOnly.MinValue);
             return new DateTimeOffset(local, options.TimeZone.GetUtcOffset(local)).ToUniversalTime();
@@ -37,10 +37,17 @@ public sealed partial record AuditRange(DateTimeOffset? From, DateTimeOffset? Un
         if (DateTimePattern().IsMatch(value)
             && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
         {
+            if (!QueryDates.InRange(DateOnly.FromDateTime(instant.UtcDateTime))) return OutOfRange(field, errors);
             // An inclusive 'to' instant: stored times have microseconds, so one more microsecond is the open end.
             return endOfDay ? instant.ToUniversalTime().AddTicks(10) : instant.ToUniversalTime();
         }
         errors[field] = ["Give an ISO-8601 date (2026-03-02) or date-time (2026-03-02T16:00:00Z)."];
+        return null;
+    }
+
+    private static DateTimeOffset? OutOfRange(string field, Dictionary<string, string[]> errors)
+    {
+        errors[field] = [QueryDates.OutOfRange];
         return null;
     }
 

@@ -28,6 +28,7 @@ public interface IClinicianProfileInput
     bool? LgbtqAffirming { get; }
     bool? BipocAffirming { get; }
     bool? OffersKetamineAssistedTherapy { get; }
+    IReadOnlyList<AvailabilityWindow>? Availability { get; }
 }
 
 public static class ClinicianProfileInput
@@ -57,11 +58,6 @@ public static class ClinicianProfileInput
     public static bool IsValidTimeZone(string? id) =>
         !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id.Trim(), out _);
 
-    public static bool IsValidWindow(AvailabilityWindow? window) =>
-        window is { Day: not null } && window.TryParse(out _, out _);
-
-    public const string WindowMessage = "Each window needs a day and a from/to time as HH:mm, from before to.";
-
     private static IReadOnlyList<T> Distinct<T>(IEnumerable<T>? items) => items?.Distinct().ToList() ?? [];
 }
 
@@ -75,7 +71,9 @@ public class ClinicianProfileValidator<T> : AbstractValidator<T> where T : IClin
         RuleFor(x => x.Email).NotEmpty().EmailAddress().MaximumLength(254);
         RuleFor(x => x.TimeZone).Must(ClinicianProfileInput.IsValidTimeZone)
             .WithMessage("Give an IANA time zone id, such as America/Denver.");
-        RuleFor(x => x.LicensedStates).NotEmpty().WithMessage("Name at least one state the clinician is licensed in.");
+        RuleFor(x => x.LicensedStates).NotEmpty().WithMessage("Name at least one state the clinician is licensed in.")
+            .AtMost(UsStates.Codes.Count);
+        RuleFor(x => x.OfficeStates).AtMost(UsStates.Codes.Count);
         RuleForEach(x => x.LicensedStates).Must(UsStates.IsValid)
             .WithMessage("Give a US state as its two-letter code, such as CO.");
         RuleForEach(x => x.OfficeStates).Must(UsStates.IsValid)
@@ -84,13 +82,16 @@ public class ClinicianProfileValidator<T> : AbstractValidator<T> where T : IClin
             .Must(states => states is { Count: > 0 })
             .When(x => x.Formats?.Contains(SessionFormat.InPerson) == true)
             .WithMessage("Offering in-person sessions needs at least one office state.");
-        RuleFor(x => x.Formats).NotEmpty().WithMessage("Choose at least one format.");
-        RuleFor(x => x.SessionTypes).NotEmpty().WithMessage("Choose at least one session type.");
-        RuleFor(x => x.AgeGroups).NotEmpty().WithMessage("Choose at least one age group.");
-        RuleFor(x => x.Specialties).NotEmpty().WithMessage("Choose at least one specialty.");
-        RuleFor(x => x.Languages).NotEmpty().WithMessage("Name at least one language.");
+        RuleFor(x => x.Formats).NotEmpty().WithMessage("Choose at least one format.").AtMost(InputLimits.Vocabulary<SessionFormat>());
+        RuleFor(x => x.SessionTypes).NotEmpty().WithMessage("Choose at least one session type.").AtMost(InputLimits.Vocabulary<SessionType>());
+        RuleFor(x => x.AgeGroups).NotEmpty().WithMessage("Choose at least one age group.").AtMost(InputLimits.Vocabulary<AgeGroup>());
+        RuleFor(x => x.Specialties).NotEmpty().WithMessage("Choose at least one specialty.").AtMost(InputLimits.Vocabulary<Concern>());
+        RuleFor(x => x.Modalities).AtMost(InputLimits.Vocabulary<Modality>());
+        RuleFor(x => x.Languages).NotEmpty().WithMessage("Name at least one language.").AtMost(InputLimits.Languages);
         RuleForEach(x => x.Languages).NotEmpty().MaximumLength(40);
+        RuleFor(x => x.Payers).AtMost(InputLimits.Payers);
         RuleForEach(x => x.Payers).NotEmpty().MaximumLength(100);
+        this.WeeklyAvailability(x => x.Availability);
         RuleFor(x => x.SelfPayRate).GreaterThanOrEqualTo(0).LessThanOrEqualTo(10_000);
         RuleFor(x => x.SlidingScaleMin).GreaterThanOrEqualTo(0).LessThanOrEqualTo(10_000);
     }

@@ -10,9 +10,11 @@ namespace Matching.Service.Infrastructure;
 
 /// <summary>
 /// Turns failures a client can cause into 4xx ProblemDetails: a concurrent writer got there first
-/// (409), a database constraint refused the change (409), an unreadable body (400/413); and a database
-/// that is away (restarting, unreachable, out of connections) into 503 with Retry-After, which a client
-/// can wait out. Everything else stays a 500 and is logged without request data.
+/// (409), a database constraint refused the change (409), an unreadable body (400/413), text the database
+/// can't store (400); and a database that is away (restarting, unreachable, out of connections) into 503 with
+/// Retry-After, which a client can wait out. Everything else stays a 500. It is the only one to log a failed
+/// request (ASP.NET Core's own logging is suppressed in <see cref="ServiceSetup"/>): one line, never the exception's
+/// message or data, which can quote what the client sent (PostgreSQL quotes the JSON around a character it refuses).
 /// </summary>
 public sealed partial class ClientFailureHandler(IProblemDetailsService problems, ILogger<ClientFailureHandler> logger) : IExceptionHandler
 {
@@ -21,8 +23,10 @@ public sealed partial class ClientFailureHandler(IProblemDetailsService problems
         var (status, title, detail) = Classify(exception);
         if (status is null)
         {
-            logger.LogError("Unhandled {ExceptionType} on {Method} {Route}", exception.GetType().Name,
-                context.Request.Method, context.GetEndpoint()?.DisplayName);
+            var innermost = Innermost(exception);
+            // Types, state codes and the stack say where it broke; messages stay out.
+            LogUnhandled(logger, exception.GetType().Name, innermost.GetType().Name, (innermost as PostgresException)?.SqlState,
+                context.Request.Method, RouteOf(context), exception.StackTrace);
             return false;
         }
 
@@ -31,7 +35,7 @@ public sealed partial class ClientFailureHandler(IProblemDetailsService problems
         {
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             logger.LogWarning("Database unavailable ({ExceptionType}) on {Method} {Route}: answered 503", Innermost(exception).GetType().Name,
-                context.Request.Method, context.GetEndpoint()?.DisplayName);
+                context.Request.Method, RouteOf(context));
         }
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
@@ -40,6 +44,18 @@ public sealed partial class ClientFailureHandler(IProblemDetailsService problems
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail }
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} ({Cause}, SQL state {SqlState}) on {Method} {Route}: answered 500\n{StackTrace}")]
+    private static partial void LogUnhandled(ILogger logger, string exceptionType, string cause, string? sqlState, string method, string route, string? stackTrace);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Method} {Route}: {Status} {Code} {Fields}")]
+    private static partial void LogRefused(ILogger logger, string method, string route, int status, string? code, string? fields);
+
+    /// <summary>The route's pattern (ids as placeholders), also while the exception handler runs; never the path a client typed.</summary>
+    private static string RouteOf(HttpContext context) =>
+        (context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint()) is RouteEndpoint route
+            ? route.RoutePattern.RawText ?? "(no route)"
+            : "(no route)";
 
     /// <summary>How long a client is asked to wait while the database is away: a restart takes a few seconds.</summary>
     public const int RetryAfterSeconds = 5;
@@ -79,6 +95,9 @@ public sealed partial class ClientFailureHandler(IProblemDetailsService problems
                 case NpgsqlException { IsTransient: true } and not PostgresException:
                 case NpgsqlException { InnerException: System.Net.Sockets.SocketException or IOException or TimeoutException }:
                     return (503, "The service can't reach its database just now.", "Try again in a few seconds; a change sent just now may not have been saved.");
+                // NUL in text or JSON (22P05, 22021): the request's own text, which the checks in front should have refused.
+                case PostgresException { SqlState: PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.CharacterNotInRepertoire }:
+                    return (400, "The request holds characters that can't be stored.", null);
                 case BadHttpRequestException bad:
                     return (bad.StatusCode, bad.StatusCode == 413 ? "The body is larger than 64 KiB." : "The request could not be read.", null);
             }
@@ -87,25 +106,53 @@ public sealed partial class ClientFailureHandler(IProblemDetailsService problems
     }
 
     /// <summary>
-    /// Wolverine answers unreadable JSON with a 400 whose detail names the JSON path; give it the
-    /// contract's `errors` map as well, keyed by the field path.
+    /// Every problem the service answers passes here. Wolverine's own 400s get the contract's `errors` map, keyed by
+    /// the field path: unreadable JSON (its detail names the JSON path) and a query value that doesn't parse. A 4xx is
+    /// logged once, at Information: the route, the status, the code and the fields at fault, no values.
     /// </summary>
-    public static void AddErrorsForJsonFailures(ProblemDetailsContext context)
+    public static void Describe(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
-        if (problem.Status != 400 || problem.Title != "Invalid JSON format" || problem.Extensions.ContainsKey("errors")) return;
-        var match = JsonPath().Match(problem.Detail ?? "");
-        var field = match.Success ? match.Groups[1].Value.TrimStart('$', '.') : "body";
-        if (field.Length == 0) field = "body";
-        var message = problem.Detail?.Split(" Path:")[0] ?? "Invalid JSON.";
-        problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
+        if (problem.Status == 400 && !problem.Extensions.ContainsKey("errors"))
+        {
+            if (problem.Title == "Invalid JSON format")
+            {
+                var match = JsonPath().Match(problem.Detail ?? "");
+                var field = match.Success ? match.Groups[1].Value.TrimStart('$', '.') : "body";
+                if (field.Length == 0) field = "body";
+                var message = problem.Detail?.Split(" Path:")[0] ?? "Invalid JSON.";
+                problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
+            }
+            else if (problem.Title == "Invalid query string value" && problem.Extensions.TryGetValue("parameter", out var parameter)
+                     && parameter?.ToString() is { } name)
+            {
+                problem.Extensions["errors"] = new Dictionary<string, string[]> { [name] = ["This value can't be read; check its type."] };
+            }
+        }
+
+        if (problem.Status is >= 400 and < 500)
+        {
+            var http = context.HttpContext;
+            var fields = problem switch
+            {
+                HttpValidationProblemDetails validation => string.Join(",", validation.Errors.Keys),
+                _ when problem.Extensions.TryGetValue("errors", out var errors) && errors is IDictionary<string, string[]> map => string.Join(",", map.Keys),
+                _ => null
+            };
+            var code = problem.Extensions.TryGetValue("code", out var value) ? value?.ToString() : null;
+            LogRefused(http.RequestServices.GetRequiredService<ILogger<ClientFailureHandler>>(), http.Request.Method, RouteOf(http),
+                problem.Status.Value, code, fields);
+        }
     }
 
     [GeneratedRegex(@"Path: (\S+) \|")]
     private static partial Regex JsonPath();
 }
 
-/// <summary>415 for bodies that aren't JSON and 413 for bodies over 64 KiB, before any endpoint reads them.</summary>
+/// <summary>
+/// 415 for bodies that aren't JSON, 413 for bodies over 64 KiB, and 400 for a bare `null` or what
+/// <see cref="JsonBodyScan"/> finds (control characters, a key given twice), before any endpoint reads them.
+/// </summary>
 public sealed class BodyGuardMiddleware(RequestDelegate next)
 {
     public const long MaxBodyBytes = 64 * 1024;
@@ -145,14 +192,14 @@ public sealed class BodyGuardMiddleware(RequestDelegate next)
                     }
                 }
 
-                if (IsJsonNull(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
+                var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+                var invalid = IsJsonNull(body) ? Problems.Invalid("body", "The body must be a JSON object.")
+                    : JsonBodyScan.FirstProblem(body) is var (field, message) ? Problems.Invalid(field, message)
+                    : null;
+                if (invalid is not null)
                 {
                     context.Response.StatusCode = 400;
-                    await problems.WriteAsync(new ProblemDetailsContext
-                    {
-                        HttpContext = context,
-                        ProblemDetails = Problems.Invalid("body", "The body must be a JSON object.")
-                    });
+                    await problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = invalid });
                     return;
                 }
 

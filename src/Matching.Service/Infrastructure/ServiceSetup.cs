@@ -8,6 +8,7 @@ using Matching.Service.Notifications;
 using Matching.Service.Web;
 using Matching.Service.Referrals.SubmittingIntake;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -41,8 +42,14 @@ public static class ServiceSetup
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = BodyGuardMiddleware.MaxBodyBytes);
 
         services.ConfigureHttpJsonOptions(o => Configure(o.SerializerOptions));
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = ClientFailureHandler.AddErrorsForJsonFailures);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ClientFailureHandler.Describe);
         services.AddExceptionHandler<ClientFailureHandler>();
+        // ClientFailureHandler logs every failed request itself, without the exception's message or data (they can quote
+        // what the client sent): the middleware's own error line, with the whole exception, is never written.
+        services.Configure<ExceptionHandlerOptions>(o => o.SuppressDiagnosticsCallback = _ => true);
+        services.AddSingleton<RequestBodyLogFilter>();
+        services.AddSingleton<IConfigureOptions<LoggerFilterOptions>>(sp => sp.GetRequiredService<RequestBodyLogFilter>());
+        services.AddSingleton<IOptionsChangeTokenSource<LoggerFilterOptions>>(sp => sp.GetRequiredService<RequestBodyLogFilter>());
 
         builder.AddMatchingHttpHardening();
         builder.AddMatchingKeyRing(connectionString);
@@ -123,6 +130,7 @@ public static class ServiceSetup
     public static void UseMatchingService(this WebApplication app)
     {
         var role = NodeRoles.Of(app.Configuration);
+        MartenCommandLogger.Use(app.Services);
         app.UseMatchingHttpHardening();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -157,7 +165,11 @@ public static class ServiceSetup
         app.MapWolverineEndpoints(o =>
         {
             o.MapConcurrencyFailuresToConflict();
+            // '?page=abc' is a 400 naming the parameter, not a request that runs with page = 0.
+            o.RejectUnparseableQueryValues = true;
         });
+        app.Services.GetRequiredService<RequestBodyLogFilter>().Silence(((IEndpointRouteBuilder)app).DataSources.OfType<HttpGraph>()
+            .SelectMany(graph => graph.Chains).Select(chain => chain.RequestType).OfType<Type>());
 
         RequiredSettings.WarnAboutOptional(app);
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -180,10 +192,25 @@ public static class ServiceSetup
         return await app.RunJasperFxCommands(args);
     }
 
+    /// <summary>The API's JSON conventions in options of their own, for what the service serializes outside a request.</summary>
+    public static readonly JsonSerializerOptions Conventions = CreateConventions();
+
+    private static JsonSerializerOptions CreateConventions()
+    {
+        var options = new JsonSerializerOptions();
+        Configure(options);
+        return options;
+    }
+
     public static void Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        // Strict reading: numbers are numbers, never strings (the web defaults ASP.NET Core starts from read "150" as
+        // 150), and a key given twice is refused rather than the last one winning. Request bodies meet JsonBodyScan
+        // first, which names the duplicated field; this holds for any other JSON the service reads.
+        options.AllowDuplicateProperties = false;
+        options.NumberHandling = JsonNumberHandling.Strict;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using Matching.Service.Infrastructure;
 using Microsoft.Net.Http.Headers;
 
 namespace Matching.Service.Reports;
@@ -19,27 +20,18 @@ public static class ReportCsv
         if (asOf.At is { } at) response.Headers["X-Report-As-Of"] = at.ToString("O", CultureInfo.InvariantCulture);
 
         using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = CsvWriter.Create(text, CsvWriterOptions.Default, leaveOpen: true))
+        using (var csv = CsvWriter.Create(text, CsvFiles.Options, leaveOpen: true))
         {
             foreach (var name in header) csv.WriteField(name);
             csv.EndRecord();
             foreach (var row in rows)
             {
-                foreach (var value in row) csv.WriteField(Format(value));
+                // Numbers, dates and ids go in typed, so they stay numbers; text (names, labels) is guarded against injection.
+                foreach (var value in row) csv.WriteField(value is Enum e ? Referrals.Lifecycle.Json(e) : value);
                 csv.EndRecord();
             }
             csv.Flush();
         }
         return Results.Text(text.ToString(), new MediaTypeHeaderValue(ContentType) { Charset = "utf-8" }.ToString());
     }
-
-    private static string Format(object? value) => value switch
-    {
-        null => "",
-        DateTimeOffset d => d.ToString("O", CultureInfo.InvariantCulture),
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        Enum e => Referrals.Lifecycle.Json(e),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? ""
-    };
 }

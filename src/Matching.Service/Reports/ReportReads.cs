@@ -1,4 +1,3 @@
-using System.Globalization;
 using Marten;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
@@ -20,7 +19,12 @@ public sealed record ReportRange(DateOnly? From, DateOnly? To)
     private static DateOnly? ParseDate(string? value, string field, Dictionary<string, string[]> errors)
     {
         if (string.IsNullOrEmpty(value)) return null;
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
+        if (QueryDates.TryParse(value, out var date))
+        {
+            if (QueryDates.InRange(date)) return date;
+            errors[field] = [QueryDates.OutOfRange];
+            return null;
+        }
         errors[field] = ["Give an intake date as YYYY-MM-DD."];
         return null;
     }

@@ -23,6 +23,7 @@ public static class WebSetup
             o.Conventions.AllowAnonymousToPage("/Thanks");
             o.Conventions.AllowAnonymousToPage("/SignIn");
             o.Conventions.AllowAnonymousToPage("/Denied");
+            o.Conventions.ConfigureFilter(new TextInputPageFilter());
         });
         builder.Services.AddAntiforgery(o =>
         {

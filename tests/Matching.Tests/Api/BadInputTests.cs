@@ -1,7 +1,6 @@
 using System.Net;
 using Marten;
 using Matching.Tests.Support;
-using Npgsql;
 
 namespace Matching.Tests.Api;
 
@@ -20,6 +19,9 @@ public class BadInputTests(AppFixture app) : IClassFixture<AppFixture>
         { "wrong types", "{\"priority\": 5, \"expectedVersion\": \"seven\", \"startsAt\": true, \"clinicianId\": 12, \"client\": \"x\", \"concerns\": \"trauma\", \"outcome\": [], \"reason\": {}, \"name\": 3, \"availability\": 5, \"caseloadLimit\": \"many\"}" },
         { "unknown enum", "{\"priority\": \"whenever\", \"outcome\": \"maybe\", \"actionTaken\": \"shrug\", \"channel\": \"pigeon\", \"by\": \"nobody\", \"format\": \"hologram\"}" },
         { "empty object", "{}" },
+        { "control characters", "{\"priority\": \"routine\", \"note\": \"a\\u0000b\", \"reason\": \"a\\u0000b\", \"notes\": \"a\\u0000b\", \"name\": \"Grace\\u0001\", \"client\": {\"firstName\": \"Ann\\u0000\"}, \"availability\": [], \"caseloadLimit\": 5, \"weeklyNewClientLimit\": 1, \"acceptingNewClients\": true}" },
+        { "duplicate keys", "{\"priority\": \"routine\", \"priority\": \"urgent\", \"reason\": \"x\", \"reason\": \"y\", \"availability\": [], \"availability\": []}" },
+        { "numbers as strings", "{\"limit\": \"5\", \"expectedVersion\": \"1\", \"caseloadLimit\": \"5\", \"weeklyNewClientLimit\": \"1\", \"acceptingNewClients\": true, \"durationMinutes\": \"50\"}" },
         { "oversized", "{\"note\": \"" + new string('x', 70 * 1024) + "\"}" }
     };
 
@@ -34,10 +36,10 @@ public class BadInputTests(AppFixture app) : IClassFixture<AppFixture>
         var failures = new List<string>();
         foreach (var route in routes)
         {
-            var before = await EventCount();
+            var before = await app.EventCount();
             var token = TokenFor(route);
             var (status, problem) = await app.Host.Send(new HttpMethod(route.Method), route.Url(referralId, Guid.NewGuid()), body, token);
-            var after = await EventCount();
+            var after = await app.EventCount();
             var code = (int)status;
             if (code is < 400 or >= 500) failures.Add($"{route} with {kind} body: {code} {problem?.ToJsonString()}");
             if (after != before) failures.Add($"{route} with {kind} body appended {after - before} event(s)");
@@ -72,13 +74,5 @@ public class BadInputTests(AppFixture app) : IClassFixture<AppFixture>
         var (status, body) = await app.Host.Post("/api/intake", Samples.Intake());
         status.ShouldBe(HttpStatusCode.Created);
         return body!["referralId"]!.GetValue<Guid>();
-    }
-
-    private async Task<long> EventCount()
-    {
-        await using var connection = new NpgsqlConnection(app.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select count(*) from matching.mt_events", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

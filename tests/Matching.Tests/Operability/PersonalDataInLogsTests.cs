@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.RegularExpressions;
+using Matching.Service.Referrals;
 using Matching.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -49,7 +50,7 @@ public sealed class LogCapturingAppFixture : AppFixture
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<ILoggerProvider>(Logs);
 }
 
-public class PersonalDataInLogsTests(LogCapturingAppFixture app) : IClassFixture<LogCapturingAppFixture>
+public partial class PersonalDataInLogsTests(LogCapturingAppFixture app) : IClassFixture<LogCapturingAppFixture>
 {
     [Fact]
     public async Task intake_and_triage_leave_no_personal_data_in_the_logs()
@@ -76,7 +77,116 @@ public class PersonalDataInLogsTests(LogCapturingAppFixture app) : IClassFixture
         ];
         var lines = app.Logs.Lines.ToArray();
         lines.ShouldNotBeEmpty();
-        foreach (var value in personal)
+        ShouldNotLeak(lines, personal);
+    }
+
+    [Fact]
+    public async Task a_nul_in_the_notes_is_refused_and_no_text_around_it_reaches_the_logs()
+    {
+        var json = System.Text.Json.JsonSerializer.SerializeToNode(Samples.Intake() with { Client = Samples.Intake().Client! with { LastName = "Quendrell" } }, Http.Json)!
+            .AsObject();
+        json["notes"] = "Hears voices at night \u0000 since the accident";
+
+        var lines = await LinesDuring(async () =>
+        {
+            var (status, problem) = await app.Host.Post("/api/intake", json.ToJsonString());
+            status.ShouldBe(HttpStatusCode.BadRequest, problem?.ToJsonString());
+        });
+
+        ShouldNotLeak(lines, ["Hears voices at night", "since the accident", "Quendrell"]);
+        ShouldBeOneQuietLine(lines, "/api/intake");
+    }
+
+    [Fact]
+    public async Task client_errors_log_one_information_line_without_a_stack_trace_or_values()
+    {
+        // Malformed JSON, a wrong type and a refused rule.
+        foreach (var body in new[]
+                 {
+                     "{ \"client\": { \"firstName\": \"Thaddeus\", \"lastName\": \"Quimby",
+                     "{ \"client\": { \"firstName\": \"Thaddeus\", \"lastName\": \"Quimby\" }, \"sessionType\": 7 }",
+                     "{ \"client\": { \"firstName\": \"Thaddeus\", \"lastName\": \"Quimby\" } }"
+                 })
+        {
+            var lines = await LinesDuring(async () => (await app.Host.Post("/api/intake", body)).Status.ShouldBe(HttpStatusCode.BadRequest));
+            ShouldNotLeak(lines, ["Thaddeus", "Quimby"]);
+            ShouldBeOneQuietLine(lines, "/api/intake");
+        }
+    }
+
+    [Fact]
+    public async Task a_booking_overlap_is_a_409_logged_once_without_the_database_error()
+    {
+        var clinician = await app.Host.OnboardedClinician(weeklyNewClientLimit: 10);
+        var first = await app.Host.SubmittedReferral().Triaged().ProposedTo(clinician).Accepted();
+        var second = await app.Host.SubmittedReferral().Triaged().ProposedTo(clinician).Accepted();
+        var start = app.Host.Now().AddDays(4);
+        (await first.Command("first-session", new { startsAt = start, format = "telehealth" })).Status.ShouldBe(HttpStatusCode.Created);
+
+        var lines = await LinesDuring(async () =>
+            (await second.Command("first-session", new { startsAt = start.AddMinutes(10), format = "telehealth" })).Status
+            .ShouldBe(HttpStatusCode.Conflict));
+
+        ShouldBeOneQuietLine(lines, "/api/referrals/{referralId}/first-session");
+        lines.ShouldNotContain(l => l.Contains("first_sessions_do_not_overlap") && !l.StartsWith("Debug") && !l.StartsWith("Trace"));
+    }
+
+    [Fact]
+    public async Task a_database_error_that_quotes_personal_data_leaves_none_in_the_logs()
+    {
+        // Past every check in front: PostgreSQL refuses the NUL and quotes the JSON around it in its error.
+        var intake = Samples.Intake() with
+        {
+            Client = Samples.Intake().Client! with { FirstName = "Ysolde", LastName = "Marchbanks" },
+            Notes = "Panic attacks on the bus \u0000 every morning"
+        };
+        var lines = await LinesDuring(async () =>
+        {
+            await using var session = app.Store.LightweightSession();
+            session.Events.StartStream<Referral>(Guid.CreateVersion7(),
+                new IntakeSubmitted(intake, new DateOnly(2026, 3, 2), Matching.Service.Shared.AgeGroup.Adult));
+            await Should.ThrowAsync<Exception>(() => session.SaveChangesAsync());
+        });
+
+        lines.ShouldContain(l => l.Contains("22P05"), "the failure is logged, by its SQL state");
+        ShouldNotLeak(lines, ["Ysolde", "Marchbanks", "Panic attacks on the bus", "every morning"]);
+    }
+
+    [Fact]
+    public async Task the_same_idempotency_key_sent_at_once_leaves_no_personal_data_in_the_logs()
+    {
+        var intake = Samples.Intake() with { Client = Samples.Intake().Client! with { FirstName = "Perpetua", LastName = "Oakenshield" } };
+        var key = Guid.NewGuid().ToString();
+        var lines = await LinesDuring(async () =>
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+                app.Host.Post("/api/intake", intake, headers: new Dictionary<string, string> { ["Idempotency-Key"] = key })));
+            answers.ShouldAllBe(a => a.Status == HttpStatusCode.Created || a.Status == HttpStatusCode.OK);
+        });
+
+        ShouldNotLeak(lines, ["Perpetua", "Oakenshield"]);
+        lines.ShouldNotContain(l => l.StartsWith("Warning") || l.StartsWith("Error") || l.StartsWith("Critical"));
+    }
+
+    private async Task<string[]> LinesDuring(Func<Task> action)
+    {
+        var before = app.Logs.Lines.Count;
+        await action();
+        return app.Logs.Lines.Skip(before).ToArray();
+    }
+
+    /// <summary>Nothing above Information, no stack trace, and one line saying what was refused.</summary>
+    private static void ShouldBeOneQuietLine(string[] lines, string route)
+    {
+        lines.Where(l => l.StartsWith("Warning") || l.StartsWith("Error") || l.StartsWith("Critical")).ShouldBeEmpty();
+        lines.Where(l => StackFrame().IsMatch(l)).Select(l => l[..Math.Min(300, l.Length)]).ShouldBeEmpty();
+        lines.Count(l => l.StartsWith("Information Matching.Service.Infrastructure.ClientFailureHandler: Refused") && l.Contains(route))
+            .ShouldBe(1, string.Join("\n", lines.Where(l => l.Contains("Refused"))));
+    }
+
+    private static void ShouldNotLeak(IEnumerable<string> lines, IEnumerable<string> values)
+    {
+        foreach (var value in values)
         {
             // Whole words only: a short name such as "Lee" must not match inside SQL or type names.
             var pattern = new Regex($@"(?<![\w@.+-]){Regex.Escape(value)}(?![\w@])", RegexOptions.IgnoreCase);
@@ -84,4 +194,7 @@ public class PersonalDataInLogsTests(LogCapturingAppFixture app) : IClassFixture
             leaks.ShouldBeEmpty($"'{value}' appeared in the logs:\n{string.Join("\n", leaks.Take(3))}");
         }
     }
+
+    [GeneratedRegex(@"\n\s+at \S+")]
+    private static partial Regex StackFrame();
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace Matching.Tests.Support;
 
@@ -45,6 +46,15 @@ public class AppFixture : IAsyncLifetime
     }
 
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    /// <summary>Every event in the store: a refused command leaves it as it was.</summary>
+    public async Task<long> EventCount()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select count(*) from matching.mt_events", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 
     public async Task DisposeAsync()
     {

@@ -1,5 +1,8 @@
 using System.Globalization;
 using Matching.Service.Infrastructure;
+using Marten;
+using Matching.Service.Referrals;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -24,6 +27,38 @@ public class WebPagesTests(BrowserFixture app, ITestOutputHelper output) : IClas
         await client.Page.WaitForURLAsync("**/thanks");
         (await client.Page.TextContentAsync("h1"))!.ShouldContain("we have your request");
         (await client.Page.Locator("#crisis").CountAsync()).ShouldBe(0);
+        client.ConsoleErrors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task sending_the_same_rendered_form_twice_or_double_clicking_makes_one_referral()
+    {
+        await using var client = await WebSession.OpenAsync(app, width: 390);
+        var page = client.Page;
+        var posts = 0;
+        page.Request += (_, request) =>
+        {
+            if (request.Method == "POST" && new Uri(request.Url).AbsolutePath == "/") Interlocked.Increment(ref posts);
+        };
+        await page.GotoAsync("/");
+        await FillIntakeAsync(page, "Twicebridge");
+
+        // The rendered form posted twice as it stands (its antiforgery token and key included), then a double click.
+        var statuses = await page.EvaluateAsync<int[]>("""
+            async () => {
+                const form = document.querySelector('form');
+                const send = () => fetch('/', { method: 'POST', body: new URLSearchParams(new FormData(form)), redirect: 'manual' });
+                const answers = await Promise.all([send(), send()]);
+                return answers.map(a => a.status);
+            }
+            """);
+        await page.DblClickAsync("button:text('Send my request')");
+        await page.WaitForURLAsync("**/thanks");
+
+        statuses.ShouldAllBe(s => s == 0, "an opaque redirect to /thanks each time");
+        posts.ShouldBeGreaterThanOrEqualTo(3);
+        await using var session = app.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        (await session.Query<Referral>().CountAsync(r => r.Intake.Client!.LastName == "Twicebridge")).ShouldBe(1);
         client.ConsoleErrors.ShouldBeEmpty();
     }
 

@@ -17,10 +17,7 @@ public sealed class ChangeClinicianAvailabilityValidator : AbstractValidator<Cha
     public ChangeClinicianAvailabilityValidator()
     {
         RuleFor(x => x.Availability).NotNull().WithMessage("Give the weekly availability (an empty list clears it).");
-        RuleFor(x => x.Availability!.Count).LessThanOrEqualTo(100).OverridePropertyName("availability")
-            .When(x => x.Availability is not null);
-        RuleForEach(x => x.Availability).Must(ClinicianProfileInput.IsValidWindow)
-            .WithMessage(ClinicianProfileInput.WindowMessage);
+        this.WeeklyAvailability(x => x.Availability);
     }
 }
 

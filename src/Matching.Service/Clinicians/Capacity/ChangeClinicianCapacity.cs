@@ -7,7 +7,7 @@ using Wolverine.Marten;
 
 namespace Matching.Service.Clinicians.Capacity;
 
-/// <summary>acceptingNewClients may be left out to keep the current setting.</summary>
+/// <summary>All three required: a missing acceptingNewClients is a 400, never a silent keep or default.</summary>
 public sealed record ChangeClinicianCapacity(
     int? CaseloadLimit, int? WeeklyNewClientLimit, bool? AcceptingNewClients, int? ExpectedVersion) : IClinicianCommand;
 
@@ -17,6 +17,7 @@ public sealed class ChangeClinicianCapacityValidator : AbstractValidator<ChangeC
     {
         RuleFor(x => x.CaseloadLimit).NotNull().GreaterThanOrEqualTo(0).LessThanOrEqualTo(1000);
         RuleFor(x => x.WeeklyNewClientLimit).NotNull().GreaterThanOrEqualTo(0).LessThanOrEqualTo(100);
+        RuleFor(x => x.AcceptingNewClients).NotNull().WithMessage("Say whether the clinician accepts new clients (true or false).");
     }
 }
 
@@ -34,7 +35,7 @@ public static class ChangeClinicianCapacityEndpoint
         new ClinicianCapacityChanged(
             command.CaseloadLimit!.Value,
             command.WeeklyNewClientLimit!.Value,
-            command.AcceptingNewClients ?? clinician.AcceptingNewClients)
+            command.AcceptingNewClients!.Value)
     ];
 
     [WolverinePut("/api/clinicians/{clinicianId}/capacity"), Authorize(Policy = Policies.DirectoryAdmin)]

@@ -40,8 +40,6 @@ public sealed class OnboardClinicianValidator : ClinicianProfileValidator<Onboar
     {
         RuleFor(x => x.CaseloadLimit).NotNull().GreaterThanOrEqualTo(0).LessThanOrEqualTo(1000);
         RuleFor(x => x.WeeklyNewClientLimit).NotNull().GreaterThanOrEqualTo(0).LessThanOrEqualTo(100);
-        RuleForEach(x => x.Availability).Must(ClinicianProfileInput.IsValidWindow)
-            .WithMessage(ClinicianProfileInput.WindowMessage);
     }
 }
 

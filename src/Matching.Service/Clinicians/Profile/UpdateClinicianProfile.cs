@@ -7,7 +7,10 @@ using Wolverine.Marten;
 
 namespace Matching.Service.Clinicians.Profile;
 
-/// <summary>The whole profile, replaced: the onboarding body less capacity and availability.</summary>
+/// <summary>
+/// The whole profile, replaced: the onboarding body less the capacity fields. Availability is optional: given, it
+/// replaces the weekly availability (as PUT …/availability does); left out, the availability stays.
+/// </summary>
 public sealed record UpdateClinicianProfile(
     string? Name,
     string? Credentials,
@@ -28,7 +31,8 @@ public sealed record UpdateClinicianProfile(
     bool? LgbtqAffirming,
     bool? BipocAffirming,
     bool? OffersKetamineAssistedTherapy,
-    int? ExpectedVersion) : IClinicianProfileInput, IClinicianCommand;
+    int? ExpectedVersion,
+    IReadOnlyList<AvailabilityWindow>? Availability = null) : IClinicianProfileInput, IClinicianCommand;
 
 public sealed class UpdateClinicianProfileValidator : ClinicianProfileValidator<UpdateClinicianProfile>;
 
@@ -42,7 +46,9 @@ public static class UpdateClinicianProfileEndpoint
         () => ClinicianLifecycle.RequireNotOffboarded(clinician, "update the profile of"));
 
     public static object[] Decide(Clinician clinician, UpdateClinicianProfile command) =>
-        [new ClinicianProfileUpdated(command.ToProfile())];
+        command.Availability is { } availability && !availability.SequenceEqual(clinician.Availability)
+            ? [new ClinicianProfileUpdated(command.ToProfile()), new ClinicianAvailabilityChanged(availability.ToList())]
+            : [new ClinicianProfileUpdated(command.ToProfile())];
 
     [WolverinePut("/api/clinicians/{clinicianId}/profile"), Authorize(Policy = Policies.DirectoryAdmin)]
     public static (ClinicianCommandResult, Events) Put(

@@ -7,8 +7,11 @@ using Wolverine.Http;
 
 namespace Matching.Service.Referrals.Erasing;
 
-/// <summary>Reason: staff text about the request (who asked, counsel's approval), never the client's data.</summary>
-public sealed record EraseClientData(string? Reason);
+/// <summary>
+/// Reason: staff text about the request (who asked, counsel's approval), never the client's data. ExpectedVersion, as on
+/// every referral command: the stream version the caller last saw.
+/// </summary>
+public sealed record EraseClientData(string? Reason, int? ExpectedVersion = null) : IReferralCommand;
 
 public static class EraseClientDataEndpoint
 {
@@ -33,6 +36,7 @@ public static class EraseClientDataEndpoint
         if (await session.LoadAsync<Referral>(referralId, cancellation) is not { } referral)
             return Results.Problem(Problems.NotFound("referral"));
         var version = (await session.Events.FetchStreamStateAsync(referralId, cancellation))?.Version ?? referral.Version;
+        if (Lifecycle.Stale(referral with { Version = version }, command) is { } stale) return Results.Problem(stale);
         if (referral.PersonalDataErased)
             return Results.Ok(new ReferralCommandResult(referralId, version, referral.Status));
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using FluentValidation;
 using Marten;
 using Marten.Exceptions;
@@ -27,6 +28,8 @@ public sealed record IntakeAccepted(
 public static class SubmitIntakeEndpoint
 {
     public const string RateLimitPolicy = "intake";
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const int MaxIdempotencyKeyLength = 200;
 
     public static readonly IReadOnlyList<CrisisResource> CrisisResources =
     [
@@ -44,20 +47,27 @@ public static class SubmitIntakeEndpoint
             : [submitted];
     }
 
-    public static ProblemDetails Validate(Intake? intake, TimeProvider time, MatchingOptions options) =>
-        Problems.Check(IntakeValidator.Instance, intake, options.PracticeDate(time.GetUtcNow())) ?? Problems.NoProblems;
+    public static ProblemDetails Validate(
+        Intake? intake, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, TimeProvider time, MatchingOptions options) =>
+        idempotencyKey is { Length: > MaxIdempotencyKeyLength }
+            ? Problems.Invalid(IdempotencyKeyHeader, $"At most {MaxIdempotencyKeyLength} characters.")
+            : Problems.Check(IntakeValidator.Instance, intake, options.PracticeDate(time.GetUtcNow())) ?? Problems.NoProblems;
 
+    /// <summary>
+    /// A new referral, or, for an Idempotency-Key already used, the first referral again (200) when the intake is the same
+    /// and a 422 that says nothing of it when it is not (docs/adr/0024-idempotency-key-bound-to-the-intake.md).
+    /// </summary>
     [WolverinePost("/api/intake"), AllowAnonymous, EnableRateLimiting(RateLimitPolicy), NonTransactional]
-    [ProducesResponseType<IntakeAccepted>(201), ProducesResponseType<IntakeAccepted>(200)]
+    [ProducesResponseType<IntakeAccepted>(201), ProducesResponseType<IntakeAccepted>(200), ProducesResponseType<ProblemDetails>(422)]
     public static async Task<IResult> Post(
-        Intake intake, HttpRequest request, IDocumentSession session, IMessageBus bus, TimeProvider time,
-        MatchingOptions options, CancellationToken cancellation)
+        Intake intake, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, IDocumentSession session, IMessageBus bus,
+        TimeProvider time, MatchingOptions options, CancellationToken cancellation)
     {
-        var key = request.Headers["Idempotency-Key"].FirstOrDefault();
-        var referralId = string.IsNullOrWhiteSpace(key) ? Guid.CreateVersion7() : StreamIdFor(key);
+        var key = string.IsNullOrWhiteSpace(idempotencyKey) ? null : idempotencyKey;
+        var referralId = key is null ? Guid.CreateVersion7() : StreamIdFor(key);
 
         if (key is not null && await session.LoadAsync<Referral>(referralId, cancellation) is { } earlier)
-            return Repeat(earlier);
+            return Repeat(earlier, intake);
 
         var events = Decide(intake, options.PracticeDate(time.GetUtcNow()));
         session.Events.StartStream<Referral>(referralId, events);
@@ -73,7 +83,7 @@ public static class SubmitIntakeEndpoint
         {
             // The same key sent at the same moment: the other request created it.
             await using var query = session.DocumentStore.QuerySession();
-            return Repeat((await query.LoadAsync<Referral>(referralId, cancellation))!);
+            return Repeat((await query.LoadAsync<Referral>(referralId, cancellation))!, intake);
         }
 
         return Results.Json(
@@ -82,9 +92,28 @@ public static class SubmitIntakeEndpoint
             statusCode: StatusCodes.Status201Created);
     }
 
-    private static IResult Repeat(Referral referral) => Results.Json(
-        new IntakeAccepted(referral.Id, referral.Version, referral.Status, referral.Urgent,
-            referral.Risk is not null ? CrisisResources : null));
+    /// <summary>The first referral again for the same intake; for another intake under the same key, nothing of it.</summary>
+    private static IResult Repeat(Referral referral, Intake intake) =>
+        Canonical(referral.Intake) == Canonical(intake)
+            ? Results.Json(new IntakeAccepted(referral.Id, referral.Version, referral.Status, referral.Urgent,
+                referral.Risk is not null ? CrisisResources : null))
+            : Results.Problem(KeyReused);
+
+    /// <summary>422: the key was already used for another intake (the first referral's id and status stay undisclosed).</summary>
+    public static ProblemDetails KeyReused => new()
+    {
+        Status = StatusCodes.Status422UnprocessableEntity,
+        Title = "This Idempotency-Key was already used for a different intake.",
+        Detail = "Send a new key with a new intake; repeat a key only to send the same intake again.",
+        Type = "https://tools.ietf.org/html/rfc9110#section-15.5.21",
+        Extensions = { ["code"] = "idempotencyKeyReused" }
+    };
+
+    /// <summary>
+    /// The intake as the API's JSON (properties in declaration order, enums as names): two intakes are the same request
+    /// when these match. The first is the one stored in the referral's snapshot, so nothing else needs keeping.
+    /// </summary>
+    private static string Canonical(Intake intake) => JsonSerializer.Serialize(intake, ServiceSetup.Conventions);
 
     /// <summary>The same key always names the same referral stream.</summary>
     public static Guid StreamIdFor(string idempotencyKey)
@@ -137,7 +166,9 @@ public sealed class IntakeValidator : AbstractValidator<Intake>
             RuleFor(x => x.Client!.Pronouns).MaximumLength(40).OverridePropertyName("client.pronouns");
         });
         RuleFor(x => x.SessionType).NotNull();
-        RuleFor(x => x.Concerns).NotEmpty().WithMessage("Choose at least one thing you'd like help with.");
+        RuleFor(x => x.Concerns).NotEmpty().WithMessage("Choose at least one thing you'd like help with.")
+            .AtMost(InputLimits.Vocabulary<Concern>());
+        RuleFor(x => x.PreferredModalities).AtMost(InputLimits.Vocabulary<Modality>());
         RuleFor(x => x.Format).NotNull();
         RuleFor(x => x.Payment).NotNull();
         When(x => x.Payment is not null, () =>
@@ -151,10 +182,10 @@ public sealed class IntakeValidator : AbstractValidator<Intake>
                 .OverridePropertyName("payment.maxSessionRate")
                 .When(x => x.Payment!.Method == PaymentMethod.SelfPay);
         });
-        RuleFor(x => x.Languages).NotEmpty().WithMessage("Name at least one language you'd like sessions in.");
+        RuleFor(x => x.Languages).NotEmpty().WithMessage("Name at least one language you'd like sessions in.")
+            .AtMost(InputLimits.Languages);
         RuleForEach(x => x.Languages).NotEmpty().MaximumLength(40);
-        RuleForEach(x => x.Availability).Must(w => w is { Day: not null } && w.TryParse(out _, out _))
-            .WithMessage("Each window needs a day and a from/to time as HH:mm, from before to.");
+        this.WeeklyAvailability(x => x.Availability);
         RuleFor(x => x.Safety).NotNull().WithMessage("Please answer the safety question.");
         RuleFor(x => x.Safety!.ThoughtsOfSelfHarm).NotNull().OverridePropertyName("safety.thoughtsOfSelfHarm")
             .When(x => x.Safety is not null);

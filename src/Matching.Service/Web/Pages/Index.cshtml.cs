@@ -68,16 +68,17 @@ public sealed class IndexModel(PageCommands commands, TimeProvider time, Matchin
 {
     [BindProperty] public IntakeForm Form { get; set; } = new();
 
+    /// <summary>Made when the form is rendered and sent with it: sending the same form twice (a double click) makes one referral.</summary>
+    [BindProperty] public string? IdempotencyKey { get; set; }
+
     public bool ShowCrisis => Form.Safety is { } answer && answer != SelfHarmAnswer.NotAtAll;
 
-    public void OnGet()
-    {
-    }
+    public void OnGet() => IdempotencyKey = Guid.NewGuid().ToString();
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellation)
     {
         var intake = Form.ToIntake();
-        var problem = SubmitIntakeEndpoint.Validate(intake, time, options);
+        var problem = SubmitIntakeEndpoint.Validate(intake, IdempotencyKey, time, options);
         if (!ReferenceEquals(problem, Problems.NoProblems))
         {
             Show(problem);
@@ -85,7 +86,14 @@ public sealed class IndexModel(PageCommands commands, TimeProvider time, Matchin
         }
 
         var result = await commands.RunAsync((session, bus) =>
-            SubmitIntakeEndpoint.Post(intake, Request, session, bus, time, options, cancellation));
+            SubmitIntakeEndpoint.Post(intake, IdempotencyKey, session, bus, time, options, cancellation));
+        if (result is ProblemHttpResult)
+        {
+            // This form was sent before with other answers (changed after going back): a new key lets it go as a new request.
+            Show(new ProblemDetails { Status = 422, Detail = "This form was already sent with other answers. Check them and send it again to make a new request." });
+            IdempotencyKey = Guid.NewGuid().ToString();
+            return Page();
+        }
         var accepted = (result as IValueHttpResult)?.Value as IntakeAccepted;
         TempData["urgent"] = accepted?.Urgent ?? intake.IsUrgent;
         return RedirectToPage("/Thanks");

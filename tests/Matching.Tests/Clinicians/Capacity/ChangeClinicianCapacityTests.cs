@@ -20,12 +20,9 @@ public class ChangeClinicianCapacityTests
     }
 
     [Fact]
-    public void leaving_out_accepting_keeps_the_current_setting()
-    {
-        var clinician = ClinicianScenario.Onboarded().Then(new ClinicianCapacityChanged(25, 3, false));
-        ChangeClinicianCapacityEndpoint.Decide(clinician, new ChangeClinicianCapacity(10, 1, null, null))
-            .ShouldHaveSingleItem().ShouldBe(new ClinicianCapacityChanged(10, 1, false));
-    }
+    public void leaving_out_accepting_is_a_400_not_a_default() =>
+        ChangeClinicianCapacityEndpoint.Validate(new ChangeClinicianCapacity(10, 1, null, null), ClinicianScenario.Onboarded())
+            .ShouldBeInvalid("acceptingNewClients");
 
     [Theory]
     [InlineData(-1, 3, "caseloadLimit")]
@@ -88,7 +85,7 @@ public class ChangeClinicianCapacityHttpTests(AppFixture app) : IClassFixture<Ap
     {
         var id = await app.Host.Onboard();
         var (status, problem) = await app.Host.Put($"/api/clinicians/{id}/capacity",
-            new { caseloadLimit = -3, weeklyNewClientLimit = 2 }, Tokens.Admin);
+            new { caseloadLimit = -3, weeklyNewClientLimit = 2, acceptingNewClients = true }, Tokens.Admin);
         status.ShouldBe(HttpStatusCode.BadRequest);
         problem.ErrorKeys().ShouldBe(["caseloadLimit"]);
     }

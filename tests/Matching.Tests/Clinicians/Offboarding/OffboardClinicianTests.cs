@@ -49,7 +49,7 @@ public class OffboardClinicianHttpTests(AppFixture app) : IClassFixture<AppFixtu
         clinician["offboarded"]!.GetValue<bool>().ShouldBeTrue();
         clinician["acceptingNewClients"]!.GetValue<bool>().ShouldBeFalse();
 
-        (await app.Host.Put($"/api/clinicians/{id}/capacity", new { caseloadLimit = 5, weeklyNewClientLimit = 1 }, Tokens.Admin))
+        (await app.Host.Put($"/api/clinicians/{id}/capacity", new { caseloadLimit = 5, weeklyNewClientLimit = 1, acceptingNewClients = true }, Tokens.Admin))
             .Status.ShouldBe(HttpStatusCode.Conflict);
         (await app.Host.Put($"/api/clinicians/{id}/availability", new { availability = Array.Empty<object>() }, Tokens.Admin))
             .Status.ShouldBe(HttpStatusCode.Conflict);

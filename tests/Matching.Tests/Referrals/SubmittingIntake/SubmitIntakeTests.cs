@@ -2,6 +2,7 @@ using System.Net;
 using Matching.Service.Referrals;
 using Matching.Service.Referrals.SubmittingIntake;
 using Matching.Service.Shared;
+using Matching.Tests.Clinicians;
 using Matching.Tests.Support;
 
 namespace Matching.Tests.Referrals.SubmittingIntake;
@@ -83,6 +84,50 @@ public class SubmitIntakeTests(AppFixture app) : IClassFixture<AppFixture>
         again.ShouldBe(HttpStatusCode.OK);
         repeat!["referralId"]!.GetValue<Guid>().ShouldBe(ids[0]);
         repeat["version"]!.GetValue<int>().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task the_same_idempotency_key_with_another_intake_is_a_422_that_discloses_nothing_and_appends_nothing()
+    {
+        var headers = new Dictionary<string, string> { ["Idempotency-Key"] = Guid.NewGuid().ToString() };
+        var (first, created) = await app.Host.Post("/api/intake", Samples.Intake(), headers: headers);
+        first.ShouldBe(HttpStatusCode.Created);
+        var referralId = created!["referralId"]!.GetValue<Guid>();
+
+        var other = Samples.Intake() with { Client = Samples.Intake().Client! with { FirstName = "Someone", LastName = "Else" } };
+        var (reused, problem) = await app.Host.Post("/api/intake", other, headers: headers);
+
+        reused.ShouldBe(HttpStatusCode.UnprocessableEntity, problem?.ToJsonString());
+        problem!["code"]!.GetValue<string>().ShouldBe("idempotencyKeyReused");
+        problem.ToJsonString().ShouldNotContain(referralId.ToString());
+        problem.ToJsonString().ShouldNotContain("awaitingTriage");
+        await using (var session = app.Store.QuerySession())
+            (await session.Events.FetchStreamAsync(referralId)).Count.ShouldBe(1);
+
+        // The same intake under the key still answers the first referral.
+        var (again, repeat) = await app.Host.Post("/api/intake", Samples.Intake(), headers: headers);
+        again.ShouldBe(HttpStatusCode.OK);
+        repeat!["referralId"]!.GetValue<Guid>().ShouldBe(referralId);
+    }
+
+    [Fact]
+    public async Task different_intakes_sent_at_once_under_one_key_make_one_referral_and_the_others_get_422()
+    {
+        var headers = new Dictionary<string, string> { ["Idempotency-Key"] = Guid.NewGuid().ToString() };
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            app.Host.Post("/api/intake", Samples.Intake() with { Notes = $"Note {i}" }, headers: headers)));
+
+        results.Count(r => r.Status == HttpStatusCode.Created).ShouldBe(1);
+        results.Count(r => r.Status == HttpStatusCode.UnprocessableEntity).ShouldBe(5, string.Join(", ", results.Select(r => (int)r.Status)));
+    }
+
+    [Fact]
+    public async Task an_overlong_idempotency_key_is_a_400()
+    {
+        var headers = new Dictionary<string, string> { ["Idempotency-Key"] = new string('k', 201) };
+        var (status, problem) = await app.Host.Post("/api/intake", Samples.Intake(), headers: headers);
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        problem.ErrorKeys().ShouldBe(["Idempotency-Key"]);
     }
 
     [Theory]

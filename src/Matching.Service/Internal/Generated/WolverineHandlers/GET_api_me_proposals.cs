@@ -37,12 +37,22 @@ namespace Internal.Generated.WolverineHandlers
             if (clinicianId_rawValue != null && System.Guid.TryParse(clinicianId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out clinicianId))
             {
             }
+            else if (!string.IsNullOrEmpty(clinicianId_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "clinicianId", clinicianId_rawValue, "System.Guid").ConfigureAwait(false);
+                return;
+            }
 
             string pendingOnly_rawValue = httpContext.Request.Query["pendingOnly"];
             bool pendingOnly = default;
 
             if (bool.TryParse(pendingOnly_rawValue, out pendingOnly))
             {
+            }
+            else if (!string.IsNullOrEmpty(pendingOnly_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "pendingOnly", pendingOnly_rawValue, "bool").ConfigureAwait(false);
+                return;
             }
 
             var myProposals = await Matching.Service.Referrals.ClinicianInbox.MyProposalsEndpoint.Load(((Marten.IQuerySession)documentSession), clinicianId, pendingOnly, httpContext.RequestAborted).ConfigureAwait(false);

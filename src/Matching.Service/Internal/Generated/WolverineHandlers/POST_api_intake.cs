@@ -39,7 +39,8 @@ namespace Internal.Generated.WolverineHandlers
             // Reading the request body via JSON deserialization
             var (intake, jsonContinue) = await ReadJsonAsync<Matching.Service.Referrals.Intake>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
-            var problemDetails1 = Matching.Service.Referrals.SubmittingIntake.SubmitIntakeEndpoint.Validate(intake, _timeProvider, _matchingOptions);
+            var idempotencyKey = ReadSingleHeaderValue(httpContext, "Idempotency-Key");
+            var problemDetails1 = Matching.Service.Referrals.SubmittingIntake.SubmitIntakeEndpoint.Validate(intake, idempotencyKey, _timeProvider, _matchingOptions);
             // Evaluate whether the processing should stop if there are any problems
             if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
             {
@@ -49,7 +50,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Matching.Service.Referrals.SubmittingIntake.SubmitIntakeEndpoint.Post(intake, httpContext.Request, documentSession, messageContext, _timeProvider, _matchingOptions, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Matching.Service.Referrals.SubmittingIntake.SubmitIntakeEndpoint.Post(intake, idempotencyKey, documentSession, messageContext, _timeProvider, _matchingOptions, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
             
