@@ -20,7 +20,7 @@ public static class PersonalFields
             "intake.client.firstName", "intake.client.lastName", "intake.client.email", "intake.client.phone",
             "intake.client.dateOfBirth", "intake.client.postalCode", "intake.client.pronouns",
             "intake.payment.memberId", "intake.notes",
-            // Intake.ClientName is computed, but the serializer stores it with the event.
+            // Intake.ClientName is computed; events stored before it was left out of the JSON carry it.
             "intake.clientName"
         ],
         [nameof(RiskAcknowledged)] = ["note"],

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
+using Matching.Service.Referrals.SubmittingIntake;
+using Matching.Service.Shared;
 using Microsoft.OpenApi;
 
 namespace Matching.Service.Infrastructure;
@@ -68,8 +70,144 @@ public sealed class ApiDocument(Microsoft.AspNetCore.Routing.EndpointDataSource 
                 : [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
             Name(operation, method, route);
             DeclareErrors(document, operation, route, method, anonymous);
+            DescribeParameters(document, operation, route);
+            DescribeAnswers(operation, route);
+            if (operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true
+                && body.Schema is OpenApiSchemaReference { Reference.Id: { } schemaName })
+                body.Example = ApiExamples.For(schemaName);
         }
+        DiscriminatePayment(document);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// What each query parameter takes. The endpoints read them as text so a bad value is a 400 naming the parameter;
+    /// the document says what a good one is.
+    /// </summary>
+    private static void DescribeParameters(OpenApiDocument document, OpenApiOperation operation, string route)
+    {
+        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
+        {
+            IOpenApiSchema? schema = (parameter.In, parameter.Name) switch
+            {
+                (ParameterLocation.Query, "from" or "to") => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" },
+                (ParameterLocation.Query, "urgent" or "overdue" or "accepting" or "includeOffboarded") => new OpenApiSchema { Type = JsonSchemaType.Boolean },
+                (ParameterLocation.Query, "clinicianId") => new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" },
+                (ParameterLocation.Query, "concern" or "specialty") => new OpenApiSchemaReference(nameof(Concern), document),
+                (ParameterLocation.Query, "groupBy") => new OpenApiSchemaReference(nameof(Reports.MatchOutcomes.OutcomeGrouping), document),
+                (ParameterLocation.Query, "state") => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Z]{2}$" },
+                (ParameterLocation.Query, "page") => Whole(1, Referrals.Queue.QueueFilter.MaxPage),
+                (ParameterLocation.Query, "pageSize") => Whole(1, Referrals.Queue.QueueFilter.MaxPageSize),
+                (ParameterLocation.Query, "limit") => Whole(1, Audit.AuditCheckpoints.MaxLimit),
+                (ParameterLocation.Query, "format") => Words("ndjson", "csv"),
+                (ParameterLocation.Query, "status") when route == "/api/me/proposals" => Words("pending", "all"),
+                (ParameterLocation.Query, "status") => new OpenApiSchemaReference(nameof(Referrals.ReferralStatus), document),
+                (ParameterLocation.Header, SubmitIntakeEndpoint.IdempotencyKeyHeader) => new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String, MinLength = 1, MaxLength = SubmitIntakeEndpoint.MaxIdempotencyKeyLength
+                },
+                _ => null
+            };
+            if (schema is not null) parameter.Schema = schema;
+            if (parameter is { In: ParameterLocation.Header, Name: SubmitIntakeEndpoint.IdempotencyKeyHeader })
+                parameter.Description = "A key the client makes once per intake (a UUID, say): sending the same intake again with it answers the " +
+                                        "first referral (200) instead of making a second; the same key with a different intake is a 422.";
+        }
+    }
+
+    private static OpenApiSchema Whole(int minimum, int maximum) => new()
+    {
+        Type = JsonSchemaType.Integer, Format = "int32",
+        Minimum = minimum.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Maximum = maximum.ToString(System.Globalization.CultureInfo.InvariantCulture)
+    };
+
+    private static OpenApiSchema Words(params string[] words) => new()
+    {
+        Type = JsonSchemaType.String, Enum = words.Select(w => (JsonNode)JsonValue.Create(w)).ToList()
+    };
+
+    /// <summary>Headers of successful answers, and the CSV the reports and the audit export offer.</summary>
+    private static void DescribeAnswers(OpenApiOperation operation, string route)
+    {
+        foreach (var (status, response) in (operation.Responses ?? []).Where(r => r.Key == "201"))
+            if (response is OpenApiResponse created)
+                created.Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    ["Location"] = new OpenApiHeader
+                    {
+                        Description = "Where to read what was created (the referral, or the clinician).",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference" }
+                    }
+                };
+        if (operation.Responses?.TryGetValue("200", out var ok) != true || ok is not OpenApiResponse answer) return;
+        var csv = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "RFC 4180 CSV with a header row." } };
+        if (route.StartsWith("/api/reports/", StringComparison.Ordinal))
+        {
+            answer.Content ??= new Dictionary<string, OpenApiMediaType>();
+            answer.Content[Reports.ReportCsv.ContentType] = csv;
+            answer.Description = "The report; with `Accept: text/csv`, its rows as CSV (freshness in the X-Report-As-Of headers).";
+            answer.Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                ["X-Report-As-Of-Sequence"] = new OpenApiHeader
+                {
+                    Description = "CSV answers: the last event the report has read.", Schema = new OpenApiSchema { Type = JsonSchemaType.String }
+                },
+                ["X-Report-As-Of"] = new OpenApiHeader
+                {
+                    Description = "CSV answers: when that event was recorded.", Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }
+                }
+            };
+        }
+        else if (route == "/api/audit/export")
+        {
+            answer.Description = "Every audit entry in the range, one JSON object a line (`format=ndjson`, the default) or CSV (`format=csv`).";
+            answer.Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/x-ndjson"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "One audit entry as JSON a line." } },
+                [Reports.ReportCsv.ContentType] = csv
+            };
+        }
+    }
+
+    /// <summary>
+    /// An intake's payment is one of two shapes, told apart by `method`: insurance (payer and member id) or self-pay (the most
+    /// the client can pay a session). Both branches say what the intake validator requires of them.
+    /// </summary>
+    private static void DiscriminatePayment(OpenApiDocument document)
+    {
+        var schemas = document.Components!.Schemas!;
+        if (!schemas.ContainsKey(nameof(Referrals.Payment))) return;
+        OpenApiSchema Branch(string method, string description, Dictionary<string, IOpenApiSchema> members, params string[] required) => new()
+        {
+            Type = JsonSchemaType.Object,
+            Description = description,
+            Required = new HashSet<string>(["method", .. required]),
+            Properties = new Dictionary<string, IOpenApiSchema>(members) { ["method"] = Words(method) }
+        };
+        OpenApiSchema Text(int max) => new() { Type = JsonSchemaType.String, MinLength = 1, MaxLength = max };
+        var rate = new OpenApiSchema { Type = JsonSchemaType.Number, ExclusiveMinimum = "0", Maximum = "10000", Description = "US dollars." };
+        var optionalRate = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Number | JsonSchemaType.Null, ExclusiveMinimum = "0", Maximum = "10000", Description = "US dollars; optional."
+        };
+        schemas["InsurancePayment"] = Branch("insurance", "Paid by the client's insurer.",
+            new() { ["payer"] = Text(100), ["memberId"] = Text(64), ["maxSessionRate"] = optionalRate }, "payer", "memberId");
+        schemas["SelfPayPayment"] = Branch("selfPay", "Paid by the client, up to a rate per session.",
+            new() { ["maxSessionRate"] = rate }, "maxSessionRate");
+        schemas[nameof(Referrals.Payment)] = new OpenApiSchema
+        {
+            Description = "How the sessions are paid for.",
+            OneOf = [new OpenApiSchemaReference("InsurancePayment", document), new OpenApiSchemaReference("SelfPayPayment", document)],
+            Discriminator = new OpenApiDiscriminator
+            {
+                PropertyName = "method",
+                Mapping = new Dictionary<string, OpenApiSchemaReference>
+                {
+                    ["insurance"] = new("InsurancePayment", document), ["selfPay"] = new("SelfPayPayment", document)
+                }
+            }
+        };
     }
 
     private const string ValidationProblem = "ValidationProblemDetails";
@@ -80,12 +218,19 @@ public sealed class ApiDocument(Microsoft.AspNetCore.Routing.EndpointDataSource 
     /// </summary>
     private static void NullableAsAnyOf(OpenApiSchema schema)
     {
-        foreach (var property in (schema.Properties ?? new Dictionary<string, IOpenApiSchema>()).Values.OfType<OpenApiSchema>())
+        foreach (var (name, member) in (schema.Properties ?? new Dictionary<string, IOpenApiSchema>()).ToArray())
         {
+            if (member is not OpenApiSchema property) continue;
             if (property.OneOf is { Count: 2 } branches && branches.Any(b => b is OpenApiSchema { Type: JsonSchemaType.Null }))
             {
-                property.AnyOf = branches.Where(b => b is not OpenApiSchema { Type: JsonSchemaType.Null })
-                    .Append(new OpenApiSchema { Type = JsonSchemaType.Null }).ToList();
+                var referenced = branches.Single(b => b is not OpenApiSchema { Type: JsonSchemaType.Null });
+                // A required member is the reference itself: null is not a value the contract takes there.
+                if (schema.Required?.Contains(name) == true)
+                {
+                    schema.Properties![name] = referenced;
+                    continue;
+                }
+                property.AnyOf = [referenced, new OpenApiSchema { Type = JsonSchemaType.Null }];
                 property.OneOf = null;
             }
             if (property.Items is OpenApiSchema items) NullableAsAnyOf(items);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Matching.Service.Shared;
 
 namespace Matching.Service.Referrals;
@@ -42,7 +43,10 @@ public sealed record Intake(
     string? Notes,
     Consent? Consent)
 {
+    // Derived, so neither asked of a client nor stored with the event (events stored before kept clientName).
+    [JsonIgnore]
     public bool IsUrgent => Safety?.ThoughtsOfSelfHarm is { } answer && answer != SelfHarmAnswer.NotAtAll;
 
+    [JsonIgnore]
     public string ClientName => $"{Client?.FirstName} {Client?.LastName}".Trim();
 }

@@ -59,8 +59,22 @@ public static class Lifecycle
 public abstract record CreatedReferralResult(Guid ReferralId, long Version, ReferralStatus Status)
     : ReferralCommandResult(ReferralId, Version, Status), IHttpAware
 {
-    public void Apply(HttpContext context) => context.Response.StatusCode = StatusCodes.Status201Created;
+    public void Apply(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status201Created;
+        // What was created lives inside the referral: the referral is the resource to read it from.
+        context.Response.Headers.Location = $"/api/referrals/{ReferralId}";
+    }
 
+    /// <summary>The result itself, not the (result, events, messages) tuple the endpoint returns.</summary>
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(201, method.ReturnType, ["application/json"]));
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(201, ResultType(method.ReturnType), ["application/json"]));
+
+    private static Type ResultType(Type returned)
+    {
+        if (returned.IsGenericType && returned.GetGenericTypeDefinition() == typeof(Task<>)) returned = returned.GetGenericArguments()[0];
+        return returned.IsGenericType && returned.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal)
+            ? returned.GetGenericArguments()[0]
+            : returned;
+    }
 }

@@ -21,7 +21,7 @@ public static class InputLimits
     public static int Vocabulary<TEnum>() where TEnum : struct, Enum => Enum.GetValues<TEnum>().Length;
 
     public static IRuleBuilderOptions<T, IReadOnlyList<TItem>?> AtMost<T, TItem>(this IRuleBuilder<T, IReadOnlyList<TItem>?> rule, int max) =>
-        rule.Must(list => list is null || list.Count <= max).WithMessage($"At most {max}.");
+        rule.SetValidator(new MaxItemsValidator<T, TItem>(max));
 
     public static bool IsValidWindow(AvailabilityWindow? window) => window is { Day: not null } && window.TryParse(out _, out _);
 
@@ -32,4 +32,21 @@ public static class InputLimits
         var each = Expression.Lambda<Func<T, IEnumerable<AvailabilityWindow?>>>(windows.Body, windows.Parameters);
         validator.RuleForEach(each).Must(IsValidWindow).WithMessage(WindowMessage);
     }
+}
+
+/// <summary>A list's length limit, readable by the API document as <c>maxItems</c>.</summary>
+public interface IMaxItemsValidator
+{
+    int Max { get; }
+}
+
+public sealed class MaxItemsValidator<T, TItem>(int max) : FluentValidation.Validators.PropertyValidator<T, IReadOnlyList<TItem>?>, IMaxItemsValidator
+{
+    public int Max => max;
+
+    public override string Name => "MaxItemsValidator";
+
+    public override bool IsValid(ValidationContext<T> context, IReadOnlyList<TItem>? value) => value is null || value.Count <= max;
+
+    protected override string GetDefaultMessageTemplate(string errorCode) => $"At most {max}.";
 }

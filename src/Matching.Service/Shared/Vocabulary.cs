@@ -32,6 +32,9 @@ public enum WeekDay { Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Su
 /// <summary>A weekly window, in the owner's local time ("17:00" to "20:00").</summary>
 public sealed record AvailabilityWindow(WeekDay? Day, string? From, string? To)
 {
+    /// <summary>What <see cref="TryParse" /> reads (HH:mm), for the API document.</summary>
+    public const string TimePattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
+
     public bool TryParse(out TimeOnly from, out TimeOnly to)
     {
         from = default;

@@ -43,6 +43,43 @@ public class ApiDocumentTests(AppFixture app, ITestOutputHelper output) : IClass
         }
     }
 
+    [Fact]
+    public async Task every_body_has_an_example_every_answer_a_named_type_and_the_headers_are_declared()
+    {
+        var (_, document) = await app.Host.Get("/openapi/v1.json");
+        var schemas = document!["components"]!["schemas"]!.AsObject();
+        schemas.Select(s => s.Key).ShouldNotContain(name => name.StartsWith("ValueTuple"));
+        schemas["Payment"]!["oneOf"]!.AsArray().Count.ShouldBe(2);
+        schemas["Payment"]!["discriminator"]!["propertyName"]!.GetValue<string>().ShouldBe("method");
+        // Computed members are neither asked of clients nor stored.
+        schemas["Intake"]!["properties"]!.AsObject().Select(p => p.Key).ShouldNotContain("isUrgent");
+        schemas["BookFirstSession"]!["properties"]!.AsObject().Select(p => p.Key).ShouldNotContain("duration");
+        // A required member doesn't admit null.
+        schemas["TriageReferral"]!["properties"]!["priority"]!["$ref"].ShouldNotBeNull();
+        schemas["ClientDetails"]!["properties"]!["firstName"]!["type"]!.GetValue<string>().ShouldBe("string");
+        schemas["Consent"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()).ShouldBe(["contact", "privacyNoticeAccepted"], ignoreOrder: true);
+        schemas["AvailabilityWindow"]!["properties"]!["from"]!["pattern"].ShouldNotBeNull();
+
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        foreach (var (method, operation) in item!.AsObject())
+        {
+            var name = $"{method.ToUpperInvariant()} {path}";
+            if (operation!["requestBody"]?["content"]?["application/json"] is { } body)
+                body["example"].ShouldNotBeNull($"{name} has no example");
+            foreach (var (status, response) in operation["responses"]!.AsObject())
+            {
+                if (status.StartsWith('2') && response!["content"] is { } content)
+                    foreach (var (_, media) in content.AsObject())
+                        (media!["schema"]?["$ref"] ?? media["schema"]?["type"]).ShouldNotBeNull($"{name} {status} names no schema");
+                if (status == "201") response!["headers"]?["Location"].ShouldNotBeNull($"{name} 201 declares no Location");
+            }
+            if (path.StartsWith("/api/reports/")) operation["responses"]!["200"]!["content"]!["text/csv"].ShouldNotBeNull(name);
+        }
+        var intake = document["paths"]!["/api/intake"]!["post"]!;
+        intake["parameters"]!.AsArray().ShouldContain(p => p!["name"]!.GetValue<string>() == "Idempotency-Key" && p["in"]!.GetValue<string>() == "header");
+        document["paths"]!["/api/me/proposals"]!["get"]!["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ShouldBe(["status"]);
+    }
+
     /// <summary>Runs a package from the npm registry with npx (Node.js from Debian's packages; `.ci/run` installs it).</summary>
     public static async Task<(int Exit, string StdOut, string StdErr)> NpxAsync(string[] args)
     {

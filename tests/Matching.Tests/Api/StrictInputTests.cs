@@ -170,7 +170,7 @@ public class StrictInputTests(AppFixture app) : IClassFixture<AppFixture>
     {
         var json = IntakeJson();
         json.Remove("safety");
-        var body = json.ToJsonString().TrimEnd('}')
+        var body = json.ToJsonString()[..^1]
                    + ",\"safety\":{\"thoughtsOfSelfHarm\":\"nearlyEveryDay\"},\"safety\":{\"thoughtsOfSelfHarm\":\"notAtAll\"}}";
         var before = await app.EventCount();
 

@@ -1,3 +1,4 @@
+using FluentValidation;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -8,11 +9,19 @@ namespace Matching.Service.Clinicians.Offboarding;
 
 public sealed record OffboardClinician(string? Reason, int? ExpectedVersion) : IClinicianCommand;
 
+public sealed class OffboardClinicianValidator : AbstractValidator<OffboardClinician>
+{
+    public static readonly OffboardClinicianValidator Instance = new();
+
+    private OffboardClinicianValidator() =>
+        RuleFor(x => x.Reason).NotEmpty().WithMessage("Say why the clinician is leaving the directory.")
+            .MaximumLength(1000).WithMessage("At most 1000 characters.");
+}
+
 public static class OffboardClinicianEndpoint
 {
     public static ProblemDetails Validate(OffboardClinician command, Clinician clinician) => Problems.FirstOf(
-        () => string.IsNullOrWhiteSpace(command.Reason) ? Problems.Invalid("reason", "Say why the clinician is leaving the directory.") : null,
-        () => command.Reason is { Length: > 1000 } ? Problems.Invalid("reason", "At most 1000 characters.") : null,
+        () => Problems.Check(OffboardClinicianValidator.Instance, command),
         () => ClinicianLifecycle.Stale(clinician, command),
         () => ClinicianLifecycle.RequireNotOffboarded(clinician, "offboard"));
 

@@ -1,3 +1,4 @@
+using FluentValidation;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -9,10 +10,17 @@ namespace Matching.Service.Clinicians.Pausing;
 /// <summary>A pause (leave, full schedule) keeps the clinician from new proposals without changing capacity.</summary>
 public sealed record PauseClinician(string? Reason, int? ExpectedVersion) : IClinicianCommand;
 
+public sealed class PauseClinicianValidator : AbstractValidator<PauseClinician>
+{
+    public static readonly PauseClinicianValidator Instance = new();
+
+    private PauseClinicianValidator() => RuleFor(x => x.Reason).MaximumLength(1000).WithMessage("At most 1000 characters.");
+}
+
 public static class PauseClinicianEndpoint
 {
     public static ProblemDetails Validate(PauseClinician command, Clinician clinician) => Problems.FirstOf(
-        () => command.Reason is { Length: > 1000 } ? Problems.Invalid("reason", "At most 1000 characters.") : null,
+        () => Problems.Check(PauseClinicianValidator.Instance, command),
         () => ClinicianLifecycle.Stale(clinician, command),
         () => ClinicianLifecycle.RequireNotOffboarded(clinician, "pause"),
         () => clinician.Paused ? ClinicianLifecycle.Conflict("The clinician is already paused.", "alreadyPaused") : null);

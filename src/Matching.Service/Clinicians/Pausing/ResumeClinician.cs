@@ -1,3 +1,4 @@
+using FluentValidation;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -8,10 +9,17 @@ namespace Matching.Service.Clinicians.Pausing;
 
 public sealed record ResumeClinician(string? Reason, int? ExpectedVersion) : IClinicianCommand;
 
+public sealed class ResumeClinicianValidator : AbstractValidator<ResumeClinician>
+{
+    public static readonly ResumeClinicianValidator Instance = new();
+
+    private ResumeClinicianValidator() => RuleFor(x => x.Reason).MaximumLength(1000).WithMessage("At most 1000 characters.");
+}
+
 public static class ResumeClinicianEndpoint
 {
     public static ProblemDetails Validate(ResumeClinician command, Clinician clinician) => Problems.FirstOf(
-        () => command.Reason is { Length: > 1000 } ? Problems.Invalid("reason", "At most 1000 characters.") : null,
+        () => Problems.Check(ResumeClinicianValidator.Instance, command),
         () => ClinicianLifecycle.Stale(clinician, command),
         () => ClinicianLifecycle.RequireNotOffboarded(clinician, "resume"),
         () => clinician.Paused ? null : ClinicianLifecycle.Conflict("The clinician is not paused.", "notPaused"));

@@ -1,3 +1,4 @@
+using FluentValidation;
 using System.Security.Claims;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -9,11 +10,18 @@ namespace Matching.Service.Referrals.Accepting;
 
 public sealed record AcceptProposal(string? Note, int? ExpectedVersion) : IReferralCommand;
 
+public sealed class AcceptProposalValidator : AbstractValidator<AcceptProposal>
+{
+    public static readonly AcceptProposalValidator Instance = new();
+
+    private AcceptProposalValidator() => RuleFor(x => x.Note).MaximumLength(4000).WithMessage("At most 4000 characters.");
+}
+
 public static class AcceptProposalEndpoint
 {
     public static ProblemDetails Validate(AcceptProposal command, Referral referral, Guid proposalId, ClaimsPrincipal user, TimeProvider time) =>
         Problems.FirstOf(
-            () => command.Note is { Length: > 4000 } ? Problems.Invalid("note", "At most 4000 characters.") : null,
+            () => Problems.Check(AcceptProposalValidator.Instance, command),
             () => ProposalChecks.RequireAddressedTo(referral, proposalId, user),
             () => Lifecycle.Stale(referral, command),
             () => ProposalChecks.RequirePending(referral, proposalId, "accept"),

@@ -15,6 +15,7 @@ public sealed record BookFirstSession(DateTimeOffset? StartsAt, int? DurationMin
     : IReferralCommand
 {
     public const int DefaultDurationMinutes = 50;
+    [System.Text.Json.Serialization.JsonIgnore]
     public int Duration => DurationMinutes ?? DefaultDurationMinutes;
 }
 

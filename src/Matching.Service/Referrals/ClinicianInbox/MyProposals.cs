@@ -67,7 +67,7 @@ public sealed record MyProposals(IReadOnlyList<MyProposal> Items);
 
 public static class MyProposalsEndpoint
 {
-    public static async Task<MyProposals> Load(IQuerySession session, Guid clinicianId, bool pendingOnly, CancellationToken cancellation)
+    public static async Task<MyProposals> ProposalsOf(IQuerySession session, Guid clinicianId, bool pendingOnly, CancellationToken cancellation)
     {
         // Served by the GIN index on the referral's JSON.
         var referrals = await session.Query<Referral>()
@@ -105,7 +105,7 @@ public static class MyProposalsEndpoint
 
         // The policy guarantees the claim; without it the caller simply has no proposals.
         if (user.ClinicianId() is not { } clinicianId) return Results.Ok(new MyProposals([]));
-        var proposals = await Load(session, clinicianId, pendingOnly, cancellation);
+        var proposals = await ProposalsOf(session, clinicianId, pendingOnly, cancellation);
         // An accepted client's contact details are personal data: each referral shown with them is an access.
         var shown = proposals.Items.Where(i => i.Client is not null).Select(i => i.ReferralId).Distinct().ToList();
         foreach (var referralId in shown) AccessLog.Record(session, referralId, AccessLog.ClinicianProposals);

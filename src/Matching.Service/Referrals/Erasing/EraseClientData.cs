@@ -1,3 +1,4 @@
+using FluentValidation;
 using Marten;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -13,14 +14,21 @@ namespace Matching.Service.Referrals.Erasing;
 /// </summary>
 public sealed record EraseClientData(string? Reason, int? ExpectedVersion = null) : IReferralCommand;
 
+public sealed class EraseClientDataValidator : AbstractValidator<EraseClientData>
+{
+    public static readonly EraseClientDataValidator Instance = new();
+
+    private EraseClientDataValidator() =>
+        RuleFor(x => x.Reason).NotEmpty().WithMessage("Say why the data is erased (the request, the approval).")
+            .MaximumLength(EraseClientDataEndpoint.MaxReasonLength).WithMessage($"At most {EraseClientDataEndpoint.MaxReasonLength} characters.");
+}
+
 public static class EraseClientDataEndpoint
 {
     public const int MaxReasonLength = 1000;
 
     public static ProblemDetails Validate(EraseClientData command) =>
-        string.IsNullOrWhiteSpace(command.Reason) ? Problems.Invalid("reason", "Say why the data is erased (the request, the approval).")
-        : command.Reason.Length > MaxReasonLength ? Problems.Invalid("reason", $"At most {MaxReasonLength} characters.")
-        : WolverineContinue.NoProblems;
+        Problems.Check(EraseClientDataValidator.Instance, command) ?? WolverineContinue.NoProblems;
 
     /// <summary>
     /// Masks every personal field in the referral's events and its access stream (Marten's masking rules,

@@ -86,10 +86,9 @@ public static class SubmitIntakeEndpoint
             return Repeat((await query.LoadAsync<Referral>(referralId, cancellation))!, intake);
         }
 
-        return Results.Json(
+        return Results.Created($"/api/referrals/{referralId}",
             new IntakeAccepted(referralId, events.Length, ReferralStatus.AwaitingTriage, intake.IsUrgent,
-                intake.IsUrgent ? CrisisResources : null),
-            statusCode: StatusCodes.Status201Created);
+                intake.IsUrgent ? CrisisResources : null));
     }
 
     /// <summary>The first referral again for the same intake; for another intake under the same key, nothing of it.</summary>
@@ -187,14 +186,18 @@ public sealed class IntakeValidator : AbstractValidator<Intake>
         RuleForEach(x => x.Languages).NotEmpty().MaximumLength(40);
         this.WeeklyAvailability(x => x.Availability);
         RuleFor(x => x.Safety).NotNull().WithMessage("Please answer the safety question.");
-        RuleFor(x => x.Safety!.ThoughtsOfSelfHarm).NotNull().OverridePropertyName("safety.thoughtsOfSelfHarm")
-            .When(x => x.Safety is not null);
+        // Nested rules sit in When blocks on their parent's presence: the API document reads them as required members.
+        When(x => x.Safety is not null, () =>
+            RuleFor(x => x.Safety!.ThoughtsOfSelfHarm).NotNull().OverridePropertyName("safety.thoughtsOfSelfHarm"));
         RuleFor(x => x.Notes).MaximumLength(4000);
         RuleFor(x => x.Consent).NotNull();
-        RuleFor(x => x.Consent!.Contact).Equal(true).OverridePropertyName("consent.contact")
-            .WithMessage("We need your permission to contact you.").When(x => x.Consent is not null);
-        RuleFor(x => x.Consent!.PrivacyNoticeAccepted).Equal(true).OverridePropertyName("consent.privacyNoticeAccepted")
-            .WithMessage("Please accept the privacy notice.").When(x => x.Consent is not null);
+        When(x => x.Consent is not null, () =>
+        {
+            RuleFor(x => x.Consent!.Contact).Equal(true).OverridePropertyName("consent.contact")
+                .WithMessage("We need your permission to contact you.");
+            RuleFor(x => x.Consent!.PrivacyNoticeAccepted).Equal(true).OverridePropertyName("consent.privacyNoticeAccepted")
+                .WithMessage("Please accept the privacy notice.");
+        });
     }
 
     private static bool IsPlausibleBirthDate(DateOnly birth, DateOnly today) => birth < today && AgeGroups.AgeOn(birth, today) < 120;

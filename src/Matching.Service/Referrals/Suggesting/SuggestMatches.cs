@@ -1,3 +1,4 @@
+using FluentValidation;
 using Marten;
 using Matching.Service.Clinicians;
 using Matching.Service.Clinicians.Workload;
@@ -14,6 +15,14 @@ public sealed record SuggestMatches(int? Limit, int? ExpectedVersion) : IReferra
 {
     public const int DefaultLimit = 10;
     public const int MaxLimit = 50;
+}
+
+public sealed class SuggestMatchesValidator : AbstractValidator<SuggestMatches>
+{
+    public static readonly SuggestMatchesValidator Instance = new();
+
+    private SuggestMatchesValidator() =>
+        RuleFor(x => x.Limit).InclusiveBetween(1, SuggestMatches.MaxLimit).WithMessage($"Between 1 and {SuggestMatches.MaxLimit}.");
 }
 
 /// <summary>200: the run as recorded, in the contract's shape, plus where the stream now stands.</summary>
@@ -40,10 +49,7 @@ public static class SuggestMatchesEndpoint
     public static readonly ReferralStatus[] AllowedFrom = [ReferralStatus.AwaitingMatch, ReferralStatus.Waitlisted];
 
     public static ProblemDetails Validate(SuggestMatches? command, Referral referral) => Problems.FirstOf(
-        () => command is null ? Problems.Invalid("body", "A JSON body is required.") : null,
-        () => command!.Limit is { } limit and (< 1 or > SuggestMatches.MaxLimit)
-            ? Problems.Invalid("limit", $"Between 1 and {SuggestMatches.MaxLimit}.")
-            : null,
+        () => Problems.Check(SuggestMatchesValidator.Instance, command),
         () => Lifecycle.Stale(referral, command!),
         () => Lifecycle.RequireRiskAcknowledged(referral, "suggest matches for"),
         () => Lifecycle.RequireStatus(referral, "suggest matches for", AllowedFrom));

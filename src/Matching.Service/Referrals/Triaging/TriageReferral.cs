@@ -1,3 +1,4 @@
+using FluentValidation;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -8,11 +9,21 @@ namespace Matching.Service.Referrals.Triaging;
 
 public sealed record TriageReferral(TriagePriority? Priority, string? Note, int? ExpectedVersion) : IReferralCommand;
 
+public sealed class TriageReferralValidator : AbstractValidator<TriageReferral>
+{
+    public static readonly TriageReferralValidator Instance = new();
+
+    private TriageReferralValidator()
+    {
+        RuleFor(x => x.Priority).NotNull().WithMessage("Choose routine or urgent.");
+        RuleFor(x => x.Note).MaximumLength(4000).WithMessage("At most 4000 characters.");
+    }
+}
+
 public static class TriageReferralEndpoint
 {
     public static ProblemDetails Validate(TriageReferral command, Referral referral) => Problems.FirstOf(
-        () => command.Priority is null ? Problems.Invalid("priority", "Choose routine or urgent.") : null,
-        () => command.Note is { Length: > 4000 } ? Problems.Invalid("note", "At most 4000 characters.") : null,
+        () => Problems.Check(TriageReferralValidator.Instance, command),
         () => Lifecycle.Stale(referral, command),
         () => Lifecycle.RequireStatus(referral, "triage", ReferralStatus.AwaitingTriage),
         () => Lifecycle.RequireRiskAcknowledged(referral, "triage"));

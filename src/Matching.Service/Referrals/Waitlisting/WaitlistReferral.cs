@@ -1,3 +1,4 @@
+using FluentValidation;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -9,11 +10,18 @@ namespace Matching.Service.Referrals.Waitlisting;
 
 public sealed record WaitlistReferral(string? Reason, int? ExpectedVersion) : IReferralCommand;
 
+public sealed class WaitlistReferralValidator : AbstractValidator<WaitlistReferral>
+{
+    public static readonly WaitlistReferralValidator Instance = new();
+
+    private WaitlistReferralValidator() =>
+        RuleFor(x => x.Reason).NotEmpty().WithMessage("Say why the referral waits.").MaximumLength(4000).WithMessage("At most 4000 characters.");
+}
+
 public static class WaitlistReferralEndpoint
 {
     public static ProblemDetails Validate(WaitlistReferral command, Referral referral) => Problems.FirstOf(
-        () => string.IsNullOrWhiteSpace(command.Reason) ? Problems.Invalid("reason", "Say why the referral waits.") : null,
-        () => command.Reason is { Length: > 4000 } ? Problems.Invalid("reason", "At most 4000 characters.") : null,
+        () => Problems.Check(WaitlistReferralValidator.Instance, command),
         () => Lifecycle.Stale(referral, command),
         () => Lifecycle.RequireRiskAcknowledged(referral, "waitlist"),
         // Only a triaged referral waits: leaving the waitlist leads straight to a proposal.

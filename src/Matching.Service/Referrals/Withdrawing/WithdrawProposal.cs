@@ -1,3 +1,4 @@
+using FluentValidation;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -8,11 +9,18 @@ namespace Matching.Service.Referrals.Withdrawing;
 
 public sealed record WithdrawProposal(string? Reason, int? ExpectedVersion) : IReferralCommand;
 
+public sealed class WithdrawProposalValidator : AbstractValidator<WithdrawProposal>
+{
+    public static readonly WithdrawProposalValidator Instance = new();
+
+    private WithdrawProposalValidator() =>
+        RuleFor(x => x.Reason).NotEmpty().WithMessage("Say why the proposal is withdrawn.").MaximumLength(4000).WithMessage("At most 4000 characters.");
+}
+
 public static class WithdrawProposalEndpoint
 {
     public static ProblemDetails Validate(WithdrawProposal command, Referral referral, Guid proposalId) => Problems.FirstOf(
-        () => string.IsNullOrWhiteSpace(command.Reason) ? Problems.Invalid("reason", "Say why the proposal is withdrawn.") : null,
-        () => command.Reason is { Length: > 4000 } ? Problems.Invalid("reason", "At most 4000 characters.") : null,
+        () => Problems.Check(WithdrawProposalValidator.Instance, command),
         () => referral.Proposals.Any(p => p.Id == proposalId) ? null : Problems.NotFound("proposal"),
         () => Lifecycle.Stale(referral, command),
         () => ProposalChecks.RequirePending(referral, proposalId, "withdraw"));

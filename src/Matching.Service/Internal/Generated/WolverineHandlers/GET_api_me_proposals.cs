@@ -31,31 +31,6 @@ namespace Internal.Generated.WolverineHandlers
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Matching.Service.Referrals.ClinicianInbox.MyProposalsEndpoint").SetTag("http.route", "/api/me/proposals").SetTag("http.request.method", "GET");
             var status = httpContext.Request.Query["status"];
-            string clinicianId_rawValue = httpContext.Request.Query["clinicianId"];
-            System.Guid clinicianId = default;
-
-            if (clinicianId_rawValue != null && System.Guid.TryParse(clinicianId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out clinicianId))
-            {
-            }
-            else if (!string.IsNullOrEmpty(clinicianId_rawValue))
-            {
-                await WriteQueryValueParsingProblem(httpContext, "clinicianId", clinicianId_rawValue, "System.Guid").ConfigureAwait(false);
-                return;
-            }
-
-            string pendingOnly_rawValue = httpContext.Request.Query["pendingOnly"];
-            bool pendingOnly = default;
-
-            if (bool.TryParse(pendingOnly_rawValue, out pendingOnly))
-            {
-            }
-            else if (!string.IsNullOrEmpty(pendingOnly_rawValue))
-            {
-                await WriteQueryValueParsingProblem(httpContext, "pendingOnly", pendingOnly_rawValue, "bool").ConfigureAwait(false);
-                return;
-            }
-
-            var myProposals = await Matching.Service.Referrals.ClinicianInbox.MyProposalsEndpoint.Load(((Marten.IQuerySession)documentSession), clinicianId, pendingOnly, httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
             var result = await Matching.Service.Referrals.ClinicianInbox.MyProposalsEndpoint.Get(status, httpContext.User, documentSession, httpContext.RequestAborted).ConfigureAwait(false);

@@ -55,7 +55,7 @@ public sealed class IndexModel(IDocumentSession session, PageCommands commands, 
     private async Task LoadAsync(CancellationToken cancellation)
     {
         if (User.ClinicianId() is not { } clinicianId) return;
-        Proposals = await MyProposalsEndpoint.Load(session, clinicianId, pendingOnly: false, cancellation);
+        Proposals = await MyProposalsEndpoint.ProposalsOf(session, clinicianId, pendingOnly: false, cancellation);
         // Contact details of accepted clients are personal data: each referral shown with them is an access, as in the API.
         var shown = Proposals.Items.Where(i => i.Client is not null).Select(i => i.ReferralId).Distinct().ToList();
         foreach (var referralId in shown) AccessLog.Record(session, referralId, AccessLog.ClinicianProposals);
