@@ -217,7 +217,9 @@ public class AuditTrailTests(AppFixture app) : IClassFixture<AppFixture>
         }
 
         fromJson.Count.ShouldBeGreaterThanOrEqualTo(3);
-        fromCsv.ShouldBe(fromJson.Cast<object>().ToList());
+        // The first export's own access entry may reach the trail before the second export reads it.
+        fromCsv.Count.ShouldBeInRange(fromJson.Count, fromJson.Count + 1);
+        fromCsv.Take(fromJson.Count).ToList().ShouldBe(fromJson.Cast<object>().ToList());
         fromJson.Select(e => e.Sequence).ShouldBeInOrder();
         // What the canonical form needs besides, so a verifier can recompute the chain: columns added at the end.
         AuditExport.CsvHeader[^2..].ShouldBe(["typeAlias", "digests"]);
