@@ -1,11 +1,7 @@
 using JasperFx.CommandLine;
 using Matching.DevHost.Seeding;
 using Matching.Tests.Support;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -36,20 +32,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         JasperFxEnvironment.AutoStartHost = true;
         var connectionString = await TestDatabase.CreateDatabaseAsync(nameof(BrowserFixture));
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Development");
-            builder.UseSetting("ConnectionStrings:Marten", connectionString);
-            builder.UseSetting("Matching:IntakeRateLimitPerMinute", "100000");
-            // A free loopback port, chosen by the OS when Kestrel binds.
-            builder.UseUrls("http://127.0.0.1:0");
-            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock).AddDemoData(seedOnStart: false));
-        });
-        _factory.UseKestrel();
-        _factory.StartServer();
-        var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        BaseUrl = addresses.First().TrimEnd('/');
-        if (BaseUrl.EndsWith(":0", StringComparison.Ordinal)) throw new InvalidOperationException($"Kestrel did not report its port: {BaseUrl}");
+        (_factory, BaseUrl) = KestrelService.Start(connectionString, Clock, services: services => services.AddDemoData(seedOnStart: false));
 
         await Services.GetRequiredService<DemoData>().SeedAsync();
 
