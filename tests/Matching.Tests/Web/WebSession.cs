@@ -61,7 +61,9 @@ public sealed partial class WebSession : IAsyncDisposable
         await Page.CheckAsync($"#role-{role}");
         if (clinicianName is not null) await Page.SelectOptionAsync("#clinician", new SelectOptionValue { Label = clinicianName });
         await Page.ClickAsync("button:text('Sign in')");
-        await Page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        // Wait for the page the sign-in leads to, not for a load state a busy machine may report on the page being left.
+        await Page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/sign-in", StringComparison.Ordinal),
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
     }
 
     public async Task ScreenshotAsync(string name) =>
