@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using FluentValidation;
 using Marten;
-using Marten.Exceptions;
 using Matching.Service.Infrastructure;
 using Matching.Service.Shared;
 using Microsoft.AspNetCore.Authorization;
@@ -79,7 +78,7 @@ public static class SubmitIntakeEndpoint
         {
             await session.SaveChangesAsync(cancellation);
         }
-        catch (Exception e) when (key is not null && IsStreamCollision(e))
+        catch (Exception e) when (key is not null && DatabaseFailures.Classify(e) is DatabaseFailure.StreamExists or DatabaseFailure.Duplicate)
         {
             // The same key sent at the same moment: the other request created it.
             await using var query = session.DocumentStore.QuerySession();
@@ -122,17 +121,6 @@ public static class SubmitIntakeEndpoint
         bytes[7] = (byte)((bytes[7] & 0x0F) | 0x80); // version 8: custom, name-based
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
         return new Guid(bytes);
-    }
-
-    private static bool IsStreamCollision(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
-                or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
-                return true;
-        }
-        return false;
     }
 }
 
