@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using FluentValidation;
 using Marten;
@@ -114,14 +112,7 @@ public static class SubmitIntakeEndpoint
     private static string Canonical(Intake intake) => JsonSerializer.Serialize(intake, ServiceSetup.Conventions);
 
     /// <summary>The same key always names the same referral stream.</summary>
-    public static Guid StreamIdFor(string idempotencyKey)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("intake:" + idempotencyKey));
-        var bytes = hash[..16];
-        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x80); // version 8: custom, name-based
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
-        return new Guid(bytes);
-    }
+    public static Guid StreamIdFor(string idempotencyKey) => Uuids.NameBased("intake:" + idempotencyKey);
 }
 
 /// <summary>Validates an intake against the practice's date, given through <see cref="Problems.Check{T,TClock}" />.</summary>
