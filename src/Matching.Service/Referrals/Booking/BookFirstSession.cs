@@ -48,7 +48,7 @@ public static class BookFirstSessionEndpoint
         () => Lifecycle.Stale(referral, command),
         () => Lifecycle.RequireStatus(referral, "book a first session for", ReferralStatus.Accepted),
         () => ClientAccepts(referral, command.Format!.Value)
-            ? null
+            ? Problems.NoProblems
             : Problems.Conflict($"The client asked for {Lifecycle.Json(referral.Intake.Format!.Value)} sessions only.", "formatNotAccepted"));
 
     /// <summary>The intake said which formats the client accepts; `either` accepts both.</summary>

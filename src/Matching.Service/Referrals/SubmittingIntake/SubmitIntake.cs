@@ -48,7 +48,7 @@ public static class SubmitIntakeEndpoint
         Intake? intake, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, TimeProvider time, MatchingOptions options) =>
         idempotencyKey is { Length: > MaxIdempotencyKeyLength }
             ? Problems.Invalid(IdempotencyKeyHeader, $"At most {MaxIdempotencyKeyLength} characters.")
-            : Problems.Check(IntakeValidator.Instance, intake, options.PracticeDate(time.GetUtcNow())) ?? Problems.NoProblems;
+            : Problems.Check(IntakeValidator.Instance, intake, options.PracticeDate(time.GetUtcNow()));
 
     /// <summary>
     /// A new referral, or, for an Idempotency-Key already used, the first referral again (200) when the intake is the same
