@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
+using Matching.Service.Shared;
 
 namespace Matching.Service.Referrals;
 
@@ -32,6 +33,6 @@ public static class ProposalChecks
         var proposal = referral.Proposals.Single(p => p.Id == proposalId);
         return proposal.Status == ProposalStatus.Pending
             ? Problems.NoProblems
-            : Problems.Conflict($"Can't {action} a proposal that is {Lifecycle.Json(proposal.Status)}.", "proposalNotPending");
+            : Problems.Conflict($"Can't {action} a proposal that is {Words.Wire(proposal.Status)}.", "proposalNotPending");
     }
 }

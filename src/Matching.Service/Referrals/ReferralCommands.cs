@@ -1,5 +1,6 @@
 using System.Reflection;
 using Matching.Service.Infrastructure;
+using Matching.Service.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -32,7 +33,7 @@ public static class Lifecycle
         allowed.Contains(referral.Status)
             ? Problems.NoProblems
             : Problems.Conflict(
-                $"Can't {action} a referral that is {Json(referral.Status)}; allowed from {string.Join(", ", allowed.Select(Json))}.",
+                $"Can't {action} a referral that is {Words.Wire(referral.Status)}; allowed from {string.Join(", ", allowed.Select(s => Words.Wire(s)))}.",
                 "invalidTransition");
 
     /// <summary>409 while an urgent referral's risk is unacknowledged.</summary>
@@ -47,12 +48,6 @@ public static class Lifecycle
         referral.Status == ReferralStatus.Closed
             ? Problems.Conflict($"Can't {action} a closed referral.", "referralClosed")
             : Problems.NoProblems;
-
-    public static string Json<T>(T value) where T : Enum
-    {
-        var name = value.ToString();
-        return char.ToLowerInvariant(name[0]) + name[1..];
-    }
 }
 
 /// <summary>A 201 answer for commands that create something inside the referral.</summary>

@@ -103,13 +103,7 @@ public static class ClinicianDirectoryEndpoint
     private static bool? Flag(string? value) => bool.TryParse(value, out var flag) ? flag : null;
 
     internal static Concern? ParseSpecialty(string? value) =>
-        value is null ? null : Enum.GetValues<Concern>().Select(c => (Concern?)c).FirstOrDefault(c => CamelCase(c!.Value) == value);
-
-    private static string CamelCase(Concern concern)
-    {
-        var name = concern.ToString();
-        return char.ToLowerInvariant(name[0]) + name[1..];
-    }
+        value is null ? null : Enum.GetValues<Concern>().Select(c => (Concern?)c).FirstOrDefault(c => Words.Wire(c!.Value) == value);
 }
 
 public static class ClinicianDetailsEndpoint

@@ -1,6 +1,7 @@
 using System.Net;
 using Marten;
 using Matching.Service.Referrals;
+using Matching.Service.Shared;
 using Matching.Service.Referrals.Queue;
 using Matching.Tests.Support;
 using Npgsql;
@@ -26,7 +27,7 @@ public sealed class QueueCountsTests(AppFixture app) : IClassFixture<AppFixture>
         rows.Count.ShouldBeGreaterThanOrEqualTo(4, "the mix leaves referrals in several statuses");
         (await Total("")).ShouldBe(rows.Where(r => r.Key != "Closed").Sum(r => r.Value));
         foreach (var status in Enum.GetValues<ReferralStatus>())
-            (await Total($"?status={Lifecycle.Json(status)}")).ShouldBe(rows.GetValueOrDefault(status.ToString()), status.ToString());
+            (await Total($"?status={Words.Wire(status)}")).ShouldBe(rows.GetValueOrDefault(status.ToString()), status.ToString());
     }
 
     [Fact]
