@@ -131,9 +131,8 @@ public static class Harness
         {
             await using var storeSource = NpgsqlDataSource.Create(storeDb);
             using var store = (DocumentStore)MartenScenarios.OpenStore(storeDb);
+            // The whole schema, the queue counts trigger too, so (a2) and (b) write what (c) writes.
             await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-            // The schema the service's start-up adds beside Marten's (the queue counts trigger), so (a2) and (b) write what (c) writes.
-            await Matching.Service.Referrals.Queue.QueueCounts.EnsureAsync(store, CancellationToken.None);
             var marten = new MartenScenarios(store);
             var raw = new RawScenarios(storeSource);
             await raw.PrepareAsync(await marten.IntakeAsync());

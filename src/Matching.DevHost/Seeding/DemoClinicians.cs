@@ -150,12 +150,11 @@ internal static class DemoClinicians
     public static IEnumerable<T> Pick<T>(Random random, IReadOnlyList<T> from, int count) =>
         from.OrderBy(_ => random.Next()).Take(Math.Min(count, from.Count)).ToList();
 
+    /// <summary>Version 4's layout, though drawn from the seeded generator: the same demo data every time.</summary>
     public static Guid NextGuid(Random random)
     {
         var bytes = new byte[16];
         random.NextBytes(bytes);
-        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40); // version 4 layout, though drawn from a seeded generator
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes);
+        return Uuids.Stamped(bytes, version: 4);
     }
 }

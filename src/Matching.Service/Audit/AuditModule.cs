@@ -1,4 +1,3 @@
-using JasperFx.Events.Projections;
 using Marten;
 
 namespace Matching.Service.Audit;
@@ -14,8 +13,7 @@ public static class AuditModule
         opts.Schema.For<AuditCheckpoint>().Identity(x => x.Sequence);
 
         // The projection carries the chain's end and the salts through a batch itself: no identity tracking.
-        opts.Projections.Add(new AuditProjection(), ProjectionLifecycle.Async,
-            o => o.BatchSize = AuditProjection.BatchSize);
+        AuditProjection.Register(opts);
         // A rebuild batch of the audit trail is inserts only (entries, digests, salts): the daemon writes them
         // with COPY. Store-wide, but a batch holding any other write (the report facts' upserts, an erasure's
         // re-masking) falls back to row-by-row commands as before.

@@ -1,8 +1,8 @@
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using JasperFx.Events;
+using JasperFx.Events.Projections;
 using Marten;
 using Marten.Events.Projections;
 using Matching.Service.Infrastructure;
@@ -12,18 +12,13 @@ namespace Matching.Service.Audit;
 
 /// <summary>
 /// Writes an <see cref="AuditEntry"/> for every event of every stream, asynchronously so no command
-/// or read waits for it. The daemon hands events over in global sequence order, which is the order
-/// the hash chain needs; the chain's end is the last entry's hash, carried through each batch in memory.
+/// or read waits for it. A plain Marten <see cref="IProjection"/>: the daemon hands it each batch whole (one session,
+/// one transaction, events in global sequence order, the order the hash chain needs), so what a batch carries from
+/// event to event (the chain's end, the salts it has read) lives in that batch and nowhere else.
 /// </summary>
-public sealed partial class AuditProjection : EventProjection
+public sealed class AuditProjection : IProjection
 {
     public const string ProjectionName = "AuditTrail";
-
-    public AuditProjection()
-    {
-        Name = ProjectionName;
-        Options.DeleteViewTypeOnTeardown<AuditEntry>();
-    }
 
     /// <summary>
     /// Events a daemon batch takes when behind (a rebuild): larger than the report facts' batches, since each batch of the
@@ -34,14 +29,30 @@ public sealed partial class AuditProjection : EventProjection
     /// <summary>How many events one read-ahead covers: a whole batch.</summary>
     public const int ReadAhead = BatchSize;
 
-    /// <summary>Each batch's state, by its session: released with it, and never shared by two batches.</summary>
-    private readonly ConditionalWeakTable<IDocumentOperations, Batch> _batches = new();
+    /// <summary>
+    /// Asynchronous, under its own name. A rebuild deletes the entries only: the digests and salts the projection also
+    /// writes must outlive it (the salts of erased referrals are gone for good, so their digests can't be made again),
+    /// and a projection registered this way declares for deletion exactly what it is told to, nothing it stores.
+    /// </summary>
+    public static void Register(StoreOptions opts) =>
+        opts.Projections.Add(new AuditProjection(), ProjectionLifecycle.Async, ProjectionName, options =>
+        {
+            options.BatchSize = BatchSize;
+            options.DeleteViewTypeOnTeardown<AuditEntry>();
+        });
 
     private static readonly JsonElement NoData = JsonElement.Parse("{}");
 
-    public override async ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        var batch = await BatchForAsync(operations, e.Sequence, cancellation);
+        if (events.Count == 0) return;
+        var batch = await Batch.StartAsync(operations, events[0].Sequence, cancellation);
+        foreach (var e in events) await ApplyAsync(batch, e, cancellation);
+    }
+
+    private static async Task ApplyAsync(Batch batch, IEvent e, CancellationToken cancellation)
+    {
+        var operations = batch.Operations;
         var window = await batch.WindowForAsync(e.Sequence, cancellation);
         var data = window.Data.TryGetValue(e.Sequence, out var stored) && stored.ValueKind == JsonValueKind.Object ? stored : NoData;
         var actor = Actor.FromHeaders(e.Headers, e.UserName);
@@ -91,8 +102,8 @@ public sealed partial class AuditProjection : EventProjection
     /// <summary>
     /// What one daemon batch (one session, one transaction) carries from event to event: the chain's end, so
     /// each event hashes onto the one before without a document read and written per event, and the salts
-    /// this batch has read or made (null: known to be absent). A retried batch has a new session, so it starts
-    /// again from what is committed and never sees a salt or hash it didn't store.
+    /// this batch has read or made (null: known to be absent). A retried batch is handed over again and starts
+    /// again from what is committed, so it never sees a salt or hash it didn't store.
     /// </summary>
     private sealed class Batch(IDocumentOperations operations, string head)
     {
@@ -103,6 +114,17 @@ public sealed partial class AuditProjection : EventProjection
         public CanonicalWriter Canonical { get; } = new();
         private Window? _window;
 
+        /// <summary>The chain's end is the hash of the last entry committed before this batch ("" for the first).</summary>
+        public static async Task<Batch> StartAsync(IDocumentOperations operations, long firstSequence, CancellationToken cancellation)
+        {
+            var head = await operations.Query<AuditEntry>()
+                .Where(x => x.Id < firstSequence)
+                .OrderByDescending(x => x.Id)
+                .Select(x => x.Hash)
+                .FirstOrDefaultAsync(cancellation);
+            return new Batch(operations, head ?? "");
+        }
+
         public async Task<Window> WindowForAsync(long sequence, CancellationToken cancellation)
         {
             if (_window is { } current && sequence >= current.From && sequence < current.To) return current;
@@ -111,25 +133,9 @@ public sealed partial class AuditProjection : EventProjection
         }
     }
 
-    private async Task<Batch> BatchForAsync(IDocumentOperations operations, long sequence, CancellationToken cancellation)
-    {
-        if (_batches.TryGetValue(operations, out var current)) return current;
-
-        // The chain's end is the hash of the last entry committed before this batch ("" for the first).
-        var head = await operations.Query<AuditEntry>()
-            .Where(x => x.Id < sequence)
-            .OrderByDescending(x => x.Id)
-            .Select(x => x.Hash)
-            .FirstOrDefaultAsync(cancellation);
-        var batch = new Batch(operations, head ?? "");
-        _batches.AddOrUpdate(operations, batch);
-        return batch;
-    }
-
     /// <summary>
     /// What the events of one stretch of the log need, read once instead of per event: the event's data exactly
-    /// as the event table holds it (what the integrity check reads back: re-serializing the event object would
-    /// not reproduce the stored JSON byte for byte), the digests a rebuild keeps, and the subjects' salts.
+    /// as the event table holds it (<see cref="StoredEvents"/>), the digests a rebuild keeps, and the subjects' salts.
     /// </summary>
     private sealed record Window(long From, long To, Dictionary<long, JsonElement> Data, Dictionary<long, PersonalDataDigest> Digests)
     {
@@ -137,20 +143,9 @@ public sealed partial class AuditProjection : EventProjection
         {
             var operations = batch.Operations;
             var to = sequence + ReadAhead;
-            var schema = operations.DocumentStore.Options.Events.DatabaseSchemaName;
-            // One text column "seq_id stream_id data": Marten's SQL reader takes several columns only as nested rows.
-            var lines = await operations.AdvancedSql.QueryAsync<string>(
-                $"select seq_id::text || ' ' || stream_id::text || ' ' || data::text from {schema}.mt_events where seq_id >= ? and seq_id < ?",
-                cancellation, sequence, to);
-            var rows = lines.Select(line =>
-            {
-                var first = line.IndexOf(' ');
-                var second = line.IndexOf(' ', first + 1);
-                return (Sequence: long.Parse(line.AsSpan(0, first)), Stream: Guid.Parse(line.AsSpan(first + 1, second - first - 1)),
-                    Data: JsonElement.Parse(line.AsSpan(second + 1)));
-            }).ToList();
+            var rows = await StoredEvents.ReadAsync(operations, sequence, to, cancellation);
             var digests = await operations.Query<PersonalDataDigest>().Where(d => d.Id >= sequence && d.Id < to).ToListAsync(cancellation);
-            var subjects = rows.Select(r => r.Stream).Distinct().Where(s => !batch.Salts.ContainsKey(s)).ToArray();
+            var subjects = rows.Select(r => r.StreamId).Distinct().Where(s => !batch.Salts.ContainsKey(s)).ToArray();
             if (subjects.Length > 0)
             {
                 var salts = (await operations.LoadManyAsync<DigestSalt>(cancellation, subjects)).ToDictionary(x => x.Id);
@@ -176,7 +171,7 @@ public sealed partial class AuditProjection : EventProjection
         if (salt is null)
         {
             salt = new DigestSalt { Id = subject, Key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
-            KeptDocuments.Insert(operations, salt);
+            operations.Insert(salt);
         }
         batch.Salts[subject] = salt;
 
@@ -187,7 +182,7 @@ public sealed partial class AuditProjection : EventProjection
             SubjectId = subject,
             Digests = values.ToDictionary(p => p.path, p => AuditChain.Digest(key, p.path, p.value!.Value))
         };
-        KeptDocuments.Insert(operations, digest);
+        operations.Insert(digest);
         return digest;
     }
 
@@ -204,20 +199,6 @@ public sealed partial class AuditProjection : EventProjection
             entry.Data = JsonSerializer.SerializeToElement(PersonalFields.MaskJson(entry.Type, data));
             operations.Store(entry);
         }
-        KeptDocuments.Shred(operations, referralId);
+        operations.Delete<DigestSalt>(referralId);
     }
-}
-
-/// <summary>
-/// Writes the digests and salts from outside <see cref="AuditProjection"/>: Marten's source generator registers every
-/// document type the projection class itself stores as the projection's own, to be deleted when it is rebuilt. These
-/// must outlive a rebuild (the salts of erased referrals are gone for good, so their digests can't be made again).
-/// </summary>
-internal static class KeptDocuments
-{
-    public static void Insert(IDocumentOperations operations, PersonalDataDigest digest) => operations.Insert(digest);
-
-    public static void Insert(IDocumentOperations operations, DigestSalt salt) => operations.Insert(salt);
-
-    public static void Shred(IDocumentOperations operations, Guid subject) => operations.Delete<DigestSalt>(subject);
 }

@@ -20,16 +20,16 @@ public record ClinicianCommandResult(Guid ClinicianId, long Version)
 public static class ClinicianLifecycle
 {
     /// <summary>409 when the caller saw an older version than the stream's.</summary>
-    public static ProblemDetails? Stale(Clinician clinician, IClinicianCommand command) =>
+    public static ProblemDetails Stale(Clinician clinician, IClinicianCommand command) =>
         command.ExpectedVersion is { } expected && expected != clinician.Version
             ? Titled(Problems.StaleVersion(expected, clinician.Version))
-            : null;
+            : Problems.NoProblems;
 
     /// <summary>409 once the clinician has left the directory: their stream is closed to changes.</summary>
-    public static ProblemDetails? RequireNotOffboarded(Clinician clinician, string action) =>
+    public static ProblemDetails RequireNotOffboarded(Clinician clinician, string action) =>
         clinician.Offboarded
             ? Conflict($"Can't {action} an offboarded clinician.", "clinicianOffboarded")
-            : null;
+            : Problems.NoProblems;
 
     public static ProblemDetails Conflict(string detail, string code) => Titled(Problems.Conflict(detail, code));
 

@@ -270,8 +270,7 @@ public sealed class ApiDocument(Microsoft.AspNetCore.Routing.EndpointDataSource 
         var type = segments[^1];
         foreach (var suffix in new[] { "Endpoints", "Endpoint" })
             if (type.EndsWith(suffix, StringComparison.Ordinal)) type = type[..^suffix.Length];
-        var words = System.Text.RegularExpressions.Regex.Replace(type, "(?<!^)([A-Z])", " $1").ToLowerInvariant();
-        var summary = char.ToUpperInvariant(words[0]) + words[1..];
+        var summary = Shared.Words.Label(type);
         // A class serving several routes: say which.
         if (type is "AuditCheckpoints" or "AuditTrail")
             summary = method == "POST" ? "Sign an audit checkpoint now" : route.Contains("{sub}") ? "Audit trail of a user"

@@ -1,7 +1,4 @@
 using System.Text.RegularExpressions;
-using JasperFx;
-using JasperFx.Events;
-using Marten.Exceptions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -66,43 +63,27 @@ public sealed partial class ClientFailureHandler(IProblemDetailsService problems
         return exception;
     }
 
-    private static IEnumerable<Exception> Causes(Exception exception)
+    private static (int? Status, string? Title, string? Detail) Classify(Exception exception) =>
+        DatabaseFailures.Classify(exception) switch
+        {
+            DatabaseFailure.StreamMoved or DatabaseFailure.StreamExists =>
+                (409, "Someone else changed this first.", "The stream moved on while this command ran; reload and try again."),
+            DatabaseFailure.TransactionConflict => (409, "Someone else changed this first.", "Try again."),
+            DatabaseFailure.Overlap => (409, "That time overlaps another first session of this clinician.", null),
+            DatabaseFailure.Duplicate => (409, "That would duplicate an existing record.", null),
+            DatabaseFailure.Unavailable =>
+                (503, "The service can't reach its database just now.", "Try again in a few seconds; a change sent just now may not have been saved."),
+            DatabaseFailure.UnstorableText => (400, "The request holds characters that can't be stored.", null),
+            _ => BadRequest(exception) is { } bad
+                ? (bad.StatusCode, bad.StatusCode == 413 ? "The body is larger than 64 KiB." : "The request could not be read.", null)
+                : (null, null, null)
+        };
+
+    private static BadHttpRequestException? BadRequest(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
-        {
-            yield return e;
-            if (e is AggregateException aggregate)
-                foreach (var inner in aggregate.InnerExceptions.SelectMany(Causes)) yield return inner;
-        }
-    }
-
-    private static (int? Status, string? Title, string? Detail) Classify(Exception exception)
-    {
-        foreach (var e in Causes(exception))
-        {
-            switch (e)
-            {
-                case ConcurrencyException or EventStreamUnexpectedMaxEventIdException or Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException:
-                    return (409, "Someone else changed this first.", "The stream moved on while this command ran; reload and try again.");
-                case PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation }:
-                    return (409, "That time overlaps another first session of this clinician.", null);
-                case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }:
-                    return (409, "That would duplicate an existing record.", null);
-                case PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected }:
-                    return (409, "Someone else changed this first.", "Try again.");
-                // The server shutting down or restarting (57P01-57P03), connections refused, broken or timed out.
-                case PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow }:
-                case NpgsqlException { IsTransient: true } and not PostgresException:
-                case NpgsqlException { InnerException: System.Net.Sockets.SocketException or IOException or TimeoutException }:
-                    return (503, "The service can't reach its database just now.", "Try again in a few seconds; a change sent just now may not have been saved.");
-                // NUL in text or JSON (22P05, 22021): the request's own text, which the checks in front should have refused.
-                case PostgresException { SqlState: PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.CharacterNotInRepertoire }:
-                    return (400, "The request holds characters that can't be stored.", null);
-                case BadHttpRequestException bad:
-                    return (bad.StatusCode, bad.StatusCode == 413 ? "The body is larger than 64 KiB." : "The request could not be read.", null);
-            }
-        }
-        return (null, null, null);
+            if (e is BadHttpRequestException bad) return bad;
+        return null;
     }
 
     /// <summary>

@@ -29,8 +29,6 @@ public static class MartenSetup
             .BuildSessionsWith<ActorStampingSessionFactory>();
 
         if (applySchema) builder.Services.AddMartenSchemaOnStartup();
-        // The slot table lives outside Marten's schema management: ensure it everywhere.
-        else builder.Services.AddHostedService<FirstSessionSlotsOnStartup>();
     }
 
     /// <summary>
@@ -67,29 +65,16 @@ public static class MartenSetup
         services.AddHostedService<SchemaOnStartup>();
 }
 
-/// <summary>Creates or updates the schema before the first request.</summary>
+/// <summary>
+/// Creates or updates the schema before the first request: Marten's documents and events and the objects the modules
+/// add to it (the first-session slots, the queue counts and their triggers, the key ring).
+/// </summary>
 public sealed class SchemaOnStartup(IDocumentStore store) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => ApplyAsync(store, cancellationToken);
 
-    public static async Task ApplyAsync(IDocumentStore store, CancellationToken cancellationToken)
-    {
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        await FirstSessionSlots.EnsureTableAsync(store, cancellationToken);
-        await QueueCounts.EnsureAsync(store, cancellationToken);
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-/// <summary>Creates the first-session slot table and the queue counts (idempotent) where Marten's schema is managed separately.</summary>
-internal sealed class FirstSessionSlotsOnStartup(IDocumentStore store) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await FirstSessionSlots.EnsureTableAsync(store, cancellationToken);
-        await QueueCounts.EnsureAsync(store, cancellationToken);
-    }
+    public static Task ApplyAsync(IDocumentStore store, CancellationToken cancellationToken) =>
+        store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -8,6 +8,11 @@ namespace Matching.Service.Infrastructure;
 /// <summary>RFC 9457 answers for refused commands: 400 with an errors map, 404, 409.</summary>
 public static class Problems
 {
+    /// <summary>
+    /// "Go on": the one value every check and Validate answers when nothing is wrong. Wolverine's generated code
+    /// compares a Validate's answer with this instance (a null would be written out as a problem), so no check says
+    /// null for it.
+    /// </summary>
     public static ProblemDetails NoProblems => WolverineContinue.NoProblems;
 
     public static ProblemDetails Invalid(string field, string message) =>
@@ -45,25 +50,25 @@ public static class Problems
         $"Expected version {expected}, but the stream is at version {actual}: someone else changed it first.",
         "staleVersion");
 
-    /// <summary>Runs a FluentValidation validator; null when the input is valid.</summary>
-    public static ProblemDetails? Check<T>(IValidator<T> validator, T? input) where T : class
+    /// <summary>Runs a FluentValidation validator: <see cref="NoProblems"/> when the input is valid.</summary>
+    public static ProblemDetails Check<T>(IValidator<T> validator, T? input) where T : class
     {
         if (input is null) return Invalid("body", "A JSON body is required.");
         var result = validator.Validate(input);
-        return result.IsValid ? null : Invalid(ToErrors(result));
+        return result.IsValid ? NoProblems : Invalid(ToErrors(result));
     }
 
     /// <summary>
     /// Runs a validator whose rules compare with the clock (a date or an instant), given in the context: building a
     /// validator compiles its rules, so each is built once and shared rather than built per request.
     /// </summary>
-    public static ProblemDetails? Check<T, TClock>(IValidator<T> validator, T? input, TClock clock) where T : class where TClock : struct
+    public static ProblemDetails Check<T, TClock>(IValidator<T> validator, T? input, TClock clock) where T : class where TClock : struct
     {
         if (input is null) return Invalid("body", "A JSON body is required.");
         var context = new ValidationContext<T>(input);
         context.RootContextData[ClockKey] = clock;
         var result = validator.Validate(context);
-        return result.IsValid ? null : Invalid(ToErrors(result));
+        return result.IsValid ? NoProblems : Invalid(ToErrors(result));
     }
 
     private const string ClockKey = "clock";
@@ -82,13 +87,13 @@ public static class Problems
         string.Join('.', path.Split('.').Select(part =>
             part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
 
-    /// <summary>The first problem that is not NoProblems, or NoProblems.</summary>
-    public static ProblemDetails FirstOf(params Func<ProblemDetails?>[] checks)
+    /// <summary>The first problem that is not <see cref="NoProblems"/>, or <see cref="NoProblems"/>.</summary>
+    public static ProblemDetails FirstOf(params Func<ProblemDetails>[] checks)
     {
         foreach (var check in checks)
         {
             var problem = check();
-            if (problem is not null && !ReferenceEquals(problem, WolverineContinue.NoProblems)) return problem;
+            if (!ReferenceEquals(problem, NoProblems)) return problem;
         }
         return NoProblems;
     }

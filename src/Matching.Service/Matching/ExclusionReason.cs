@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
+using Matching.Service.Shared;
 
 namespace Matching.Service.Matching;
 
@@ -25,11 +26,7 @@ public static class ExclusionReasons
     /// <summary>Every reason, in the contract's order.</summary>
     public static readonly IReadOnlyList<ExclusionReason> All = Enum.GetValues<ExclusionReason>();
 
-    private static readonly string[] Keys =
-    [
-        "notAccepting", "noCapacity", "formatMismatch", "notLicensedInState", "sessionTypeMismatch",
-        "ageGroupMismatch", "payerMismatch", "languageMismatch", "ketamineNotOffered", "previouslyDeclined"
-    ];
+    private static readonly string[] Keys = All.Select(reason => Words.Wire(reason)).ToArray();
 
     /// <summary>The contract's JSON key ("notLicensedInState").</summary>
     public static string Key(this ExclusionReason reason) => Keys[(int)reason];

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Matching.Service.Referrals;
@@ -236,7 +237,7 @@ public static class MatchingEngine
         var total = BitOperations.PopCount(c.ConcernBits);
         return shared == 0
             ? $"none of the {total} concerns"
-            : $"{Words.List<Concern>(shared)} ({BitOperations.PopCount(shared)} of {total} concerns)";
+            : $"{Listed<Concern>(shared)} ({BitOperations.PopCount(shared)} of {total} concerns)";
     }
 
     private static string ModalityDetail(ClientNeeds c, ClinicianCandidate x)
@@ -246,8 +247,19 @@ public static class MatchingEngine
         var total = BitOperations.PopCount(c.ModalityBits);
         return shared == 0
             ? $"none of the {total} preferred modalities"
-            : $"{Words.List<Modality>(shared)} ({BitOperations.PopCount(shared)} of {total} preferred)";
+            : $"{Listed<Modality>(shared)} ({BitOperations.PopCount(shared)} of {total} preferred)";
     }
+
+    /// <summary>The members of <paramref name="bits"/>, in the enum's order, in words joined by commas.</summary>
+    private static string Listed<T>(ulong bits) where T : struct, Enum
+    {
+        var names = new List<string>();
+        foreach (var value in Enum.GetValues<T>())
+            if ((bits & Normalized.Bit(value)) != 0) names.Add(Words.Of(value));
+        return string.Join(", ", names);
+    }
+
+    private static string Hours(int minutes) => (minutes / 60.0).ToString("0.#", CultureInfo.InvariantCulture) + " h";
 
     private static string IdentityDetail(ClientNeeds c, ClinicianCandidate x)
     {
@@ -262,7 +274,7 @@ public static class MatchingEngine
     private static string AvailabilityDetail(ClientNeeds c, int overlapMinutes) =>
         c.AvailabilityMinutes == 0 ? "no availability windows given"
         : overlapMinutes == 0 ? "no overlap with the client's windows"
-        : $"{Words.Hours(overlapMinutes)} a week overlap";
+        : $"{Hours(overlapMinutes)} a week overlap";
 
     private static string PaymentDetail(ClientNeeds c, ClinicianCandidate x)
     {

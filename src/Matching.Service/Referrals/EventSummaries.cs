@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using Matching.Service.Shared;
 
 namespace Matching.Service.Referrals;
 
@@ -8,7 +8,7 @@ namespace Matching.Service.Referrals;
 /// values (statuses, reasons, channels, times), never from names, contact details or free-text
 /// notes, so a summary can be shown to anyone allowed to see that the event happened.
 /// </summary>
-public static partial class EventSummaries
+public static class EventSummaries
 {
     public static string Describe(object eventData) => eventData switch
     {
@@ -38,7 +38,7 @@ public static partial class EventSummaries
         ReferralClosed e => $"Referral closed: {Code(e.Outcome)}",
         ClientDataErased => "Client personal data erased",
         // Events this list doesn't know yet read as their name: "MatchesSuggested" -> "Matches suggested".
-        _ => Words(eventData.GetType().Name)
+        _ => Words.Label(eventData.GetType().Name)
     };
 
     private static string Describe(Intake intake)
@@ -47,7 +47,7 @@ public static partial class EventSummaries
         return intake.SessionType is { } type ? $"{Code(type)}; {concerns}" : concerns;
     }
 
-    private static string Code<T>(T value) where T : struct, Enum => Lifecycle.Json(value);
+    private static string Code<T>(T value) where T : struct, Enum => Words.Wire(value);
 
     private static string Score(double score) => score.ToString("0.#", CultureInfo.InvariantCulture);
 
@@ -59,13 +59,4 @@ public static partial class EventSummaries
         var m when m == Math.Floor(m) => $"{m:0} minutes",
         var m => $"{m:0.#} minutes"
     };
-
-    private static string Words(string typeName)
-    {
-        var words = CapitalLetter().Replace(typeName, " $1").Trim().ToLowerInvariant();
-        return words.Length == 0 ? typeName : char.ToUpperInvariant(words[0]) + words[1..];
-    }
-
-    [GeneratedRegex("(?<!^)([A-Z])")]
-    private static partial Regex CapitalLetter();
 }

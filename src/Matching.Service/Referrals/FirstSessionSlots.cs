@@ -1,5 +1,6 @@
 using Marten;
-using Npgsql;
+using Weasel.Core;
+using Weasel.Postgresql;
 
 namespace Matching.Service.Referrals;
 
@@ -8,28 +9,47 @@ namespace Matching.Service.Referrals;
 /// overlapping sessions of one clinician impossible, however many bookings race.
 /// The commands queue their changes on the same Marten session as their events, so a slot and
 /// its event commit or fail together: an overlap (SQLSTATE 23P01) rolls the events back too.
+/// The table is part of Marten's schema: db-apply creates it, db-assert checks it, db-patch scripts it.
 /// </summary>
 public static class FirstSessionSlots
 {
     public const string Table = "matching.first_session_slots";
 
-    public static async Task EnsureTableAsync(IDocumentStore store, CancellationToken token)
+    private const string NoOverlap = "first_sessions_do_not_overlap";
+
+    public static void Configure(StoreOptions opts)
     {
-        const string sql = """
-            create schema if not exists matching;
-            create extension if not exists btree_gist;
-            create table if not exists matching.first_session_slots (
-                session_id   uuid primary key,
-                referral_id  uuid not null,
-                clinician_id uuid not null,
-                during       tstzrange not null,
-                constraint first_sessions_do_not_overlap exclude using gist (clinician_id with =, during with &&)
-            );
-            """;
-        await using var connection = new NpgsqlConnection(store.Options.Tenancy.Default.Database.CreateConnection().ConnectionString);
-        await connection.OpenAsync(token);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(token);
+        // The constraint's gist index over a uuid needs the extension's operator classes.
+        opts.Storage.ExtendedSchemaObjects.Add(new Extension("btree_gist"));
+        opts.Storage.ExtendedSchemaObjects.Add(new SlotTable());
+    }
+
+    /// <summary>Weasel's tables know no exclusion constraint: this one adds it with the table and leaves its index alone.</summary>
+    private sealed class SlotTable : Weasel.Postgresql.Tables.Table
+    {
+        public SlotTable() : base(Table)
+        {
+            AddColumn<Guid>("session_id").AsPrimaryKey();
+            AddColumn<Guid>("referral_id").NotNull();
+            AddColumn<Guid>("clinician_id").NotNull();
+            AddColumn("during", "tstzrange").NotNull();
+            // PostgreSQL's own name, which the table had when it was created outside Marten's schema.
+            PrimaryKeyName = "first_session_slots_pkey";
+            IgnoreIndex(NoOverlap);
+        }
+
+        public override void WriteCreateStatement(Migrator migrator, TextWriter writer)
+        {
+            base.WriteCreateStatement(migrator, writer);
+            // Guarded: a host creating the table at the same moment may have added it first.
+            writer.WriteLine($"""
+                do $$ begin
+                    if not exists (select 1 from pg_constraint where conname = '{NoOverlap}' and conrelid = '{Table}'::regclass) then
+                        alter table {Table} add constraint {NoOverlap} exclude using gist (clinician_id with =, during with &&);
+                    end if;
+                end $$;
+                """);
+        }
     }
 
     public static void Reserve(IDocumentSession session, Guid referralId, FirstSessionBooked booked) =>

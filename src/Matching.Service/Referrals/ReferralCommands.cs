@@ -1,5 +1,6 @@
 using System.Reflection;
 using Matching.Service.Infrastructure;
+using Matching.Service.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -22,37 +23,31 @@ public record ReferralCommandResult(Guid ReferralId, long Version, ReferralStatu
 public static class Lifecycle
 {
     /// <summary>409 when the caller saw an older version than the stream's.</summary>
-    public static ProblemDetails? Stale(Referral referral, IReferralCommand command) =>
+    public static ProblemDetails Stale(Referral referral, IReferralCommand command) =>
         command.ExpectedVersion is { } expected && expected != referral.Version
             ? Problems.StaleVersion(expected, referral.Version)
-            : null;
+            : Problems.NoProblems;
 
     /// <summary>409 unless the referral is in one of the given statuses.</summary>
-    public static ProblemDetails? RequireStatus(Referral referral, string action, params ReferralStatus[] allowed) =>
+    public static ProblemDetails RequireStatus(Referral referral, string action, params ReferralStatus[] allowed) =>
         allowed.Contains(referral.Status)
-            ? null
+            ? Problems.NoProblems
             : Problems.Conflict(
-                $"Can't {action} a referral that is {Json(referral.Status)}; allowed from {string.Join(", ", allowed.Select(Json))}.",
+                $"Can't {action} a referral that is {Words.Wire(referral.Status)}; allowed from {string.Join(", ", allowed.Select(s => Words.Wire(s)))}.",
                 "invalidTransition");
 
     /// <summary>409 while an urgent referral's risk is unacknowledged.</summary>
-    public static ProblemDetails? RequireRiskAcknowledged(Referral referral, string action) =>
+    public static ProblemDetails RequireRiskAcknowledged(Referral referral, string action) =>
         referral.AwaitingRiskAcknowledgement
             ? Problems.Conflict(
                 $"Can't {action} an urgent referral until a coordinator records a risk acknowledgement.",
                 "riskNotAcknowledged")
-            : null;
+            : Problems.NoProblems;
 
-    public static ProblemDetails? RequireOpen(Referral referral, string action) =>
+    public static ProblemDetails RequireOpen(Referral referral, string action) =>
         referral.Status == ReferralStatus.Closed
             ? Problems.Conflict($"Can't {action} a closed referral.", "referralClosed")
-            : null;
-
-    public static string Json<T>(T value) where T : Enum
-    {
-        var name = value.ToString();
-        return char.ToLowerInvariant(name[0]) + name[1..];
-    }
+            : Problems.NoProblems;
 }
 
 /// <summary>A 201 answer for commands that create something inside the referral.</summary>

@@ -26,5 +26,8 @@ public static class ReferralsModule
             .Duplicate(q => q.DueAt!)
             .GinIndexJsonData();
         QueueSql.AddIndexes(opts);
+        QueueCounts.Configure(opts);
+
+        FirstSessionSlots.Configure(opts);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using CsvHelper;
 using Matching.Service.Infrastructure;
 using Microsoft.Net.Http.Headers;
+using Matching.Service.Shared;
 
 namespace Matching.Service.Reports;
 
@@ -27,7 +28,7 @@ public static class ReportCsv
             foreach (var row in rows)
             {
                 // Numbers, dates and ids go in typed, so they stay numbers; text (names, labels) is guarded against injection.
-                foreach (var value in row) csv.WriteField(value is Enum e ? Referrals.Lifecycle.Json(e) : value);
+                foreach (var value in row) csv.WriteField(value is Enum e ? Words.Wire(e) : value);
                 csv.EndRecord();
             }
             csv.Flush();

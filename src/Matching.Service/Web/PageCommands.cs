@@ -1,7 +1,4 @@
-using JasperFx;
-using JasperFx.Events;
 using Marten;
-using Marten.Exceptions;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -59,11 +56,11 @@ public sealed class PageCommands(OutboxedSessionFactory sessions, IWolverineRunt
             await context.FlushOutgoingMessagesAsync();
             return CommandOutcome.Done;
         }
-        catch (Exception e) when (IsConcurrent(e))
+        catch (Exception e) when (DatabaseFailures.Classify(e).IsConcurrent())
         {
             return new CommandOutcome(Problems.Conflict("Someone else changed this first.", "staleVersion"));
         }
-        catch (Exception e) when (IsOverlap(e))
+        catch (Exception e) when (DatabaseFailures.Classify(e) == DatabaseFailure.Overlap)
         {
             return new CommandOutcome(Problems.Conflict("That time overlaps another first session of this clinician.", "sessionOverlap"));
         }
@@ -77,25 +74,5 @@ public sealed class PageCommands(OutboxedSessionFactory sessions, IWolverineRunt
         var result = await work(session, context);
         await context.FlushOutgoingMessagesAsync();
         return result;
-    }
-
-    private static bool IsConcurrent(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is ConcurrencyException or EventStreamUnexpectedMaxEventIdException
-                or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.SerializationFailure })
-                return true;
-        }
-        return false;
-    }
-
-    private static bool IsOverlap(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.ExclusionViolation }) return true;
-        }
-        return false;
     }
 }

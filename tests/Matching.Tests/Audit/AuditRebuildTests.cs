@@ -61,7 +61,8 @@ public class AuditRebuildTests(AppFixture app) : IClassFixture<AppFixture>
         live.Count.ShouldBeGreaterThan(AuditProjection.BatchSize);
 
         // A rebuild deletes the entries only: the digests and salts are kept (an erased referral's salt can't come back).
-        var projection = (AuditProjection)((StoreOptions)app.Store.Options).Projections.All.Single(x => x.Name == AuditProjection.ProjectionName);
+        var projection = (JasperFx.Events.Projections.ProjectionBase)((StoreOptions)app.Store.Options).Projections.All
+            .Single(x => x.Name == AuditProjection.ProjectionName);
         projection.Options.CleanUps.ShouldBe([new JasperFx.Events.Projections.DeleteDocuments(typeof(AuditEntry))]);
         var digests = await app.Host.Scalar<long>("select count(*) from matching.mt_doc_personaldatadigest");
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Marten;
 using Matching.Service.Referrals;
+using Matching.Service.Shared;
 using Matching.Service.Reports;
 using Matching.Tests.Support;
 using Xunit.Abstractions;
@@ -95,7 +96,7 @@ public class ReportCorrectnessTests(ReportsFixture app, ITestOutputHelper output
                 row["withdrawn"]!.GetValue<int>().ShouldBe(want.Withdrawn, what);
                 ShouldBeRate(row["acceptanceRate"], want.AcceptanceRate, what);
                 foreach (var (reason, count) in want.Reasons)
-                    row["declineReasons"]![Lifecycle.Json(reason)]!.GetValue<int>().ShouldBe(count, $"{what} {reason}");
+                    row["declineReasons"]![Words.Wire(reason)]!.GetValue<int>().ShouldBe(count, $"{what} {reason}");
                 if (groupBy == "clinician") row["label"]!.GetValue<string>().ShouldBe(app.Clinicians[Guid.Parse(key)].Name);
             }
         }

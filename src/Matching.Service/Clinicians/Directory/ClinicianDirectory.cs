@@ -65,16 +65,16 @@ public static class ClinicianDirectoryEndpoint
     public static ProblemDetails Validate(string? specialty, string? state, string? accepting, string? includeOffboarded) => Problems.FirstOf(
         () => specialty is not null && ParseSpecialty(specialty) is null
             ? Problems.Invalid("specialty", "Give a specialty from the vocabulary, such as trauma.")
-            : null,
+            : Problems.NoProblems,
         () => state is not null && !UsStates.IsValid(state)
             ? Problems.Invalid("state", "Give a US state as its two-letter code, such as CO.")
-            : null,
+            : Problems.NoProblems,
         () => accepting is not null && !bool.TryParse(accepting, out _)
             ? Problems.Invalid("accepting", "Give true or false.")
-            : null,
+            : Problems.NoProblems,
         () => includeOffboarded is not null && !bool.TryParse(includeOffboarded, out _)
             ? Problems.Invalid("includeOffboarded", "Give true or false.")
-            : null);
+            : Problems.NoProblems);
 
     [WolverineGet("/api/clinicians"), Authorize(Policy = Policies.DirectoryRead)]
     public static async Task<ClinicianList> List(
@@ -103,13 +103,7 @@ public static class ClinicianDirectoryEndpoint
     private static bool? Flag(string? value) => bool.TryParse(value, out var flag) ? flag : null;
 
     internal static Concern? ParseSpecialty(string? value) =>
-        value is null ? null : Enum.GetValues<Concern>().Select(c => (Concern?)c).FirstOrDefault(c => CamelCase(c!.Value) == value);
-
-    private static string CamelCase(Concern concern)
-    {
-        var name = concern.ToString();
-        return char.ToLowerInvariant(name[0]) + name[1..];
-    }
+        value is null ? null : Enum.GetValues<Concern>().Select(c => (Concern?)c).FirstOrDefault(c => Words.Wire(c!.Value) == value);
 }
 
 public static class ClinicianDetailsEndpoint

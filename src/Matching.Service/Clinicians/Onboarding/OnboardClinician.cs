@@ -61,7 +61,7 @@ public static class OnboardClinicianEndpoint
     private static readonly OnboardClinicianValidator Validator = new();
 
     public static ProblemDetails Validate(OnboardClinician command) =>
-        Problems.Check(Validator, command) ?? Problems.NoProblems;
+        Problems.Check(Validator, command);
 
     /// <summary>A new clinician starts accepting new clients unless told otherwise.</summary>
     public static object[] Decide(OnboardClinician command) =>

@@ -23,7 +23,7 @@ public static class PauseClinicianEndpoint
         () => Problems.Check(PauseClinicianValidator.Instance, command),
         () => ClinicianLifecycle.Stale(clinician, command),
         () => ClinicianLifecycle.RequireNotOffboarded(clinician, "pause"),
-        () => clinician.Paused ? ClinicianLifecycle.Conflict("The clinician is already paused.", "alreadyPaused") : null);
+        () => clinician.Paused ? ClinicianLifecycle.Conflict("The clinician is already paused.", "alreadyPaused") : Problems.NoProblems);
 
     public static object[] Decide(Clinician clinician, PauseClinician command) =>
         [new ClinicianPaused(string.IsNullOrWhiteSpace(command.Reason) ? null : command.Reason.Trim())];

@@ -22,7 +22,7 @@ public static class ResumeClinicianEndpoint
         () => Problems.Check(ResumeClinicianValidator.Instance, command),
         () => ClinicianLifecycle.Stale(clinician, command),
         () => ClinicianLifecycle.RequireNotOffboarded(clinician, "resume"),
-        () => clinician.Paused ? null : ClinicianLifecycle.Conflict("The clinician is not paused.", "notPaused"));
+        () => clinician.Paused ? Problems.NoProblems : ClinicianLifecycle.Conflict("The clinician is not paused.", "notPaused"));
 
     public static object[] Decide(Clinician clinician, ResumeClinician command) =>
         [new ClinicianResumed(string.IsNullOrWhiteSpace(command.Reason) ? null : command.Reason.Trim())];

@@ -48,8 +48,8 @@ public static class BookFirstSessionEndpoint
         () => Lifecycle.Stale(referral, command),
         () => Lifecycle.RequireStatus(referral, "book a first session for", ReferralStatus.Accepted),
         () => ClientAccepts(referral, command.Format!.Value)
-            ? null
-            : Problems.Conflict($"The client asked for {Lifecycle.Json(referral.Intake.Format!.Value)} sessions only.", "formatNotAccepted"));
+            ? Problems.NoProblems
+            : Problems.Conflict($"The client asked for {Words.Wire(referral.Intake.Format!.Value)} sessions only.", "formatNotAccepted"));
 
     /// <summary>The intake said which formats the client accepts; `either` accepts both.</summary>
     public static bool ClientAccepts(Referral referral, SessionFormat format) => referral.Intake.Format switch

@@ -31,7 +31,7 @@ public static class RecordFirstSessionOutcomeEndpoint
         () => Lifecycle.RequireStatus(referral, "record the first session's outcome of", ReferralStatus.Booked),
         () => referral.FirstSession!.StartsAt > time.GetUtcNow()
             ? Problems.Conflict("The first session has not started yet.", "sessionNotStarted")
-            : null);
+            : Problems.NoProblems);
 
     public static object[] Decide(Referral referral, RecordFirstSessionOutcome command)
     {

@@ -28,7 +28,7 @@ public static class EraseClientDataEndpoint
     public const int MaxReasonLength = 1000;
 
     public static ProblemDetails Validate(EraseClientData command) =>
-        Problems.Check(EraseClientDataValidator.Instance, command) ?? WolverineContinue.NoProblems;
+        Problems.Check(EraseClientDataValidator.Instance, command);
 
     /// <summary>
     /// Masks every personal field in the referral's events and its access stream (Marten's masking rules,
@@ -44,7 +44,8 @@ public static class EraseClientDataEndpoint
         if (await session.LoadAsync<Referral>(referralId, cancellation) is not { } referral)
             return Results.Problem(Problems.NotFound("referral"));
         var version = (await session.Events.FetchStreamStateAsync(referralId, cancellation))?.Version ?? referral.Version;
-        if (Lifecycle.Stale(referral with { Version = version }, command) is { } stale) return Results.Problem(stale);
+        var stale = Lifecycle.Stale(referral with { Version = version }, command);
+        if (!ReferenceEquals(stale, Problems.NoProblems)) return Results.Problem(stale);
         if (referral.PersonalDataErased)
             return Results.Ok(new ReferralCommandResult(referralId, version, referral.Status));
 

@@ -54,21 +54,21 @@ public static class ProposeMatchEndpoint
 
     public static ProblemDetails Validate(ProposeMatch command, Referral referral, ProposalTarget? target) => Problems.FirstOf(
         () => Problems.Check(Validator, command),
-        () => target is null ? UnknownClinician(command.ClinicianId!.Value) : null,
+        () => target is null ? UnknownClinician(command.ClinicianId!.Value) : Problems.NoProblems,
         () => Lifecycle.Stale(referral, command),
         () => Lifecycle.RequireRiskAcknowledged(referral, "propose a match for"),
         () => referral.OpenProposal is { } open
             ? Problems.Conflict($"Proposal {open.Id} is still open: withdraw it or wait for the clinician's answer.", "proposalOpen")
-            : null,
+            : Problems.NoProblems,
         () => Lifecycle.RequireStatus(referral, "propose a match for", ReferralStatus.AwaitingMatch, ReferralStatus.Waitlisted),
         // Not even an override brings back someone who already said no (or never answered) for this client.
         () => referral.ExcludedClinicianIds.Contains(command.ClinicianId!.Value)
             ? Problems.Conflict("This clinician declined, let lapse or had withdrawn a proposal for this referral.", "previouslyDeclined")
-            : null,
+            : Problems.NoProblems,
         () => OpenToNewClients(target!.Clinician),
         () => FailedFilters(referral, target!) is { Count: > 0 } failed && string.IsNullOrWhiteSpace(command.OverrideReason)
             ? ExcludedByFilters(failed)
-            : null);
+            : Problems.NoProblems);
 
     /// <summary>
     /// The matching filters the clinician fails for this client, as contract keys. Not accepting and
@@ -125,9 +125,9 @@ public static class ProposeMatchEndpoint
         return problem;
     }
 
-    private static ProblemDetails? OpenToNewClients(Clinician clinician) =>
+    private static ProblemDetails OpenToNewClients(Clinician clinician) =>
         clinician.Offboarded ? Problems.Conflict("This clinician has left the practice.", "clinicianOffboarded")
         : clinician.Paused ? Problems.Conflict("This clinician is paused and takes no proposals.", "clinicianPaused")
         : !clinician.AcceptingNewClients ? Problems.Conflict("This clinician is not accepting new clients.", "notAccepting")
-        : null;
+        : Problems.NoProblems;
 }

@@ -73,9 +73,9 @@ public sealed record QueueFilter(
         if (string.IsNullOrEmpty(value)) return null;
         foreach (var candidate in Enum.GetValues<T>())
         {
-            if (string.Equals(Lifecycle.Json(candidate), value, StringComparison.OrdinalIgnoreCase)) return candidate;
+            if (string.Equals(Words.Wire(candidate), value, StringComparison.OrdinalIgnoreCase)) return candidate;
         }
-        errors[field] = [$"Unknown {field} '{value}'; use one of {string.Join(", ", Enum.GetValues<T>().Select(v => Lifecycle.Json(v)))}."];
+        errors[field] = [$"Unknown {field} '{value}'; use one of {string.Join(", ", Enum.GetValues<T>().Select(v => Words.Wire(v)))}."];
         return null;
     }
 

@@ -1,5 +1,11 @@
+using System.Data.Common;
 using Marten;
-using Npgsql;
+using Weasel.Core;
+using Weasel.Core.Migrations;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Functions;
+using Weasel.Postgresql.Triggers;
+using DbCommandBuilder = Weasel.Core.DbCommandBuilder;
 
 namespace Matching.Service.Referrals.Queue;
 
@@ -9,120 +15,168 @@ namespace Matching.Service.Referrals.Queue;
 /// bulk loads), and a truncate empties the counts with the rows. Each status is spread over <see cref="Slots"/>
 /// counter rows chosen from the referral id, so concurrent commands seldom wait on one counter's row lock;
 /// a total is the sum of a status's slots.
-/// The table and its triggers live outside Marten's schema management, created idempotently at startup.
+/// The table, its functions and its triggers are part of Marten's schema (db-apply, db-assert, db-patch and the
+/// start-up apply): see <see cref="Configure"/>.
 /// </summary>
 public static class QueueCounts
 {
     public const string Table = "matching.referral_queue_counts";
     public const int Slots = 16;
 
-    // Any constant shared by every host: serializes two hosts starting at once.
-    private const long SetupLock = 0x4d51_436f_756e_7473;
+    private const string QueueTable = "matching.mt_doc_referralqueueitem";
+    private const string RowFunction = "matching.referral_queue_counts_row";
+    private const string TruncateFunction = "matching.referral_queue_counts_truncate";
 
-    // Written into the trigger function: a host finding this version in place has nothing to set up.
-    private const string Version = "referral queue counts v1";
-
-    public static async Task EnsureAsync(IDocumentStore store, CancellationToken token)
+    /// <summary>
+    /// The counts table and the trigger functions go with Marten's extended objects, which are applied before the
+    /// document tables; the triggers go in a feature of their own, applied after them, once the queue table exists.
+    /// </summary>
+    public static void Configure(StoreOptions opts)
     {
-        var database = store.Storage.Database;
-        await database.EnsureStorageExistsAsync(typeof(ReferralQueueItem), token);
-        var queue = store.Options.FindOrResolveDocumentType(typeof(ReferralQueueItem)).TableName.QualifiedName;
+        var counts = new Weasel.Postgresql.Tables.Table(Table);
+        counts.AddColumn("status", "text").NotNull().AsPrimaryKey();
+        counts.AddColumn<short>("slot").NotNull().AsPrimaryKey();
+        counts.AddColumn<long>("referrals").NotNull();
+        // PostgreSQL's own name, which the table had when it was created outside Marten's schema.
+        counts.PrimaryKeyName = "referral_queue_counts_pkey";
 
-        await using var connection = new NpgsqlConnection(database.CreateConnection().ConnectionString);
-        await connection.OpenAsync(token);
+        var row = new Function(PostgresqlProvider.Instance.Parse(RowFunction), RowFunctionSql);
+        var truncate = new Function(PostgresqlProvider.Instance.Parse(TruncateFunction), TruncateFunctionSql);
+        opts.Storage.ExtendedSchemaObjects.Add(counts);
+        opts.Storage.ExtendedSchemaObjects.Add(row);
+        opts.Storage.ExtendedSchemaObjects.Add(truncate);
 
-        // Already in place (every start but the first): no lock taken. The lock below would wait for autovacuum on the
-        // queue table and make every write wait behind it, so a host starting beside busy ones must not take it.
-        await using (var current = new NpgsqlCommand($"""
-            select to_regclass('{Table}') is not null
-               and (select count(*) from pg_trigger where tgrelid = to_regclass('{queue}')
-                    and tgname in ('referral_queue_counts_row', 'referral_queue_counts_truncate')) = 2
-               and exists (select 1 from pg_proc where proname = 'referral_queue_counts_row' and prosrc like '%{Version}%')
-            """, connection))
+        opts.Storage.Add(new Triggers(opts, new CountsTrigger("referral_queue_counts_row", row, recount: true)
         {
-            if ((bool)(await current.ExecuteScalarAsync(token))!) return;
-        }
-
-        await using var transaction = await connection.BeginTransactionAsync(token);
-
-        // Holding the queue table against writes from here to commit: rows written before are in the backfill,
-        // rows written after go through the triggers, none slips between.
-        await using (var locks = new NpgsqlCommand($"""
-            select pg_advisory_xact_lock({SetupLock});
-            lock table {queue} in share row exclusive mode;
-            """, connection, transaction))
-            await locks.ExecuteNonQueryAsync(token);
-
-        // Counts are (re)built from the rows when they could be wrong: a new counts table, or a queue table without
-        // the trigger (created or recreated since the last start).
-        await using (var check = new NpgsqlCommand($"""
-            select to_regclass('{Table}') is null
-                or not exists (select 1 from pg_trigger where tgrelid = '{queue}'::regclass and tgname = 'referral_queue_counts_row')
-            """, connection, transaction))
+            Timing = TriggerTiming.After,
+            Events = TriggerEvents.Insert | TriggerEvents.Update | TriggerEvents.Delete,
+            ForEachRow = true
+        }, new CountsTrigger("referral_queue_counts_truncate", truncate, recount: false)
         {
-            var rebuild = (bool)(await check.ExecuteScalarAsync(token))!;
-            await using var setup = new NpgsqlCommand(SetupSql(queue, rebuild), connection, transaction);
-            await setup.ExecuteNonQueryAsync(token);
-        }
-        await transaction.CommitAsync(token);
+            Timing = TriggerTiming.After,
+            Events = TriggerEvents.Truncate,
+            ForEachRow = false
+        }));
     }
 
-    private static string SetupSql(string queue, bool rebuild) => $"""
-        create table if not exists {Table} (
-            status    text not null,
-            slot      smallint not null,
-            referrals bigint not null,
-            primary key (status, slot)
-        );
-
-        create or replace function matching.referral_queue_counts_row() returns trigger language plpgsql as $$
-        -- {Version}
+    // Written as pg_get_functiondef renders a function, which Weasel compares with (whitespace aside). The body
+    // is the one the counts had before they were part of the schema, so a database made then needs no change.
+    private static readonly string RowFunctionSql = $$"""
+        CREATE OR REPLACE FUNCTION {{RowFunction}}()
+         RETURNS trigger
+         LANGUAGE plpgsql
+        AS $function$
+        -- referral queue counts v1
         begin
             if tg_op = 'INSERT' then
                 if new.status is not null then
-                    insert into {Table} as c (status, slot, referrals)
-                    values (new.status, get_byte(uuid_send(new.id), 15) % {Slots}, 1)
+                    insert into {{Table}} as c (status, slot, referrals)
+                    values (new.status, get_byte(uuid_send(new.id), 15) % {{Slots}}, 1)
                     on conflict (status, slot) do update set referrals = c.referrals + excluded.referrals;
                 end if;
             elsif tg_op = 'DELETE' then
                 if old.status is not null then
-                    insert into {Table} as c (status, slot, referrals)
-                    values (old.status, get_byte(uuid_send(old.id), 15) % {Slots}, -1)
+                    insert into {{Table}} as c (status, slot, referrals)
+                    values (old.status, get_byte(uuid_send(old.id), 15) % {{Slots}}, -1)
                     on conflict (status, slot) do update set referrals = c.referrals + excluded.referrals;
                 end if;
             elsif old.status is distinct from new.status or old.id <> new.id then
                 -- Both counters in status order, so two opposite moves never wait on each other's counter.
-                insert into {Table} as c (status, slot, referrals)
+                insert into {{Table}} as c (status, slot, referrals)
                 select m.status, m.slot, m.referrals from (values
-                    (old.status, get_byte(uuid_send(old.id), 15) % {Slots}, -1),
-                    (new.status, get_byte(uuid_send(new.id), 15) % {Slots}, 1)) as m (status, slot, referrals)
+                    (old.status, get_byte(uuid_send(old.id), 15) % {{Slots}}, -1),
+                    (new.status, get_byte(uuid_send(new.id), 15) % {{Slots}}, 1)) as m (status, slot, referrals)
                 where m.status is not null
                 order by m.status, m.slot
                 on conflict (status, slot) do update set referrals = c.referrals + excluded.referrals;
             end if;
             return null;
         end
-        $$;
+        $function$;
+        """;
 
-        create or replace function matching.referral_queue_counts_truncate() returns trigger language plpgsql as $$
+    private static readonly string TruncateFunctionSql = $$"""
+        CREATE OR REPLACE FUNCTION {{TruncateFunction}}()
+         RETURNS trigger
+         LANGUAGE plpgsql
+        AS $function$
         begin
-            delete from {Table};
+            delete from {{Table}};
             return null;
         end
-        $$;
+        $function$;
+        """;
 
-        create or replace trigger referral_queue_counts_row
-            after insert or update or delete on {queue}
-            for each row execute function matching.referral_queue_counts_row();
-        create or replace trigger referral_queue_counts_truncate
-            after truncate on {queue}
-            for each statement execute function matching.referral_queue_counts_truncate();
-        {(rebuild ? $"""
+    /// <summary>The counts from the rows, as one grouped count.</summary>
+    private static readonly string RecountSql = $"""
         delete from {Table};
         insert into {Table} (status, slot, referrals)
         select status, get_byte(uuid_send(id), 15) % {Slots}, count(*)
-        from {queue} where status is not null
+        from {QueueTable} where status is not null
         group by 1, 2;
-        """ : "")}
         """;
+
+    private sealed class Triggers(StoreOptions opts, params ISchemaObject[] triggers)
+        : FeatureSchemaBase("QueueCounts", opts.Advanced.Migrator)
+    {
+        protected override IEnumerable<ISchemaObject> schemaObjects() => triggers;
+    }
+
+    /// <summary>
+    /// A counts trigger on the queue table, created (and, for the row trigger, the counts rebuilt from the rows, with
+    /// the queue table held against writes until they commit) whenever the counts could be wrong: the trigger missing
+    /// or different, the counts table missing, or the trigger's function about to be replaced (Weasel replaces a
+    /// function by dropping it with CASCADE, which drops its triggers too). Compared by the catalog's trigger type
+    /// bits rather than by <c>pg_get_triggerdef</c>'s text, which lists the events in an order of its own.
+    /// </summary>
+    private sealed class CountsTrigger(string name, Function function, bool recount)
+        : Trigger(PostgresqlProvider.Instance.Parse($"matching.{name}"),
+            PostgresqlProvider.Instance.Parse(QueueTable), $"{function.Identifier.QualifiedName}()")
+    {
+        public override void WriteCreateStatement(Migrator migrator, TextWriter writer)
+        {
+            // One statement, so the lock, the trigger and the recount commit together however the migration runs.
+            var drop = new StringWriter();
+            WriteDropStatement(migrator, drop);
+            writer.WriteLine($"""
+                do $migration$ begin
+                    lock table {QueueTable} in share row exclusive mode;
+                    {drop.ToString().Trim()}
+                    {CreateStatement()}
+                    {(recount ? RecountSql : "")}
+                end $migration$;
+                """);
+        }
+
+        public override void ConfigureQueryCommand(DbCommandBuilder builder)
+        {
+            var trigger = builder.AddParameter(Identifier.Name).ParameterName;
+            builder.Append($"""
+                select t.tgtype::int, fn.nspname || '.' || f.proname, pg_get_functiondef(f.oid), to_regclass('{Table}') is not null
+                from pg_trigger t
+                join pg_proc f on f.oid = t.tgfoid
+                join pg_namespace fn on fn.oid = f.pronamespace
+                where not t.tgisinternal and t.tgname = :{trigger} and t.tgrelid = to_regclass('{QueueTable}');
+                """);
+        }
+
+        public override async Task<ISchemaObjectDelta> CreateDeltaAsync(DbDataReader reader, CancellationToken ct = default)
+        {
+            if (!await reader.ReadAsync(ct)) return new SchemaObjectDelta(this, SchemaPatchDifference.Create);
+            var type = reader.GetInt32(0);
+            var calls = reader.GetString(1);
+            var definition = reader.GetString(2);
+            var countsExist = reader.GetBoolean(3);
+            var functionKept = new FunctionDelta(function, new Function(function.Identifier, definition.TrimEnd() + ";")).Difference
+                               == SchemaPatchDifference.None;
+            var same = type == ExpectedType && calls == function.Identifier.QualifiedName && countsExist && functionKept;
+            return new SchemaObjectDelta(this, same ? SchemaPatchDifference.None : SchemaPatchDifference.Update);
+        }
+
+        // pg_trigger.tgtype: 1 row, 2 before, 4 insert, 8 delete, 16 update, 32 truncate, 64 instead of.
+        private int ExpectedType =>
+            (ForEachRow ? 1 : 0) | (Timing == TriggerTiming.Before ? 2 : 0) | (Timing == TriggerTiming.InsteadOf ? 64 : 0)
+            | (Events.HasFlag(TriggerEvents.Insert) ? 4 : 0) | (Events.HasFlag(TriggerEvents.Delete) ? 8 : 0)
+            | (Events.HasFlag(TriggerEvents.Update) ? 16 : 0) | (Events.HasFlag(TriggerEvents.Truncate) ? 32 : 0);
+    }
 }

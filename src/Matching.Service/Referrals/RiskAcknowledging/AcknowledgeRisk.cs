@@ -28,10 +28,10 @@ public static class AcknowledgeRiskEndpoint
         () => Lifecycle.RequireOpen(referral, "acknowledge the risk of"),
         () => referral.Risk is null
             ? Problems.Conflict("This referral was not flagged by its safety answer; there is no risk to acknowledge.", "notFlagged")
-            : null,
+            : Problems.NoProblems,
         () => referral.Risk is { Acknowledged: true }
             ? Problems.Conflict("The risk has already been acknowledged.", "alreadyAcknowledged")
-            : null);
+            : Problems.NoProblems);
 
     public static object[] Decide(Referral referral, AcknowledgeRisk command) =>
         [new RiskAcknowledged(command.ActionTaken!.Value, command.Note!)];

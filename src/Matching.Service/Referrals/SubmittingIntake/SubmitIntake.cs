@@ -1,9 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using FluentValidation;
 using Marten;
-using Marten.Exceptions;
 using Matching.Service.Infrastructure;
 using Matching.Service.Shared;
 using Microsoft.AspNetCore.Authorization;
@@ -51,7 +48,7 @@ public static class SubmitIntakeEndpoint
         Intake? intake, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, TimeProvider time, MatchingOptions options) =>
         idempotencyKey is { Length: > MaxIdempotencyKeyLength }
             ? Problems.Invalid(IdempotencyKeyHeader, $"At most {MaxIdempotencyKeyLength} characters.")
-            : Problems.Check(IntakeValidator.Instance, intake, options.PracticeDate(time.GetUtcNow())) ?? Problems.NoProblems;
+            : Problems.Check(IntakeValidator.Instance, intake, options.PracticeDate(time.GetUtcNow()));
 
     /// <summary>
     /// A new referral, or, for an Idempotency-Key already used, the first referral again (200) when the intake is the same
@@ -79,7 +76,7 @@ public static class SubmitIntakeEndpoint
         {
             await session.SaveChangesAsync(cancellation);
         }
-        catch (Exception e) when (key is not null && IsStreamCollision(e))
+        catch (Exception e) when (key is not null && DatabaseFailures.Classify(e) is DatabaseFailure.StreamExists or DatabaseFailure.Duplicate)
         {
             // The same key sent at the same moment: the other request created it.
             await using var query = session.DocumentStore.QuerySession();
@@ -115,25 +112,7 @@ public static class SubmitIntakeEndpoint
     private static string Canonical(Intake intake) => JsonSerializer.Serialize(intake, ServiceSetup.Conventions);
 
     /// <summary>The same key always names the same referral stream.</summary>
-    public static Guid StreamIdFor(string idempotencyKey)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("intake:" + idempotencyKey));
-        var bytes = hash[..16];
-        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x80); // version 8: custom, name-based
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
-        return new Guid(bytes);
-    }
-
-    private static bool IsStreamCollision(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
-                or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
-                return true;
-        }
-        return false;
-    }
+    public static Guid StreamIdFor(string idempotencyKey) => Uuids.NameBased("intake:" + idempotencyKey);
 }
 
 /// <summary>Validates an intake against the practice's date, given through <see cref="Problems.Check{T,TClock}" />.</summary>

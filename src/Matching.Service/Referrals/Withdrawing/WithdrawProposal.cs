@@ -21,7 +21,7 @@ public static class WithdrawProposalEndpoint
 {
     public static ProblemDetails Validate(WithdrawProposal command, Referral referral, Guid proposalId) => Problems.FirstOf(
         () => Problems.Check(WithdrawProposalValidator.Instance, command),
-        () => referral.Proposals.Any(p => p.Id == proposalId) ? null : Problems.NotFound("proposal"),
+        () => referral.Proposals.Any(p => p.Id == proposalId) ? Problems.NoProblems : Problems.NotFound("proposal"),
         () => Lifecycle.Stale(referral, command),
         () => ProposalChecks.RequirePending(referral, proposalId, "withdraw"));
 

@@ -36,7 +36,7 @@ public sealed record MatchOutcomesReport(ReportAsOf AsOf, DateOnly? From, DateOn
     private static IEnumerable<string> Keys(OutcomeGrouping groupBy, ReferralFacts facts, ProposalFact proposal) => groupBy switch
     {
         OutcomeGrouping.Clinician => [proposal.ClinicianId.ToString()],
-        OutcomeGrouping.Concern => facts.Concerns.Select(c => Lifecycle.Json(c)),
+        OutcomeGrouping.Concern => facts.Concerns.Select(c => Words.Wire(c)),
         _ => [facts.Month]
     };
 
@@ -46,7 +46,7 @@ public sealed record MatchOutcomesReport(ReportAsOf AsOf, DateOnly? From, DateOn
         var accepted = Count(ProposalOutcome.Accepted);
         var declined = Count(ProposalOutcome.Declined);
         var expired = Count(ProposalOutcome.Expired);
-        var reasons = Enum.GetValues<DeclineReason>().ToDictionary(r => Lifecycle.Json(r),
+        var reasons = Enum.GetValues<DeclineReason>().ToDictionary(r => Words.Wire(r),
             r => proposals.Count(p => p.Outcome == ProposalOutcome.Declined && p.DeclineReason == r));
         return new MatchOutcomeRow(key, label, proposals.Count, accepted, declined, expired, Count(ProposalOutcome.Withdrawn),
             Count(ProposalOutcome.Pending), Percentiles.Rate(accepted, accepted + declined + expired), reasons);
@@ -64,7 +64,7 @@ public static class MatchOutcomesReportEndpoint
         OutcomeGrouping? grouping = string.IsNullOrEmpty(groupBy)
             ? OutcomeGrouping.Clinician
             : Enum.GetValues<OutcomeGrouping>().Cast<OutcomeGrouping?>()
-                .FirstOrDefault(g => string.Equals(Lifecycle.Json(g!.Value), groupBy, StringComparison.OrdinalIgnoreCase));
+                .FirstOrDefault(g => string.Equals(Words.Wire(g!.Value), groupBy, StringComparison.OrdinalIgnoreCase));
         if (grouping is null)
         {
             var errors = (problem as HttpValidationProblemDetails)?.Errors ?? new Dictionary<string, string[]>();
@@ -79,7 +79,7 @@ public static class MatchOutcomesReportEndpoint
         var report = MatchOutcomesReport.Compute(asOf, range!, grouping.Value, facts, label);
         if (!ReportCsv.Wanted(http.Request)) return Results.Ok(report);
 
-        var reasons = Enum.GetValues<DeclineReason>().Select(r => Lifecycle.Json(r)).ToList();
+        var reasons = Enum.GetValues<DeclineReason>().Select(r => Words.Wire(r)).ToList();
         string[] header =
         [
             "key", "label", "proposals", "accepted", "declined", "expired", "withdrawn", "pending", "acceptanceRate",
@@ -105,18 +105,10 @@ public static class MatchOutcomesReportEndpoint
                     : (await session.LoadManyAsync<Clinician>(cancellation, ids)).ToDictionary(c => c.Id.ToString(), c => c.Profile.Name);
                 return key => names.GetValueOrDefault(key, key);
             case OutcomeGrouping.Concern:
-                var words = Enum.GetValues<Concern>().ToDictionary(c => Lifecycle.Json(c), Words);
+                var words = Enum.GetValues<Concern>().ToDictionary(c => Words.Wire(c), c => Words.Label(c));
                 return key => words.GetValueOrDefault(key, key);
             default:
                 return key => key;
         }
-    }
-
-    // "familyDynamics" -> "Family dynamics"
-    private static string Words(Concern concern)
-    {
-        var name = concern.ToString();
-        var spaced = string.Concat(name.Select((ch, i) => i > 0 && char.IsUpper(ch) ? " " + char.ToLowerInvariant(ch) : ch.ToString()));
-        return concern switch { Concern.Ocd => "OCD", Concern.Adhd => "ADHD", Concern.LgbtqIdentity => "LGBTQ+ identity", _ => spaced };
     }
 }

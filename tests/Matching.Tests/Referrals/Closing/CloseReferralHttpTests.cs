@@ -1,5 +1,6 @@
 using System.Net;
 using Matching.Service.Referrals;
+using Matching.Service.Shared;
 using Matching.Tests.Support;
 
 namespace Matching.Tests.Referrals.Closing;
@@ -22,7 +23,7 @@ public class CloseReferralHttpTests(LifecycleFixture app) : IClassFixture<Lifecy
         body!["status"]!.GetValue<string>().ShouldBe("closed");
         body["version"]!.GetValue<int>().ShouldBe(3);
         var last = (await referral.Events()).Last().Data.ShouldBeOfType<ReferralClosed>();
-        Lifecycle.Json(last.Outcome).ShouldBe(outcome);
+        Words.Wire(last.Outcome).ShouldBe(outcome);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using Marten;
 using Matching.Service.Referrals;
+using Matching.Service.Shared;
 using Matching.Service.Referrals.Queue;
 using Matching.Tests.Support;
 using Npgsql;
@@ -9,7 +10,7 @@ namespace Matching.Tests.Referrals.Queue;
 
 /// <summary>
 /// The per-status counts the queue's totals are summed from stay equal to the queue's rows, whatever writes them:
-/// commands, erasure, deletes, truncates, rebuilds, and a setup run on a database that already has rows.
+/// commands, erasure, deletes, truncates, rebuilds, and a schema apply on a database that already has rows.
 /// Each test checks the whole table against the rows, so the tests hold whatever the others left behind.
 /// </summary>
 public sealed class QueueCountsTests(AppFixture app) : IClassFixture<AppFixture>
@@ -26,7 +27,7 @@ public sealed class QueueCountsTests(AppFixture app) : IClassFixture<AppFixture>
         rows.Count.ShouldBeGreaterThanOrEqualTo(4, "the mix leaves referrals in several statuses");
         (await Total("")).ShouldBe(rows.Where(r => r.Key != "Closed").Sum(r => r.Value));
         foreach (var status in Enum.GetValues<ReferralStatus>())
-            (await Total($"?status={Lifecycle.Json(status)}")).ShouldBe(rows.GetValueOrDefault(status.ToString()), status.ToString());
+            (await Total($"?status={Words.Wire(status)}")).ShouldBe(rows.GetValueOrDefault(status.ToString()), status.ToString());
     }
 
     [Fact]
@@ -92,28 +93,30 @@ public sealed class QueueCountsTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
-    public async Task setup_is_idempotent_and_backfills_rows_written_before_it()
+    public async Task applying_the_schema_is_idempotent_and_counts_rows_written_before_it()
     {
         await Mix();
-        await QueueCounts.EnsureAsync(app.Store, CancellationToken.None);
-        await QueueCounts.EnsureAsync(app.Store, CancellationToken.None);
+        await ApplySchema();
+        await ApplySchema();
         await CountsShouldMatchRows();
 
         // Rows that existed before the counts table.
         await Execute($"drop table {QueueCounts.Table}");
-        await QueueCounts.EnsureAsync(app.Store, CancellationToken.None);
+        await ApplySchema();
         (await CountsByStatus()).ShouldNotBeEmpty();
         await CountsShouldMatchRows();
 
         // Rows written while the queue table had no trigger (a table Marten recreated, say).
         await Execute($"drop trigger referral_queue_counts_row on {QueueTable}");
         await app.Host.SubmittedReferral();
-        await QueueCounts.EnsureAsync(app.Store, CancellationToken.None);
+        await ApplySchema();
         await CountsShouldMatchRows();
 
         var slots = await Scalar($"select count(*) from {QueueCounts.Table} where slot not between 0 and {QueueCounts.Slots - 1}");
         slots.ShouldBe(0);
     }
+
+    private Task ApplySchema() => app.Store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 
     /// <summary>Referrals in several statuses through the commands: awaiting triage, awaiting match, waitlisted, closed, proposed.</summary>
     private async Task<Guid[]> Mix()
