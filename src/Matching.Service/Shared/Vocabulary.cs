@@ -45,6 +45,13 @@ public sealed record AvailabilityWindow(WeekDay? Day, string? From, string? To)
     }
 }
 
+/// <summary>A weekly window as events keep it once validated: a day, and HH:mm times with from before to.</summary>
+public sealed record WeeklyWindow(WeekDay Day, string From, string To)
+{
+    /// <summary>The same window in the shape requests carry and the matching engine reads.</summary>
+    public AvailabilityWindow AsAvailability() => new(Day, From, To);
+}
+
 public static class UsStates
 {
     public static readonly IReadOnlySet<string> Codes = new HashSet<string>(StringComparer.Ordinal)

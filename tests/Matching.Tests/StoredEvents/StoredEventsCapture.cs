@@ -8,6 +8,7 @@ using Matching.Service.Clinicians.Onboarding;
 using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
 using Matching.Service.Referrals.Erasing;
+using Matching.Service.Referrals.SubmittingIntake;
 using Matching.Service.Shared;
 using Matching.Tests.CodeGeneration;
 using Matching.Tests.Support;
@@ -15,28 +16,36 @@ using Npgsql;
 
 namespace Matching.Tests.StoredEvents;
 
-/// <summary>Runs only when <c>MATCHING_CAPTURE_FIXTURES=1</c>: it rewrites the committed fixtures.</summary>
+/// <summary>Runs only when <c>MATCHING_CAPTURE_FIXTURES</c> names the folder to write (a new one: captured sets are kept).</summary>
 public sealed class CaptureFactAttribute : FactAttribute
 {
     public const string Variable = "MATCHING_CAPTURE_FIXTURES";
 
     public CaptureFactAttribute()
     {
-        if (Environment.GetEnvironmentVariable(Variable) != "1")
-            Skip = $"Captures the stored-event fixtures when asked: {Variable}=1 dotnet test tests/Matching.Tests --filter FullyQualifiedName~StoredEventsCapture";
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(Variable)))
+            Skip = $"Captures the stored-event fixtures when asked: {Variable}=yyyy-MM-dd dotnet test tests/Matching.Tests --filter FullyQualifiedName~StoredEventsCapture";
     }
 }
 
 /// <summary>
-/// Writes <c>Fixtures/*.json</c>: every event type as the code of the day stores it, captured from a real store (the rows of
-/// the event table, the audit trail the projection built over them, the documents the projections made), so a later change
-/// to an event type is tested against what is really in databases. Besides the shapes of the day it keeps two older ones:
-/// an IntakeSubmitted with the <c>clientName</c> and <c>isUrgent</c> keys rows stored before 2026-12-06 carry (the
-/// serializer wrote those computed properties then), and one such row erased as that code erased it.
+/// Writes <c>Fixtures/{folder}/*.json</c>: every event type as the code of the day stores it, captured from a real store (the
+/// rows of the event table, the audit trail the projection built over them, the documents the projections made), so a later
+/// change to an event type is tested against what is really in databases (docs/adr/0026-event-versions.md: capture before
+/// changing an event). The 2026-12-06 set also holds two older rows, made by this tool as it was then: an IntakeSubmitted with
+/// the <c>clientName</c> and <c>isUrgent</c> keys rows stored before that day carry, and one such row erased as that code did.
 /// </summary>
 public class StoredEventsCapture
 {
     public static string FixturesFolder => Path.Combine(GeneratedCodeTests.RepositoryRoot(), "tests", "Matching.Tests", "StoredEvents", "Fixtures");
+
+    /// <summary>The tables a set holds, by file.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Files = new Dictionary<string, string[]>
+    {
+        ["events.json"] = ["mt_streams", "mt_events"],
+        ["audit.json"] = ["mt_event_progression", "mt_doc_auditentry", "mt_doc_personaldatadigest", "mt_doc_digestsalt"],
+        ["documents.json"] = ["mt_doc_referral", "mt_doc_referralqueueitem", "mt_doc_referralfacts", "mt_doc_clinician"]
+    };
 
     public static readonly Guid Grace = Guid.Parse("0193f000-0000-7000-8000-0000000000c1");
     public static readonly Guid Omar = Guid.Parse("0193f000-0000-7000-8000-0000000000c2");
@@ -44,9 +53,9 @@ public class StoredEventsCapture
     public static readonly Guid Lifecycle = Guid.Parse("0193f000-0000-7000-8000-0000000000a1");
     /// <summary>Self-pay, no optional answers, closed withdrawn.</summary>
     public static readonly Guid Sparse = Guid.Parse("0193f000-0000-7000-8000-0000000000a2");
-    /// <summary>An older row: the intake with clientName and isUrgent.</summary>
+    /// <summary>In the 2026-12-06 set: an older row, the intake with clientName and isUrgent.</summary>
     public static readonly Guid Older = Guid.Parse("0193f000-0000-7000-8000-0000000000a3");
-    /// <summary>An older row erased by the code of its day.</summary>
+    /// <summary>In the 2026-12-06 set: an older row erased by the code of its day.</summary>
     public static readonly Guid OlderErased = Guid.Parse("0193f000-0000-7000-8000-0000000000a4");
     /// <summary>Erased by today's erasure.</summary>
     public static readonly Guid Erased = Guid.Parse("0193f000-0000-7000-8000-0000000000a5");
@@ -63,33 +72,18 @@ public class StoredEventsCapture
         await Clinicians(store);
         await LifecycleReferral(store);
         await SparseReferral(store);
-        await Submit(store, Older, Intake("Perpetua", "Fennimore", SelfHarmAnswer.NotAtAll),
-            new ReferralTriaged(TriagePriority.Routine, "Perpetua prefers a female clinician."),
-            new ContactAttempted(ContactChannel.Email, ContactOutcome.Reached, null));
-        await Submit(store, OlderErased, Intake("Bartholomew", "Quennell", SelfHarmAnswer.MoreThanHalfTheDays),
-            new RiskFlagged(SelfHarmAnswer.MoreThanHalfTheDays),
-            new RiskAcknowledged(RiskAction.ScheduledUrgentEvaluation, "Bartholomew seen the same day."),
-            new ReferralTriaged(TriagePriority.Urgent, "Call Bartholomew's mobile only."));
         await Submit(store, Erased, Intake("Clementine", "Ashdown", SelfHarmAnswer.NotAtAll),
             new ContactAttempted(ContactChannel.Phone, ContactOutcome.NoAnswer, "Clementine's voicemail is full."));
         await Accesses(store);
         await Append(store, Omar, "admin-1", Roles.Admin, new ClinicianOffboarded("Left the practice."));
-
-        // Rows stored before 2026-12-06 carried the intake's computed properties, written after its members.
-        await Sql(connectionString, """
-            update matching.mt_events set data = jsonb_set(jsonb_set(data, '{intake,isUrgent}', to_jsonb((data #>> '{intake,safety,thoughtsOfSelfHarm}') <> 'NotAtAll')),
-                '{intake,clientName}', to_jsonb(trim((data #>> '{intake,client,firstName}') || ' ' || (data #>> '{intake,client,lastName}'))))
-            where type = 'intake_submitted' and stream_id = any(@ids)
-            """, ("ids", new[] { Older, OlderErased }));
 
         using (var daemon = await store.BuildProjectionDaemonAsync())
         {
             await daemon.StartAllAsync();
             await store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
 
-            await EraseAsTheOlderCodeDid(store, connectionString, OlderErased);
             await using (var session = Stamped(store, "compliance-1", Roles.Compliance, "corr-erasure-today"))
-                await EraseClientDataEndpoint.Post(Erased, new EraseClientData("Request approved by counsel."), session, store, CancellationToken.None);
+                await EraseClientDataEndpoint.Post(Erased, new EraseClientData("Request approved by counsel."), session, CancellationToken.None);
             await store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
             await daemon.StopAllAsync();
         }
@@ -97,10 +91,10 @@ public class StoredEventsCapture
         var integrity = await AuditIntegrity.VerifyAsync(store, null, CancellationToken.None);
         integrity.Verified.ShouldBeTrue(integrity.FirstMismatch?.ToString());
 
-        Directory.CreateDirectory(FixturesFolder);
-        await Write(connectionString, "events.json", ["mt_streams", "mt_events"]);
-        await Write(connectionString, "audit.json", ["mt_event_progression", "mt_doc_auditentry", "mt_doc_personaldatadigest", "mt_doc_digestsalt"]);
-        await Write(connectionString, "documents.json", ["mt_doc_referral", "mt_doc_referralqueueitem", "mt_doc_referralfacts", "mt_doc_clinician"]);
+        var folder = Path.Combine(FixturesFolder, Environment.GetEnvironmentVariable(CaptureFactAttribute.Variable)!);
+        Directory.Exists(folder).ShouldBeFalse($"{folder} holds a captured set already: keep it, name a new one");
+        Directory.CreateDirectory(folder);
+        foreach (var (file, tables) in Files) await Write(connectionString, Path.Combine(folder, file), tables);
     }
 
     private static Intake Intake(string first, string last, SelfHarmAnswer safety) => new(
@@ -141,7 +135,7 @@ public class StoredEventsCapture
     {
         await using (var session = Stamped(store, Actor.Anonymous.Sub, Roles.Public, $"corr-intake-{referral.ToString()[^2..]}"))
         {
-            session.Events.StartStream<Referral>(referral, new IntakeSubmitted(intake, new DateOnly(2026, 12, 7), AgeGroup.Adult));
+            session.Events.StartStream<Referral>(referral, SubmitIntakeEndpoint.Decide(intake, new DateOnly(2026, 12, 7))[0]);
             await session.SaveChangesAsync();
         }
         if (then.Length > 0) await Append(store, referral, "coord-1", Roles.Coordinator, then);
@@ -223,46 +217,8 @@ public class StoredEventsCapture
         await session.SaveChangesAsync();
     }
 
-    /// <summary>
-    /// As erasure worked while the intake's computed properties were stored: every personal value masked in place (the
-    /// computed name recomputed from the masked names), then ClientDataErased appended.
-    /// </summary>
-    private static async Task EraseAsTheOlderCodeDid(IDocumentStore store, string connectionString, Guid referral)
-    {
-        await using (var connection = new NpgsqlConnection(connectionString))
-        {
-            await connection.OpenAsync();
-            var rows = new List<(long Sequence, string Type, string Data)>();
-            await using (var read = new NpgsqlCommand("select seq_id, mt_dotnet_type, data::text from matching.mt_events where stream_id = @id", connection))
-            {
-                read.Parameters.AddWithValue("id", referral);
-                await using var reader = await read.ExecuteReaderAsync();
-                while (await reader.ReadAsync()) rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
-            }
-            foreach (var (sequence, dotnetType, data) in rows)
-            {
-                var type = dotnetType.Split(',')[0].Split('.')[^1];
-                var masked = PersonalFields.MaskJson(type, JsonNode.Parse(data)!.AsObject());
-                await using var update = new NpgsqlCommand("update matching.mt_events set data = @data::jsonb where seq_id = @seq", connection);
-                update.Parameters.AddWithValue("data", masked.ToJsonString());
-                update.Parameters.AddWithValue("seq", sequence);
-                await update.ExecuteNonQueryAsync();
-            }
-        }
-        await Append(store, referral, "compliance-1", Roles.Compliance, new ClientDataErased("Request approved by counsel (older erasure)."));
-    }
-
-    private static async Task Sql(string connectionString, string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
-        await command.ExecuteNonQueryAsync();
-    }
-
     /// <summary>Each table's rows as PostgreSQL gives them (row_to_json), in key order.</summary>
-    private static async Task Write(string connectionString, string file, string[] tables)
+    private static async Task Write(string connectionString, string path, string[] tables)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -274,7 +230,7 @@ public class StoredEventsCapture
                 $"select coalesce(json_agg(row_to_json(t) order by t.{key}), '[]'::json)::text from {MartenSetup.SchemaName}.{table} t", connection);
             root[table] = JsonNode.Parse((string)(await command.ExecuteScalarAsync())!);
         }
-        await File.WriteAllTextAsync(Path.Combine(FixturesFolder, file),
+        await File.WriteAllTextAsync(path,
             root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
     }
 }
