@@ -32,8 +32,9 @@ public sealed class CaptureFactAttribute : FactAttribute
 /// Writes <c>Fixtures/{folder}/*.json</c>: every event type as the code of the day stores it, captured from a real store (the
 /// rows of the event table, the audit trail the projection built over them, the documents the projections made), so a later
 /// change to an event type is tested against what is really in databases (docs/adr/0026-event-versions.md: capture before
-/// changing an event). The 2026-12-06 set also holds two older rows, made by this tool as it was then: an IntakeSubmitted with
-/// the <c>clientName</c> and <c>isUrgent</c> keys rows stored before that day carry, and one such row erased as that code did.
+/// changing an event). The 2026-12-06-intake-v1 set also holds two older rows, made by this tool as it was then: an
+/// IntakeSubmitted with the <c>clientName</c> and <c>isUrgent</c> keys rows stored before that day carry, and one such row
+/// erased as that code did.
 /// </summary>
 public class StoredEventsCapture
 {
@@ -53,9 +54,9 @@ public class StoredEventsCapture
     public static readonly Guid Lifecycle = Guid.Parse("0193f000-0000-7000-8000-0000000000a1");
     /// <summary>Self-pay, no optional answers, closed withdrawn.</summary>
     public static readonly Guid Sparse = Guid.Parse("0193f000-0000-7000-8000-0000000000a2");
-    /// <summary>In the 2026-12-06 set: an older row, the intake with clientName and isUrgent.</summary>
+    /// <summary>In the 2026-12-06-intake-v1 set: an older row, the intake with clientName and isUrgent.</summary>
     public static readonly Guid Older = Guid.Parse("0193f000-0000-7000-8000-0000000000a3");
-    /// <summary>In the 2026-12-06 set: an older row erased by the code of its day.</summary>
+    /// <summary>In the 2026-12-06-intake-v1 set: an older row erased by the code of its day.</summary>
     public static readonly Guid OlderErased = Guid.Parse("0193f000-0000-7000-8000-0000000000a4");
     /// <summary>Erased by today's erasure.</summary>
     public static readonly Guid Erased = Guid.Parse("0193f000-0000-7000-8000-0000000000a5");

@@ -23,7 +23,7 @@ public class StoredEventsTests
     public static TheoryData<string> Sets() => new(Directory.GetDirectories(StoredEventsCapture.FixturesFolder).Select(Path.GetFileName).Order()!);
 
     /// <summary>The set captured before IntakeSubmitted had its own records: the request's, and older rows with clientName.</summary>
-    private const string FirstSet = "2026-12-06";
+    private const string FirstSet = "2026-12-06-intake-v1";
 
     [Theory]
     [MemberData(nameof(Sets))]
