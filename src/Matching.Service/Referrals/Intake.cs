@@ -47,9 +47,6 @@ public sealed record Intake(
     // Derived, so never asked of a client.
     [JsonIgnore]
     public bool IsUrgent => Safety?.ThoughtsOfSelfHarm is { } answer && answer != SelfHarmAnswer.NotAtAll;
-
-    [JsonIgnore]
-    public string ClientName => $"{Client?.FirstName} {Client?.LastName}".Trim();
 }
 
 /// <summary>What the referral kept of an intake, in the API's intake shapes again: the answer keeps the shape it was asked in.</summary>
