@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Marten;
+using Matching.Service.Clinicians;
 using Matching.Service.Referrals;
 
 namespace Matching.Service.Infrastructure;
@@ -14,7 +15,10 @@ public static class EventVersions
 {
     private static readonly IReadOnlyList<Superseded> All =
     [
-        Superseded.By<IntakeSubmittedV1, IntakeSubmitted>("intake_submitted", "intake_submitted_v2", v1 => v1.Upcast())
+        Superseded.By<IntakeSubmittedV1, IntakeSubmitted>("intake_submitted", "intake_submitted_v2", v1 => v1.Upcast()),
+        Superseded.By<ClinicianOnboardedV1, ClinicianOnboarded>("clinician_onboarded", "clinician_onboarded_v2", v1 => v1.Upcast()),
+        Superseded.By<ClinicianAvailabilityChangedV1, ClinicianAvailabilityChanged>(
+            "clinician_availability_changed", "clinician_availability_changed_v2", v1 => v1.Upcast())
     ];
 
     private static readonly Dictionary<string, Superseded> ByAlias = All.ToDictionary(s => s.Alias, StringComparer.Ordinal);

@@ -70,8 +70,6 @@ public sealed record PaymentV1(PaymentMethod? Method, string? Payer, [PersonalDa
 
 public sealed record ClinicianPreferencesV1(Gender? Gender, bool? LgbtqAffirming, bool? BipocAffirming);
 
-public sealed record AvailabilityWindowV1(WeekDay? Day, string? From, string? To);
-
 public sealed record SafetyAnswersV1(SelfHarmAnswer? ThoughtsOfSelfHarm);
 
 public sealed record ConsentV1(bool? Contact, bool? PrivacyNoticeAccepted);

@@ -64,7 +64,7 @@ public class AuditTrailTests(AppFixture app) : IClassFixture<AppFixture>
             session.Events.Append(clinician,
                 new ClinicianProfileUpdated(profile),
                 new ClinicianCapacityChanged(20, 2, true),
-                new ClinicianAvailabilityChanged([new AvailabilityWindow(WeekDay.Tuesday, "09:00", "12:00")]),
+                new ClinicianAvailabilityChanged([new WeeklyWindow(WeekDay.Tuesday, "09:00", "12:00")]),
                 new ClinicianPaused("Leave."),
                 new ClinicianResumed("Back."),
                 new ClinicianOffboarded("Moved away."));

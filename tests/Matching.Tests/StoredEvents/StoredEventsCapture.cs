@@ -155,7 +155,7 @@ public class StoredEventsCapture
         await Append(store, Grace, "admin-1", Roles.Admin,
             new ClinicianProfileUpdated(grace.ToProfile() with { Credentials = "LPC, EMDR-certified" }),
             new ClinicianCapacityChanged(30, 4, true),
-            new ClinicianAvailabilityChanged([new AvailabilityWindow(WeekDay.Tuesday, "17:00", "21:00"), new AvailabilityWindow(WeekDay.Saturday, "08:00", "12:00")]),
+            new ClinicianAvailabilityChanged([new WeeklyWindow(WeekDay.Tuesday, "17:00", "21:00"), new WeeklyWindow(WeekDay.Saturday, "08:00", "12:00")]),
             new ClinicianPaused("Conference week."),
             new ClinicianResumed(null));
     }

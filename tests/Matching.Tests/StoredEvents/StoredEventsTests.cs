@@ -5,6 +5,7 @@ using JasperFx.Events;
 using Marten;
 using Marten.Events;
 using Matching.Service.Audit;
+using Matching.Service.Clinicians;
 using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
 using Matching.Service.Referrals.Erasing;
@@ -192,6 +193,31 @@ public class StoredEventsTests
             snapshot.Intake.Client.FirstName.ShouldBe(PersonalData.Erased);
             snapshot.Intake.Notes.ShouldBe(PersonalData.Erased);
         }
+    }
+
+    [Fact]
+    public async Task an_older_onboarding_keeps_only_the_windows_with_a_day_and_times_the_engine_could_read()
+    {
+        // Onboarding didn't check availability before 2026-12-06: a stored row may hold anything the request's record allowed.
+        await using var store = await Restored(FirstSet, "events.json");
+        await using (var connection = store.Storage.Database.CreateConnection())
+        {
+            await connection.OpenAsync();
+            await using var edit = new NpgsqlCommand($$"""
+                update {{MartenSetup.SchemaName}}.mt_events set data = jsonb_set(data, '{availability}',
+                  '[{"day": null, "from": "09:00", "to": "17:00"}, {"day": "Monday", "from": "9am", "to": "17:00"}, null,
+                    {"day": "Tuesday", "from": "18:00", "to": "08:00"}, {"day": "Friday", "from": "10:00", "to": "12:30"}]')
+                where stream_id = @id and type = 'clinician_onboarded'
+                """, connection);
+            edit.Parameters.AddWithValue("id", StoredEventsCapture.Omar);
+            (await edit.ExecuteNonQueryAsync()).ShouldBe(1);
+        }
+
+        await using var session = store.QuerySession();
+        var onboarded = (ClinicianOnboarded)(await session.Events.FetchStreamAsync(StoredEventsCapture.Omar))[0].Data;
+        onboarded.Availability.ShouldBe([new Service.Shared.WeeklyWindow(Service.Shared.WeekDay.Friday, "10:00", "12:30")]);
+        (await session.Events.AggregateStreamAsync<Clinician>(StoredEventsCapture.Omar))!.Availability
+            .ShouldBe([new Service.Shared.AvailabilityWindow(Service.Shared.WeekDay.Friday, "10:00", "12:30")]);
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public static class SubmitIntakeEndpoint
             new IntakePayment(payment.Method!.Value, payment.Payer, payment.MemberId, payment.MaxSessionRate),
             [..intake.Languages!],
             intake.ClinicianPreferences is { } p ? new IntakePreferences(p.Gender, p.LgbtqAffirming, p.BipocAffirming) : null,
-            intake.Availability?.Select(w => new WeeklyWindow(w.Day!.Value, w.From!, w.To!)).ToList(),
+            intake.Availability?.Select(w => w.AsWeekly()).ToList(),
             new IntakeSafety(intake.Safety!.ThoughtsOfSelfHarm!.Value),
             intake.InterestedInKetamineAssistedTherapy,
             intake.Notes,
