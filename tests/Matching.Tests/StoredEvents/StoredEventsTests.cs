@@ -221,22 +221,26 @@ public class StoredEventsTests
     }
 
     [Fact]
-    public async Task todays_intake_is_stored_under_its_own_alias_and_reads_back_as_submitted()
+    public async Task todays_versions_are_stored_under_their_own_aliases_and_read_back_as_written()
     {
-        var connectionString = await TestDatabase.CreateDatabaseAsync("intake_v2");
+        var connectionString = await TestDatabase.CreateDatabaseAsync("current");
         await using var store = new DocumentStore(MartenSetup.ConfigureStore(new StoreOptions(), connectionString, new MatchingOptions(), applySchema: true));
-        var id = Guid.NewGuid();
+        var (referral, clinician) = (Guid.NewGuid(), Guid.NewGuid());
         var submitted = Samples.Submitted(Samples.Intake());
+        var onboarded = (ClinicianOnboarded)Service.Clinicians.Onboarding.OnboardClinicianEndpoint.Decide(Samples.Clinician())[0];
+        var changed = new ClinicianAvailabilityChanged([new Service.Shared.WeeklyWindow(Service.Shared.WeekDay.Sunday, "10:00", "11:00")]);
         await using (var session = store.LightweightSession())
         {
-            session.Events.StartStream<Referral>(id, submitted);
+            session.Events.StartStream<Referral>(referral, submitted);
+            session.Events.StartStream<Clinician>(clinician, onboarded, changed);
             await session.SaveChangesAsync();
         }
+
         await using var query = store.QuerySession();
-        var stored = (await query.Events.FetchStreamAsync(id)).Single();
-        stored.EventTypeName.ShouldBe("intake_submitted_v2");
-        JsonSerializer.Serialize(stored.Data).ShouldBe(JsonSerializer.Serialize(submitted));
-        (await query.LoadAsync<Referral>(id))!.Intake.Client.FullName.ShouldBe("Ann Lee");
+        var events = (await query.Events.FetchStreamAsync(referral)).Concat(await query.Events.FetchStreamAsync(clinician)).ToList();
+        events.Select(e => e.EventTypeName).ShouldBe(["intake_submitted_v2", "clinician_onboarded_v2", "clinician_availability_changed_v2"]);
+        events.Select(e => JsonSerializer.Serialize(e.Data)).ShouldBe(new object[] { submitted, onboarded, changed }.Select(e => JsonSerializer.Serialize(e)));
+        (await query.LoadAsync<Referral>(referral))!.Intake.Client.FullName.ShouldBe("Ann Lee");
     }
 
     /// <summary>A fresh database holding the set's rows of the files named, exactly as captured.</summary>
