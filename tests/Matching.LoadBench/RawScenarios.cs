@@ -45,7 +45,7 @@ public sealed class RawScenarios(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var insert = new NpgsqlCommand(
-            "insert into bench_events (id, stream_id, version, data, type, mt_dotnet_type, headers, user_name) values ($1, $2, 1, $3, 'intake_submitted', 'x', $4, 'bench')",
+            "insert into bench_events (id, stream_id, version, data, type, mt_dotnet_type, headers, user_name) values ($1, $2, 1, $3, 'intake_submitted_v2', 'x', $4, 'bench')",
             connection);
         insert.Parameters.AddWithValue(Guid.CreateVersion7());
         insert.Parameters.AddWithValue(Guid.CreateVersion7());
@@ -71,7 +71,7 @@ public sealed class RawScenarios(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         await using var batch = new NpgsqlBatch(connection, tx);
-        batch.BatchCommands.Add(QuickAppend(id, "intake_submitted", "Matching.Service.Referrals.IntakeSubmitted, Matching.Service", _eventJson, null));
+        batch.BatchCommands.Add(QuickAppend(id, "intake_submitted_v2", "Matching.Service.Referrals.IntakeSubmitted, Matching.Service", _eventJson, null));
         batch.BatchCommands.Add(ReferralUpsert(id, _referralJson, now));
         batch.BatchCommands.Add(QueueUpsert(id, _queueJson, now));
         await batch.ExecuteNonQueryAsync();

@@ -3,6 +3,7 @@ using JasperFx.Events;
 using Marten;
 using Matching.Service.Audit;
 using Matching.Service.Referrals;
+using Matching.Service.Referrals.SubmittingIntake;
 using Matching.Service.Reports;
 using Matching.Service.Shared;
 using Npgsql;
@@ -110,7 +111,7 @@ public static class Rebuild
             var intake = Payloads.Intake(s);
             object[] story =
             [
-                new IntakeSubmitted(intake, DateOnly.FromDateTime(at.UtcDateTime), AgeGroup.Adult),
+                new IntakeSubmitted(SubmitIntakeEndpoint.Kept(intake), DateOnly.FromDateTime(at.UtcDateTime), AgeGroup.Adult),
                 new ReferralTriaged(TriagePriority.Routine, null),
                 new ContactAttempted(ContactChannel.Phone, ContactOutcome.NoAnswer, null),
                 new ContactAttempted(ContactChannel.Email, ContactOutcome.LeftMessage, null),

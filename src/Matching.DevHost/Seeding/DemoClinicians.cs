@@ -136,14 +136,14 @@ internal static class DemoClinicians
         return clinicians;
     }
 
-    private static IReadOnlyList<AvailabilityWindow> Availability(Random random)
+    private static IReadOnlyList<WeeklyWindow> Availability(Random random)
     {
         var days = Pick(random, [WeekDay.Monday, WeekDay.Tuesday, WeekDay.Wednesday, WeekDay.Thursday, WeekDay.Friday], 3 + random.Next(3))
             .OrderBy(d => d);
         var windows = days.Select(d => random.Next(4) == 0
-            ? new AvailabilityWindow(d, "12:00", "20:00")
-            : new AvailabilityWindow(d, "09:00", "17:00")).ToList();
-        if (random.Next(5) == 0) windows.Add(new AvailabilityWindow(WeekDay.Saturday, "09:00", "13:00"));
+            ? new WeeklyWindow(d, "12:00", "20:00")
+            : new WeeklyWindow(d, "09:00", "17:00")).ToList();
+        if (random.Next(5) == 0) windows.Add(new WeeklyWindow(WeekDay.Saturday, "09:00", "13:00"));
         return windows;
     }
 

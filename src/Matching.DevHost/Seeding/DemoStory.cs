@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
+using Matching.Service.Referrals.SubmittingIntake;
 using Matching.Service.Shared;
 
 namespace Matching.DevHost.Seeding;
@@ -29,7 +30,7 @@ internal sealed class DemoStory(Guid id, DateTimeOffset submittedAt, Random rand
     {
         Intake = intake;
         var correlation = NextId();
-        Add(new IntakeSubmitted(intake, options.PracticeDate(Clock), ageGroup), Actor.Anonymous, correlation);
+        Add(new IntakeSubmitted(SubmitIntakeEndpoint.Kept(intake), options.PracticeDate(Clock), ageGroup), Actor.Anonymous, correlation);
         if (intake.IsUrgent) Add(new RiskFlagged(intake.Safety!.ThoughtsOfSelfHarm!.Value), Actor.Anonymous, correlation);
         Status = ReferralStatus.AwaitingTriage;
         return this;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -76,7 +75,7 @@ public sealed class CanonicalWriter
         WriteString("causationId", causationId);
         WriteString("correlationId", correlationId);
         w.WritePropertyName("data");
-        WriteData(data, PersonalPaths.For(type), digests);
+        WriteData(data, PersonalData.Of(type, typeAlias)?.Tree, digests);
         w.WriteNumber("sequence", sequence);
         w.WriteString("streamId", streamId.ToString("D"));
         WriteString("type", type);
@@ -105,7 +104,7 @@ public sealed class CanonicalWriter
         else _writer.WriteString(name, value);
     }
 
-    private void WriteData(JsonElement element, PersonalPaths? personal, IReadOnlyDictionary<string, string>? digests)
+    private void WriteData(JsonElement element, PersonalNode? personal, IReadOnlyDictionary<string, string>? digests)
     {
         switch (element.ValueKind)
         {
@@ -147,46 +146,5 @@ public sealed class CanonicalWriter
                 element.WriteTo(_writer);
                 break;
         }
-    }
-}
-
-/// <summary>One event type's personal JSON paths as a tree of property names (a leaf holds its path).</summary>
-public sealed class PersonalPaths
-{
-    private static readonly ConcurrentDictionary<string, PersonalPaths?> ByType = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, PersonalPaths> _children = new(StringComparer.Ordinal);
-
-    public string? Path { get; private init; }
-
-    public PersonalPaths? Child(string name) => _children.GetValueOrDefault(name);
-
-    public static PersonalPaths? For(string eventType) => ByType.GetOrAdd(eventType, static type =>
-    {
-        var paths = PersonalFields.For(type);
-        if (paths.Count == 0) return null;
-        var root = new PersonalPaths();
-        foreach (var path in paths)
-        {
-            var node = root;
-            var segments = path.Split('.');
-            for (var i = 0; i < segments.Length; i++)
-            {
-                if (!node._children.TryGetValue(segments[i], out var next))
-                    node._children[segments[i]] = next = new PersonalPaths { Path = i == segments.Length - 1 ? path : null };
-                node = next;
-            }
-        }
-        return root;
-    });
-
-    /// <summary>The value at a path, if present and not null (what <see cref="PersonalFields.Get"/> gives for a JsonObject).</summary>
-    public static JsonElement? Get(JsonElement data, string path)
-    {
-        var node = data;
-        foreach (var segment in path.Split('.'))
-        {
-            if (node.ValueKind != JsonValueKind.Object || !node.TryGetProperty(segment, out node)) return null;
-        }
-        return node.ValueKind == JsonValueKind.Null ? null : node;
     }
 }

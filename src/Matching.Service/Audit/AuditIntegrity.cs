@@ -114,13 +114,13 @@ public static class AuditIntegrity
 
     private static bool PersonalValuesMatch(AuditFacts facts, PersonalDataDigest? digest, byte[]? salt)
     {
-        foreach (var path in PersonalFields.For(facts.Type))
+        foreach (var field in PersonalData.Of(facts.Type, facts.TypeAlias)?.Fields ?? [])
         {
-            var value = PersonalFields.Get(facts.Data, path);
+            var value = field.Path.Get(facts.Data);
             if (value is null) continue;
-            if (digest is null || !digest.Digests.TryGetValue(path, out var stored)) return false;
+            if (digest is null || !digest.Digests.TryGetValue(field.Path.Text, out var stored)) return false;
             // Salt shredded: the value can no longer be checked against the digest, only that it stayed erased.
-            var ok = salt is null ? PersonalFields.IsMasked(path, value) : AuditChain.Digest(salt, path, value) == stored;
+            var ok = salt is null ? field.IsErased(value) : AuditChain.Digest(salt, field.Path.Text, value) == stored;
             if (!ok) return false;
         }
         return true;
@@ -135,7 +135,7 @@ public static class AuditIntegrity
     /// </summary>
     private static string? Mislabelled(AuditFacts row, AuditEntry entry, Indexed? indexed, ISerializer serializer)
     {
-        if (AuditLabels.Read(row.Type, row.Data.ToJsonString(), row.StreamId, serializer) is not { } labels)
+        if (AuditLabels.Read(row.Type, row.TypeAlias, row.Data.ToJsonString(), row.StreamId, serializer) is not { } labels)
             return $"event data does not read as a {row.Type}";
         return labels.Differs(entry.Kind, entry.ReferralId, entry.Summary) is { } label ? $"audit entry's {label} differs from its event"
             : entry.ActorSub != entry.Actor.Sub ? "audit entry's actorSub differs from its actor"
@@ -189,18 +189,10 @@ public static class AuditIntegrity
                 : null;
             var actor = Actor.FromHeaders(headers, Text(9));
             var data = Text(5) is { } d && JsonNode.Parse(d) is JsonObject obj ? obj : new JsonObject();
-            rows.Add(new AuditFacts(reader.GetInt64(0), reader.GetGuid(1), ClrName(Text(3)), Text(2) ?? "",
+            rows.Add(new AuditFacts(reader.GetInt64(0), reader.GetGuid(1), EventVersions.ClrName(Text(3)), Text(2) ?? "",
                 reader.GetFieldValue<DateTimeOffset>(4), new AuditActor(actor.Sub, actor.Name, actor.Role),
                 Text(7), Text(8), data));
         }
         return rows;
-    }
-
-    /// <summary>"Matching.Service.Referrals.ProposalDeclined, Matching.Service" → "ProposalDeclined".</summary>
-    private static string ClrName(string? dotnetType)
-    {
-        if (dotnetType is null) return "";
-        var full = dotnetType.Split(',')[0].Trim();
-        return full[(full.LastIndexOfAny(['.', '+']) + 1)..];
     }
 }

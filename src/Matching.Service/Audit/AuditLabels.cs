@@ -1,7 +1,7 @@
-using System.Text;
 using System.Text.Json;
 using Marten;
 using Matching.Service.Clinicians;
+using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
 
 namespace Matching.Service.Audit;
@@ -23,18 +23,17 @@ public sealed record AuditLabels(string Kind, Guid? ReferralId, string Summary)
     };
 
     /// <summary>
-    /// The labels of an event read back from its JSON as stored, with the store's serializer (what the projection was handed);
-    /// null when no event type has that name or the JSON doesn't read as one.
+    /// The labels of an event read back from its JSON as stored, with the store's serializer and an older shape's upcast (what
+    /// the projection was handed); null when no event type has that name or the JSON doesn't read as one.
     /// </summary>
-    public static AuditLabels? Read(string type, string json, Guid streamId, ISerializer serializer)
+    public static AuditLabels? Read(string type, string typeAlias, string json, Guid streamId, ISerializer serializer)
     {
-        if (!TypesByName.TryGetValue(type, out var eventType)) return null;
         try
         {
-            using var stream = new MemoryStream(Encoding.UTF8.GetBytes(json));
-            return serializer.FromJson(eventType, stream) is { } data ? Of(data, streamId) : null;
+            return EventVersions.Read(type, typeAlias, json, serializer) is { } data ? Of(data, streamId) : null;
         }
-        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException
+                                       or InvalidDataException)
         {
             return null;
         }
@@ -43,11 +42,4 @@ public sealed record AuditLabels(string Kind, Guid? ReferralId, string Summary)
     /// <summary>Which of an entry's labels differs from these ("kind", "referral", "summary"), or null when none does.</summary>
     public string? Differs(string? kind, Guid? referralId, string? summary) =>
         kind != Kind ? "kind" : referralId != ReferralId ? "referral" : summary != Summary ? "summary" : null;
-
-    /// <summary>The chain names an event's type by its CLR name; names the service uses for two types are left out.</summary>
-    private static readonly Dictionary<string, Type> TypesByName = typeof(AuditLabels).Assembly.GetTypes()
-        .Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false } && (t.IsPublic || t.IsNestedPublic))
-        .GroupBy(t => t.Name, StringComparer.Ordinal)
-        .Where(g => g.Count() == 1)
-        .ToDictionary(g => g.Key, g => g.Single(), StringComparer.Ordinal);
 }

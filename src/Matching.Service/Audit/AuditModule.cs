@@ -7,7 +7,6 @@ public static class AuditModule
     public static void Configure(StoreOptions opts)
     {
         ConfigureDocuments(opts);
-        PersonalFields.RegisterMaskingRules(opts);
         opts.Events.AddEventType<PersonalDataAccessed>();
         // Keyed by the chain end it signs: a second checkpoint of the same end can't be stored.
         opts.Schema.For<AuditCheckpoint>().Identity(x => x.Sequence);

@@ -63,7 +63,7 @@ public sealed class AuditProjection : IProjection
 
         // A rebuild keeps the digests first computed: after erasure the salt is gone and the values masked.
         var digest = window.Digests.GetValueOrDefault(e.Sequence)
-                     ?? await NewDigestAsync(batch, e.Sequence, subject, type, data, cancellation);
+                     ?? await NewDigestAsync(batch, e.Sequence, subject, PersonalData.Of(type, e.EventTypeName), data, cancellation);
 
         var auditActor = new AuditActor(actor.Sub, actor.Name, actor.Role);
         var canonical = batch.Canonical.Write(e.Sequence, e.StreamId, type, e.EventTypeName, e.Timestamp, auditActor,
@@ -156,10 +156,10 @@ public sealed class AuditProjection : IProjection
     }
 
     private static async Task<PersonalDataDigest?> NewDigestAsync(
-        Batch batch, long sequence, Guid subject, string type, JsonElement data, CancellationToken cancellation)
+        Batch batch, long sequence, Guid subject, PersonalShape? personal, JsonElement data, CancellationToken cancellation)
     {
-        var values = PersonalFields.For(type)
-            .Select(path => (path, value: PersonalPaths.Get(data, path)))
+        var values = (personal?.Fields ?? [])
+            .Select(field => (path: field.Path.Text, value: field.Path.Get(data)))
             .Where(p => p.value is not null)
             .ToList();
         if (values.Count == 0) return null;
@@ -187,16 +187,17 @@ public sealed class AuditProjection : IProjection
     }
 
     /// <summary>
-    /// Masks the referral's audit rows as its events were masked, and shreds the salt. Hashes stay:
-    /// they cover the digests, not the values.
+    /// Masks the referral's audit rows as its events were masked (each in the shape it was stored in), and shreds the salt.
+    /// Hashes stay: they cover the digests, not the values.
     /// </summary>
     private static async Task EraseAsync(IDocumentOperations operations, Guid referralId, CancellationToken cancellation)
     {
         var entries = await operations.Query<AuditEntry>().Where(x => x.ReferralId == referralId).ToListAsync(cancellation);
         foreach (var entry in entries)
         {
+            if (PersonalData.Of(entry.Type, entry.TypeAlias) is not { } personal) continue;
             var data = JsonNode.Parse(entry.Data.GetRawText())!.AsObject();
-            entry.Data = JsonSerializer.SerializeToElement(PersonalFields.MaskJson(entry.Type, data));
+            entry.Data = JsonSerializer.SerializeToElement(personal.Mask(data));
             operations.Store(entry);
         }
         operations.Delete<DigestSalt>(referralId);

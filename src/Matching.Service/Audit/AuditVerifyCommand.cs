@@ -156,7 +156,7 @@ public static class AuditVerifyCommand
                 ? entries == 0
                     ? "exported entry differs from its hash (is the export the whole trail, from the first entry?)"
                     : "exported entry differs from its hash"
-                : AuditLabels.Read(row.Type, row.Data.GetRawText(), row.StreamId, serializer) is not { } labels
+                : AuditLabels.Read(row.Type, row.TypeAlias, row.Data.GetRawText(), row.StreamId, serializer) is not { } labels
                     ? $"exported entry's data does not read as a {row.Type}"
                     : labels.Differs(row.Kind, row.ReferralId, row.Summary) is { } label
                         ? $"exported entry's {label} differs from its event"

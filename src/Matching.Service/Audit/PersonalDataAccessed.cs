@@ -1,13 +1,15 @@
 using Marten;
+using Matching.Service.Shared;
 
 namespace Matching.Service.Audit;
 
 /// <summary>
 /// Someone read a client's personal data. Each access is a stream of its own, never the referral's, so a read does
 /// not move the referral's version and reads at the same moment never conflict. Who, when, correlation and causation
-/// travel in the event metadata like every other event.
+/// travel in the event metadata like every other event. Query is built by the service from filters, but a filter could one
+/// day carry a name: it counts as personal.
 /// </summary>
-public sealed record PersonalDataAccessed(Guid? ReferralId, string Resource, string? Query);
+public sealed record PersonalDataAccessed(Guid? ReferralId, string Resource, [PersonalData] string? Query);
 
 /// <summary>Records reads of personal data in the same request as the read.</summary>
 public static class AccessLog

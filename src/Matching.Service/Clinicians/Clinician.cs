@@ -12,6 +12,10 @@ public sealed record Clinician
     public int CaseloadLimit { get; init; }
     public int WeeklyNewClientLimit { get; init; }
     public bool AcceptingNewClients { get; init; }
+    /// <summary>
+    /// As the directory shows it. Snapshots written before 2026-12-07 may still hold windows that onboarding didn't check then
+    /// (the engine skips them); rebuilt from the events they are gone.
+    /// </summary>
     public IReadOnlyList<AvailabilityWindow> Availability { get; init; } = [];
     public bool Paused { get; init; }
     public bool Offboarded { get; init; }
@@ -25,7 +29,7 @@ public sealed record Clinician
         CaseloadLimit = e.CaseloadLimit,
         WeeklyNewClientLimit = e.WeeklyNewClientLimit,
         AcceptingNewClients = e.AcceptingNewClients,
-        Availability = e.Availability
+        Availability = Shown(e.Availability)
     };
 
     public Clinician Apply(ClinicianProfileUpdated e) => this with { Profile = e.Profile };
@@ -35,11 +39,13 @@ public sealed record Clinician
         CaseloadLimit = e.CaseloadLimit, WeeklyNewClientLimit = e.WeeklyNewClientLimit, AcceptingNewClients = e.AcceptingNewClients
     };
 
-    public Clinician Apply(ClinicianAvailabilityChanged e) => this with { Availability = e.Availability };
+    public Clinician Apply(ClinicianAvailabilityChanged e) => this with { Availability = Shown(e.Availability) };
 
     public Clinician Apply(ClinicianPaused _) => this with { Paused = true };
 
     public Clinician Apply(ClinicianResumed _) => this with { Paused = false };
 
     public Clinician Apply(ClinicianOffboarded _) => this with { Offboarded = true, AcceptingNewClients = false };
+
+    private static IReadOnlyList<AvailabilityWindow> Shown(IReadOnlyList<WeeklyWindow> windows) => windows.Select(w => w.AsAvailability()).ToList();
 }

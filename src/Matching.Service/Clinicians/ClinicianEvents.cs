@@ -24,20 +24,22 @@ public sealed record ClinicianProfile(
     bool BipocAffirming,
     bool OffersKetamineAssistedTherapy);
 
-// The clinician stream's events.
+// The clinician stream's events: their own types, versioned when they change (docs/adr/0026-event-versions.md).
 
+/// <summary>Stored as clinician_onboarded_v2; rows under clinician_onboarded hold <see cref="ClinicianOnboardedV1"/>.</summary>
 public sealed record ClinicianOnboarded(
     ClinicianProfile Profile,
     int CaseloadLimit,
     int WeeklyNewClientLimit,
     bool AcceptingNewClients,
-    IReadOnlyList<AvailabilityWindow> Availability);
+    IReadOnlyList<WeeklyWindow> Availability);
 
 public sealed record ClinicianProfileUpdated(ClinicianProfile Profile);
 
 public sealed record ClinicianCapacityChanged(int CaseloadLimit, int WeeklyNewClientLimit, bool AcceptingNewClients);
 
-public sealed record ClinicianAvailabilityChanged(IReadOnlyList<AvailabilityWindow> Availability);
+/// <summary>Stored as clinician_availability_changed_v2; rows under clinician_availability_changed hold <see cref="ClinicianAvailabilityChangedV1"/>.</summary>
+public sealed record ClinicianAvailabilityChanged(IReadOnlyList<WeeklyWindow> Availability);
 
 public sealed record ClinicianPaused(string? Reason);
 

@@ -54,6 +54,7 @@ public static class MartenSetup
         opts.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
 
         KeyRing.Configure(opts);
+        EventVersions.Configure(opts);
         ReferralsModule.Configure(opts, matching);
         CliniciansModule.Configure(opts);
         AuditModule.Configure(opts);

@@ -119,22 +119,22 @@ public sealed record ClientNeeds
         var intake = referral.Intake;
         return new ClientNeeds
         {
-            Format = intake.Format ?? FormatPreference.Either,
-            State = intake.Client?.State,
+            Format = intake.Format,
+            State = intake.Client.State,
             SessionType = intake.SessionType,
             AgeGroup = referral.AgeGroup,
-            PaymentMethod = intake.Payment?.Method,
-            Payer = intake.Payment?.Payer,
-            MaxSessionRate = intake.Payment?.MaxSessionRate,
-            Languages = intake.Languages ?? [],
+            PaymentMethod = intake.Payment.Method,
+            Payer = intake.Payment.Payer,
+            MaxSessionRate = intake.Payment.MaxSessionRate,
+            Languages = intake.Languages,
             WantsKetamineAssistedTherapy = intake.InterestedInKetamineAssistedTherapy == true,
-            Concerns = intake.Concerns ?? [],
+            Concerns = intake.Concerns,
             PreferredModalities = intake.PreferredModalities ?? [],
             PreferredGender = intake.ClinicianPreferences?.Gender,
             WantsLgbtqAffirming = intake.ClinicianPreferences?.LgbtqAffirming == true,
             WantsBipocAffirming = intake.ClinicianPreferences?.BipocAffirming == true,
             TimeZone = practiceTimeZone ?? DefaultTimeZone,
-            Availability = intake.Availability ?? [],
+            Availability = intake.Availability?.Select(w => w.AsAvailability()).ToList() ?? [],
             ExcludedClinicianIds = referral.ExcludedClinicianIds.ToHashSet()
         };
     }

@@ -91,10 +91,10 @@ public static class NotifyClientOfFirstSessionHandler
             .ToString("dddd d MMMM yyyy 'at' h:mm tt", CultureInfo.InvariantCulture);
         var how = session.Format == Shared.SessionFormat.Telehealth ? "by video (telehealth)" : "in person at our office";
         var with = clinician?.Profile.Name ?? "your clinician";
-        return new Notification(NotificationKind.FirstSessionToClient, message.ReferralId, referral.Intake.Client?.Email ?? "",
+        return new Notification(NotificationKind.FirstSessionToClient, message.ReferralId, referral.Intake.Client.Email ?? "",
             "Your first session is booked",
             $"""
-             Hello {referral.Intake.Client?.FirstName},
+             Hello {referral.Intake.Client.FirstName},
 
              Your first session with {with} is booked for {when} ({practiceZone.Id}), {how}, for {session.DurationMinutes} minutes.
              If that time no longer works, just reply or call us and we'll find another. You don't have to navigate this alone.

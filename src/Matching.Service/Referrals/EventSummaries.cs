@@ -41,10 +41,10 @@ public static class EventSummaries
         _ => Words.Label(eventData.GetType().Name)
     };
 
-    private static string Describe(Intake intake)
+    private static string Describe(ReferralIntake intake)
     {
         var concerns = intake.Concerns is { Count: > 0 } list ? string.Join(", ", list.Select(c => Code(c))) : "no concerns given";
-        return intake.SessionType is { } type ? $"{Code(type)}; {concerns}" : concerns;
+        return $"{Code(intake.SessionType)}; {concerns}";
     }
 
     private static string Code<T>(T value) where T : struct, Enum => Words.Wire(value);

@@ -3,8 +3,9 @@ using Matching.Service.Shared;
 
 namespace Matching.Service.Referrals;
 
-// What the person told us on the "Get Matched with a Clinician" form. The same shapes serve the
-// request body and the IntakeSubmitted event, so what is stored is exactly what was asked.
+// What the person tells us on the "Get Matched with a Clinician" form: the API's request shapes, all-nullable so a
+// missing answer is a 400 naming it. The referral keeps its own records of it (ReferralIntake, in IntakeSubmitted);
+// the referral detail answers in these shapes again, mapped back from what was kept (IntakeView).
 
 public sealed record ClientDetails(
     string? FirstName,
@@ -43,10 +44,33 @@ public sealed record Intake(
     string? Notes,
     Consent? Consent)
 {
-    // Derived, so neither asked of a client nor stored with the event (events stored before kept clientName).
+    // Derived, so never asked of a client.
     [JsonIgnore]
     public bool IsUrgent => Safety?.ThoughtsOfSelfHarm is { } answer && answer != SelfHarmAnswer.NotAtAll;
+}
 
-    [JsonIgnore]
-    public string ClientName => $"{Client?.FirstName} {Client?.LastName}".Trim();
+/// <summary>What the referral kept of an intake, in the API's intake shapes again: the answer keeps the shape it was asked in.</summary>
+public static class IntakeView
+{
+    public static Intake Of(ReferralIntake intake) => new(
+        new ClientDetails(intake.Client.FirstName, intake.Client.LastName, intake.Client.Email, intake.Client.Phone,
+            intake.Client.DateOfBirth, intake.Client.State, intake.Client.PostalCode, intake.Client.Pronouns),
+        intake.SessionType,
+        intake.Concerns,
+        intake.PreferredModalities,
+        intake.Format,
+        new Payment(intake.Payment.Method, intake.Payment.Payer, intake.Payment.MemberId, intake.Payment.MaxSessionRate),
+        intake.Languages,
+        Of(intake.ClinicianPreferences),
+        Of(intake.Availability),
+        new SafetyAnswers(intake.Safety.ThoughtsOfSelfHarm),
+        intake.InterestedInKetamineAssistedTherapy,
+        intake.Notes,
+        new Consent(intake.Consent.Contact, intake.Consent.PrivacyNoticeAccepted));
+
+    public static ClinicianPreferences? Of(IntakePreferences? preferences) =>
+        preferences is null ? null : new ClinicianPreferences(preferences.Gender, preferences.LgbtqAffirming, preferences.BipocAffirming);
+
+    public static IReadOnlyList<AvailabilityWindow>? Of(IReadOnlyList<WeeklyWindow>? windows) =>
+        windows?.Select(w => w.AsAvailability()).ToList();
 }

@@ -14,11 +14,11 @@ public sealed record Proposal(
     ProposalStatus Status,
     DateTimeOffset ProposedAt,
     DateTimeOffset ExpiresAt,
-    string? Note,
-    string? OverrideReason,
+    [PersonalData] string? Note,
+    [PersonalData] string? OverrideReason,
     DateTimeOffset? AnsweredAt = null,
     DeclineReason? DeclineReason = null,
-    string? AnswerNote = null);
+    [PersonalData] string? AnswerNote = null);
 
 public enum FirstSessionStatus { Booked, Cancelled, Attended, Missed }
 
@@ -31,12 +31,12 @@ public sealed record FirstSession(
     FirstSessionStatus Status,
     DateTimeOffset BookedAt,
     CancelledBy? CancelledBy = null,
-    string? Note = null)
+    [PersonalData] string? Note = null)
 {
     public DateTimeOffset EndsAt => StartsAt.AddMinutes(DurationMinutes);
 }
 
-public sealed record ContactAttempt(DateTimeOffset At, ContactChannel Channel, ContactOutcome Outcome, string? Note);
+public sealed record ContactAttempt(DateTimeOffset At, ContactChannel Channel, ContactOutcome Outcome, [PersonalData] string? Note);
 
 public sealed record RiskState(
     SelfHarmAnswer Answer,
@@ -44,10 +44,10 @@ public sealed record RiskState(
     bool Acknowledged = false,
     DateTimeOffset? AcknowledgedAt = null,
     RiskAction? ActionTaken = null,
-    string? Note = null,
+    [PersonalData] string? Note = null,
     bool Escalated = false);
 
-public sealed record Closure(ClosureOutcome Outcome, string? Note, DateTimeOffset At);
+public sealed record Closure(ClosureOutcome Outcome, [PersonalData] string? Note, DateTimeOffset At);
 
 /// <summary>
 /// The referral as its events leave it: the state every decision reads, kept as an inline
@@ -63,13 +63,14 @@ public sealed record Referral
     public DateTimeOffset StatusSince { get; init; }
     public DateOnly IntakeDate { get; init; }
     public AgeGroup AgeGroup { get; init; }
-    public Intake Intake { get; init; } = null!;
+    public ReferralIntake Intake { get; init; } = null!;
     public RiskState? Risk { get; init; }
     public TriagePriority? Priority { get; init; }
     public IReadOnlyList<Proposal> Proposals { get; init; } = [];
     public IReadOnlyList<ContactAttempt> ContactAttempts { get; init; } = [];
     public FirstSession? FirstSession { get; init; }
     public Closure? Closure { get; init; }
+    [PersonalData]
     public string? WaitlistReason { get; init; }
     /// <summary>Times the referral was waitlisted: tells a current check-in timer from one left by an earlier stay.</summary>
     public int Waitlistings { get; init; }
@@ -225,26 +226,11 @@ public sealed record Referral
     };
 
     /// <summary>
-    /// Erasure: the client's details and every free-text note or reason go; what happened, when, and
-    /// the coded facts (status, concerns, age group, state) stay so the referral is still counted.
-    /// Applied on replay too, so a rebuilt snapshot is masked even before the events are.
+    /// Erasure: the client's details and every free-text note or reason (each marked [PersonalData]) go;
+    /// what happened, when, and the coded facts (status, concerns, age group, state) stay so the referral
+    /// is still counted. Applied on replay too, so a rebuilt snapshot is masked even before the events are.
     /// </summary>
-    public Referral Apply(ClientDataErased _) => this with
-    {
-        PersonalDataErased = true,
-        Intake = Audit.PersonalFields.MaskIntake(Intake),
-        Risk = Risk is null ? null : Risk with { Note = Erase(Risk.Note) },
-        Proposals = Proposals.Select(p => p with
-        {
-            Note = Erase(p.Note), OverrideReason = Erase(p.OverrideReason), AnswerNote = Erase(p.AnswerNote)
-        }).ToList(),
-        ContactAttempts = ContactAttempts.Select(c => c with { Note = Erase(c.Note) }).ToList(),
-        FirstSession = FirstSession is null ? null : FirstSession with { Note = Erase(FirstSession.Note) },
-        Closure = Closure is null ? null : Closure with { Note = Erase(Closure.Note) },
-        WaitlistReason = Erase(WaitlistReason)
-    };
-
-    private static string? Erase(string? text) => text is null ? null : Audit.PersonalFields.Erased;
+    public Referral Apply(ClientDataErased _) => Audit.PersonalData.Erase(this) with { PersonalDataErased = true };
 
     private Referral MovedTo(ReferralStatus status, DateTimeOffset at) =>
         this with { Status = status, StatusSince = at };

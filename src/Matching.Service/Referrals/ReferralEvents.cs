@@ -3,28 +3,31 @@ using Matching.Service.Shared;
 namespace Matching.Service.Referrals;
 
 // The referral stream's events. Lean: the stream id, time, actor, correlation and causation ids
-// travel in Marten's event metadata, not in the payload.
+// travel in Marten's event metadata, not in the payload. Their own types, kept forever: a change to one
+// is a new version with an upcast from the old (docs/adr/0026-event-versions.md). [PersonalData] marks
+// what erasure masks and the audit chain digests.
 
-public sealed record IntakeSubmitted(Intake Intake, DateOnly IntakeDate, AgeGroup AgeGroup);
+/// <summary>Stored as intake_submitted_v2; rows under intake_submitted hold <see cref="IntakeSubmittedV1"/>.</summary>
+public sealed record IntakeSubmitted(ReferralIntake Intake, DateOnly IntakeDate, AgeGroup AgeGroup);
 
 public sealed record RiskFlagged(SelfHarmAnswer Answer);
 
 public enum RiskAction { ContactedClient, ReferredToCrisisServices, ScheduledUrgentEvaluation, ClinicianNotified, Other }
 
-public sealed record RiskAcknowledged(RiskAction ActionTaken, string Note);
+public sealed record RiskAcknowledged(RiskAction ActionTaken, [PersonalData] string Note);
 
 public sealed record RiskEscalated(DateTimeOffset FlaggedAt, TimeSpan Window);
 
 public enum TriagePriority { Routine, Urgent }
 
-public sealed record ReferralTriaged(TriagePriority Priority, string? Note);
+public sealed record ReferralTriaged(TriagePriority Priority, [PersonalData] string? Note);
 
 public sealed record MatchProposed(
     Guid ProposalId,
     Guid ClinicianId,
     DateTimeOffset ExpiresAt,
-    string? Note,
-    string? OverrideReason,
+    [PersonalData] string? Note,
+    [PersonalData] string? OverrideReason,
     IReadOnlyList<string>? OverriddenFilters);
 
 /// <summary>
@@ -67,22 +70,22 @@ public sealed record SuggestedCandidate(Guid ClinicianId, string Name, int Rank,
 /// <summary>One criterion's points with a plain-words detail.</summary>
 public sealed record SuggestionReason(string Criterion, double Points, string Detail);
 
-public sealed record ProposalAccepted(Guid ProposalId, Guid ClinicianId, string? Note);
+public sealed record ProposalAccepted(Guid ProposalId, Guid ClinicianId, [PersonalData] string? Note);
 
 public enum DeclineReason { NoCapacity, NotAFit, OutOfScope, SchedulingConflict, PayerMismatch, Other }
 
-public sealed record ProposalDeclined(Guid ProposalId, Guid ClinicianId, DeclineReason Reason, string? Note);
+public sealed record ProposalDeclined(Guid ProposalId, Guid ClinicianId, DeclineReason Reason, [PersonalData] string? Note);
 
 public sealed record ProposalExpired(Guid ProposalId, Guid ClinicianId);
 
 /// <summary>ClosesReferral: withdrawn because the referral is closing, so not a re-match.</summary>
-public sealed record ProposalWithdrawn(Guid ProposalId, Guid ClinicianId, string Reason, bool ClosesReferral = false);
+public sealed record ProposalWithdrawn(Guid ProposalId, Guid ClinicianId, [PersonalData] string Reason, bool ClosesReferral = false);
 
 public enum ContactChannel { Phone, Email, Sms }
 
 public enum ContactOutcome { Reached, LeftMessage, NoAnswer }
 
-public sealed record ContactAttempted(ContactChannel Channel, ContactOutcome Outcome, string? Note);
+public sealed record ContactAttempted(ContactChannel Channel, ContactOutcome Outcome, [PersonalData] string? Note);
 
 public sealed record FirstSessionBooked(
     Guid SessionId, Guid ClinicianId, DateTimeOffset StartsAt, int DurationMinutes, SessionFormat Format);
@@ -92,19 +95,19 @@ public sealed record FirstSessionRescheduled(
 
 public enum CancelledBy { Client, Clinician, Practice }
 
-public sealed record FirstSessionCancelled(Guid SessionId, Guid ClinicianId, CancelledBy By, string Reason);
+public sealed record FirstSessionCancelled(Guid SessionId, Guid ClinicianId, CancelledBy By, [PersonalData] string Reason);
 
-public sealed record FirstSessionAttended(Guid SessionId, Guid ClinicianId, string? Note);
+public sealed record FirstSessionAttended(Guid SessionId, Guid ClinicianId, [PersonalData] string? Note);
 
-public sealed record FirstSessionMissed(Guid SessionId, Guid ClinicianId, string? Note);
+public sealed record FirstSessionMissed(Guid SessionId, Guid ClinicianId, [PersonalData] string? Note);
 
-public sealed record ReferralWaitlisted(string Reason);
+public sealed record ReferralWaitlisted([PersonalData] string Reason);
 
 public sealed record WaitlistCheckInDue(int CheckInNumber);
 
 public enum ClosureOutcome { Engaged, Withdrawn, Unreachable, ReferredOut, Ineligible, Duplicate }
 
 /// <summary>ClinicianId: the clinician who had accepted the client when it closed, if any.</summary>
-public sealed record ReferralClosed(ClosureOutcome Outcome, string? Note, Guid? ClinicianId = null);
+public sealed record ReferralClosed(ClosureOutcome Outcome, [PersonalData] string? Note, Guid? ClinicianId = null);
 
 public sealed record ClientDataErased(string Reason);

@@ -68,7 +68,7 @@ public sealed record ReferralFacts
         IntakeDate = e.Data.IntakeDate,
         Month = e.Data.IntakeDate.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
         SubmittedAt = e.Timestamp,
-        Concerns = e.Data.Intake.Concerns?.Distinct().ToList() ?? []
+        Concerns = e.Data.Intake.Concerns.Distinct().ToList()
     };
 
     public ReferralFacts Apply(IEvent<RiskFlagged> e) => this with { RiskFlaggedAt = RiskFlaggedAt ?? e.Timestamp };

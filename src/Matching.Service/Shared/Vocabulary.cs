@@ -43,6 +43,29 @@ public sealed record AvailabilityWindow(WeekDay? Day, string? From, string? To)
                && TimeOnly.TryParseExact(To, "HH:mm", out to)
                && from < to;
     }
+
+    /// <summary>The window as events keep it: only for one validated to have a day and its times.</summary>
+    public WeeklyWindow AsWeekly() => new(Day!.Value, From!, To!);
+}
+
+/// <summary>A weekly window as events keep it once validated: a day, and HH:mm times with from before to.</summary>
+public sealed record WeeklyWindow(WeekDay Day, string From, string To)
+{
+    /// <summary>The same window in the shape requests carry and the matching engine reads.</summary>
+    public AvailabilityWindow AsAvailability() => new(Day, From, To);
+}
+
+/// <summary>A window as events stored it before they had <see cref="WeeklyWindow"/>: the request's record, all-nullable.</summary>
+public sealed record AvailabilityWindowV1(WeekDay? Day, string? From, string? To)
+{
+    /// <summary>
+    /// The windows that have a day and HH:mm times with from before to, as events keep them now: the only ones the matching
+    /// engine ever read (it skips the others).
+    /// </summary>
+    public static IReadOnlyList<WeeklyWindow> Complete(IEnumerable<AvailabilityWindowV1?>? windows) =>
+        windows?.Select(w => w is null ? null : new AvailabilityWindow(w.Day, w.From, w.To))
+            .Where(InputLimits.IsValidWindow)
+            .Select(w => w!.AsWeekly()).ToList() ?? [];
 }
 
 public static class UsStates

@@ -6,6 +6,7 @@ using Matching.Service.Referrals;
 using Matching.Service.Shared;
 using Matching.Tests.Support;
 using Npgsql;
+using Matching.Service.Referrals.SubmittingIntake;
 
 namespace Matching.Tests.Audit;
 
@@ -37,7 +38,7 @@ public class AuditRebuildTests(AppFixture app) : IClassFixture<AppFixture>
             {
                 var intake = Samples.Intake() with { Notes = $"Note {i}." };
                 session.Events.StartStream<Referral>(Guid.NewGuid(),
-                    new IntakeSubmitted(intake, new DateOnly(2026, 3, 2), AgeGroup.Adult),
+                    new IntakeSubmitted(SubmitIntakeEndpoint.Kept(intake), new DateOnly(2026, 3, 2), AgeGroup.Adult),
                     new ReferralTriaged(TriagePriority.Routine, $"Triage note {i}."),
                     new ContactAttempted(ContactChannel.Phone, ContactOutcome.NoAnswer, null),
                     new ContactAttempted(ContactChannel.Email, ContactOutcome.LeftMessage, $"Left a message {i}."),

@@ -11,6 +11,7 @@ using Matching.Service.Referrals;
 using Matching.Service.Shared;
 using Matching.Tests.Support;
 using Xunit.Abstractions;
+using Matching.Service.Referrals.SubmittingIntake;
 
 namespace Matching.Tests.Audit;
 
@@ -24,7 +25,7 @@ public class AuditTrailTests(AppFixture app) : IClassFixture<AppFixture>
         Guid a = Guid.NewGuid(), b = Guid.NewGuid(), c = Guid.NewGuid(), d = Guid.NewGuid(), s1 = Guid.NewGuid(), s2 = Guid.NewGuid(), s3 = Guid.NewGuid();
         return
         [
-            new IntakeSubmitted(Samples.UrgentIntake(), new DateOnly(2026, 3, 2), AgeGroup.Adult),
+            new IntakeSubmitted(SubmitIntakeEndpoint.Kept(Samples.UrgentIntake()), new DateOnly(2026, 3, 2), AgeGroup.Adult),
             new RiskFlagged(SelfHarmAnswer.SeveralDays),
             new RiskEscalated(At, TimeSpan.FromMinutes(15)),
             new RiskAcknowledged(RiskAction.ContactedClient, "Called; safe with family."),
@@ -63,7 +64,7 @@ public class AuditTrailTests(AppFixture app) : IClassFixture<AppFixture>
             session.Events.Append(clinician,
                 new ClinicianProfileUpdated(profile),
                 new ClinicianCapacityChanged(20, 2, true),
-                new ClinicianAvailabilityChanged([new AvailabilityWindow(WeekDay.Tuesday, "09:00", "12:00")]),
+                new ClinicianAvailabilityChanged([new WeeklyWindow(WeekDay.Tuesday, "09:00", "12:00")]),
                 new ClinicianPaused("Leave."),
                 new ClinicianResumed("Back."),
                 new ClinicianOffboarded("Moved away."));

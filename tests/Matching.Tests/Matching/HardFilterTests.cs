@@ -216,7 +216,8 @@ public class HardFilterTests
         client.TimeZone.Id.ShouldBe("America/Denver");
 
         var onboarded = Samples.Clinician();
-        var clinician = ClinicianState.Create(new ClinicianOnboarded(onboarded.ToProfile(), 20, 3, true, onboarded.Availability ?? []))
+        var clinician = ClinicianState.Create(new ClinicianOnboarded(onboarded.ToProfile(), 20, 3, true,
+                (onboarded.Availability ?? []).Select(w => w.AsWeekly()).ToList()))
             with { Id = Given.ClinicianA };
         var candidate = ClinicianCandidate.From(clinician, new ClinicianWorkload(Given.ClinicianA, 1, 4, 2));
         candidate.Id.ShouldBe(Given.ClinicianA);

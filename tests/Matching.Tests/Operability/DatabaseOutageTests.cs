@@ -148,7 +148,7 @@ public class DatabaseOutageTests(OutageFixture app, Xunit.Abstractions.ITestOutp
 
     private static async Task<HashSet<Guid>> ReferralIdsAsync(NpgsqlConnection connection)
     {
-        await using var command = new NpgsqlCommand("select distinct stream_id from matching.mt_events where type = 'intake_submitted'", connection);
+        await using var command = new NpgsqlCommand("select distinct stream_id from matching.mt_events where type like 'intake_submitted%'", connection);
         await using var reader = await command.ExecuteReaderAsync();
         var ids = new HashSet<Guid>();
         while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));

@@ -105,7 +105,7 @@ public class NodeFailoverTests(ITestOutputHelper output)
 
         await using var connection = new NpgsqlConnection(cluster.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select distinct stream_id from matching.mt_events where type = 'intake_submitted'", connection);
+        await using var command = new NpgsqlCommand("select distinct stream_id from matching.mt_events where type like 'intake_submitted%'", connection);
         var stored = new HashSet<Guid>();
         await using (var reader = await command.ExecuteReaderAsync())
             while (await reader.ReadAsync()) stored.Add(reader.GetGuid(0));

@@ -5,6 +5,7 @@ using Matching.Service.Referrals;
 using Matching.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Matching.Service.Referrals.SubmittingIntake;
 
 namespace Matching.Tests.Operability;
 
@@ -144,7 +145,7 @@ public partial class PersonalDataInLogsTests(LogCapturingAppFixture app) : IClas
         {
             await using var session = app.Store.LightweightSession();
             session.Events.StartStream<Referral>(Guid.CreateVersion7(),
-                new IntakeSubmitted(intake, new DateOnly(2026, 3, 2), Matching.Service.Shared.AgeGroup.Adult));
+                new IntakeSubmitted(SubmitIntakeEndpoint.Kept(intake), new DateOnly(2026, 3, 2), Matching.Service.Shared.AgeGroup.Adult));
             await Should.ThrowAsync<Exception>(() => session.SaveChangesAsync());
         });
 

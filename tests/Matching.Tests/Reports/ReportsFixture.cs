@@ -8,6 +8,7 @@ using Matching.Service.Reports;
 using Matching.Service.Shared;
 using Matching.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Matching.Service.Referrals.SubmittingIntake;
 
 namespace Matching.Tests.Reports;
 
@@ -113,7 +114,7 @@ internal sealed class LifecycleGenerator(Random random, Guid[] clinicians, Match
             Concerns = concerns,
             Notes = $"Notes for {first} {last}"
         };
-        Add(new IntakeSubmitted(intake, options.PracticeDate(at), AgeGroup.Adult));
+        Add(new IntakeSubmitted(SubmitIntakeEndpoint.Kept(intake), options.PracticeDate(at), AgeGroup.Adult));
 
         var done = new GeneratedReferral(Guid.CreateVersion7(), events, first, last, email, phone);
         if (urgent)

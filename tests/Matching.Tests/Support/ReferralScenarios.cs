@@ -35,7 +35,7 @@ public static class ReferralScenarios
             [Concern.Trauma, Concern.Grief], [Modality.Emdr], ["English"], ["Aetna"], 160m, null, Gender.Female, true, false, false);
         await using var session = host.Services.GetRequiredService<IDocumentStore>().LightweightSession();
         session.Events.StartStream<Clinician>(id,
-            new ClinicianOnboarded(profile, caseloadLimit, weeklyNewClientLimit, acceptingNewClients, [new AvailabilityWindow(WeekDay.Monday, "09:00", "17:00")]));
+            new ClinicianOnboarded(profile, caseloadLimit, weeklyNewClientLimit, acceptingNewClients, [new WeeklyWindow(WeekDay.Monday, "09:00", "17:00")]));
         await session.SaveChangesAsync();
         return id;
     }

@@ -1,4 +1,5 @@
 using Matching.Service.Referrals;
+using Matching.Service.Referrals.SubmittingIntake;
 using Matching.Service.Shared;
 
 namespace Matching.Tests.Support;
@@ -22,4 +23,8 @@ public static partial class Samples
         new Consent(true, true));
 
     public static Intake UrgentIntake() => Intake(SelfHarmAnswer.SeveralDays);
+
+    /// <summary>The event an intake makes, with what the decider keeps of it.</summary>
+    public static IntakeSubmitted Submitted(Intake intake, DateOnly? intakeDate = null, AgeGroup ageGroup = AgeGroup.Adult) =>
+        new(SubmitIntakeEndpoint.Kept(intake), intakeDate ?? new DateOnly(2026, 3, 2), ageGroup);
 }

@@ -31,7 +31,7 @@ public static class ChangeClinicianAvailabilityEndpoint
         () => ClinicianLifecycle.RequireNotOffboarded(clinician, "change the availability of"));
 
     public static object[] Decide(Clinician clinician, ChangeClinicianAvailability command) =>
-        [new ClinicianAvailabilityChanged(command.Availability!.ToList())];
+        [new ClinicianAvailabilityChanged(command.Availability!.Select(w => w.AsWeekly()).ToList())];
 
     [WolverinePut("/api/clinicians/{clinicianId}/availability"), Authorize(Policy = Policies.DirectoryAdmin)]
     public static (ClinicianCommandResult, Events) Put(

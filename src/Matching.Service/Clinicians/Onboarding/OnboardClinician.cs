@@ -71,7 +71,7 @@ public static class OnboardClinicianEndpoint
             command.CaseloadLimit!.Value,
             command.WeeklyNewClientLimit!.Value,
             command.AcceptingNewClients ?? true,
-            command.Availability?.ToList() ?? [])
+            command.Availability?.Select(w => w.AsWeekly()).ToList() ?? [])
     ];
 
     [WolverinePost("/api/clinicians"), Authorize(Policy = Policies.DirectoryAdmin)]

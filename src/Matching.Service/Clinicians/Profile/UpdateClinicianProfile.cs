@@ -47,7 +47,7 @@ public static class UpdateClinicianProfileEndpoint
 
     public static object[] Decide(Clinician clinician, UpdateClinicianProfile command) =>
         command.Availability is { } availability && !availability.SequenceEqual(clinician.Availability)
-            ? [new ClinicianProfileUpdated(command.ToProfile()), new ClinicianAvailabilityChanged(availability.ToList())]
+            ? [new ClinicianProfileUpdated(command.ToProfile()), new ClinicianAvailabilityChanged(availability.Select(w => w.AsWeekly()).ToList())]
             : [new ClinicianProfileUpdated(command.ToProfile())];
 
     [WolverinePut("/api/clinicians/{clinicianId}/profile"), Authorize(Policy = Policies.DirectoryAdmin)]

@@ -49,7 +49,7 @@ public static class BookFirstSessionEndpoint
         () => Lifecycle.RequireStatus(referral, "book a first session for", ReferralStatus.Accepted),
         () => ClientAccepts(referral, command.Format!.Value)
             ? Problems.NoProblems
-            : Problems.Conflict($"The client asked for {Words.Wire(referral.Intake.Format!.Value)} sessions only.", "formatNotAccepted"));
+            : Problems.Conflict($"The client asked for {Words.Wire(referral.Intake.Format)} sessions only.", "formatNotAccepted"));
 
     /// <summary>The intake said which formats the client accepts; `either` accepts both.</summary>
     public static bool ClientAccepts(Referral referral, SessionFormat format) => referral.Intake.Format switch

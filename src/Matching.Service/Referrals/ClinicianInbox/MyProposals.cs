@@ -39,13 +39,13 @@ public sealed record ReferralSummary(
         return new ReferralSummary(
             r.AgeGroup,
             intake.SessionType,
-            intake.Concerns ?? [],
+            intake.Concerns,
             intake.Format,
-            intake.Client?.State,
-            intake.Payment is { } p ? new PaymentSummary(p.Method, p.Payer, p.MaxSessionRate) : null,
-            intake.Languages ?? [],
-            intake.Availability ?? [],
-            new PreferencesSummary(intake.ClinicianPreferences, intake.PreferredModalities ?? [],
+            intake.Client.State,
+            new PaymentSummary(intake.Payment.Method, intake.Payment.Payer, intake.Payment.MaxSessionRate),
+            intake.Languages,
+            IntakeView.Of(intake.Availability) ?? [],
+            new PreferencesSummary(IntakeView.Of(intake.ClinicianPreferences), intake.PreferredModalities ?? [],
                 intake.InterestedInKetamineAssistedTherapy ?? false));
     }
 }
@@ -86,9 +86,9 @@ public static class MyProposalsEndpoint
     public static MyProposal Item(Referral referral, Proposal proposal) => new(
         referral.Id, proposal.Id, proposal.Status, proposal.ProposedAt, proposal.ExpiresAt, proposal.AnsweredAt,
         ReferralSummary.Of(referral),
-        proposal.Status == ProposalStatus.Accepted && !referral.PersonalDataErased && referral.Intake.Client is { } c
-            ? new ClientContact(c.FirstName, c.LastName, c.Email, c.Phone, c.Pronouns)
-            : null);
+        proposal.Status == ProposalStatus.Accepted && !referral.PersonalDataErased ? Contact(referral.Intake.Client) : null);
+
+    private static ClientContact Contact(IntakeClient c) => new(c.FirstName, c.LastName, c.Email, c.Phone, c.Pronouns);
 
     [WolverineGet("/api/me/proposals"), Authorize(Policy = Policies.Clinicians)]
     [ProducesResponseType<MyProposals>(200), ProducesResponseType<ProblemDetails>(400)]

@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using FluentValidation;
 using Marten;
+using Matching.Service.Audit;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -31,15 +33,14 @@ public static class EraseClientDataEndpoint
         Problems.Check(EraseClientDataValidator.Instance, command);
 
     /// <summary>
-    /// Masks every personal field in the referral's events and its access stream (Marten's masking rules,
-    /// applied in the database), then records ClientDataErased, whose inline application masks the
-    /// snapshot and the queue row; the audit projection masks its rows and shreds the digest salt when it
-    /// reaches that event. A repeat answers 200 and appends nothing.
+    /// Masks every personal field of the referral's events where it lies in each stored row, and records ClientDataErased in
+    /// the same transaction; that event's inline application masks the snapshot and the queue row, and the audit projection
+    /// masks its rows and shreds the digest salt when it reaches it. A repeat answers 200 and appends nothing.
     /// </summary>
     [WolverinePost("/api/referrals/{referralId}/erasure"), Authorize(Policy = Policies.Erasure), NonTransactional]
     [ProducesResponseType<ReferralCommandResult>(200), ProducesResponseType<ProblemDetails>(404)]
     public static async Task<IResult> Post(
-        Guid referralId, EraseClientData command, IDocumentSession session, IDocumentStore store, CancellationToken cancellation)
+        Guid referralId, EraseClientData command, IDocumentSession session, CancellationToken cancellation)
     {
         if (await session.LoadAsync<Referral>(referralId, cancellation) is not { } referral)
             return Results.Problem(Problems.NotFound("referral"));
@@ -49,12 +50,31 @@ public static class EraseClientDataEndpoint
         if (referral.PersonalDataErased)
             return Results.Ok(new ReferralCommandResult(referralId, version, referral.Status));
 
-        // Masking first: if it fails nothing is recorded and a retry starts over; it is idempotent.
         // The reads of the referral (each its own stream) name it and the resource only: nothing in them to mask.
-        await store.Advanced.ApplyEventDataMasking(x => x.IncludeStream(referralId), cancellation);
-
+        await MaskEventsAsync(session, referralId, cancellation);
         session.Events.Append(referralId, version + 1, new ClientDataErased(command.Reason!.Trim()));
         await session.SaveChangesAsync(cancellation);
         return Results.Ok(new ReferralCommandResult(referralId, version + 1, referral.Status));
+    }
+
+    /// <summary>
+    /// Queues, in the session's transaction, the masking of every personal value in the stream's event rows, each row in
+    /// the shape it was stored in (docs/adr/0014, 0026): every other byte stays, so the audit chain over the row still holds.
+    /// Marten's own masking rewrites an event from the object it reads, which for an older row is today's shape, not its own.
+    /// </summary>
+    public static async Task MaskEventsAsync(IDocumentSession session, Guid streamId, CancellationToken cancellation)
+    {
+        var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
+        var rows = await session.AdvancedSql.QueryAsync<string>(
+            $"select json_build_object('seq', seq_id, 'type', mt_dotnet_type, 'alias', type, 'data', data)::text from {schema}.mt_events where stream_id = ?",
+            cancellation, streamId);
+        foreach (var row in rows.Select(r => JsonNode.Parse(r)!.AsObject()))
+        {
+            var type = EventVersions.ClrName(row["type"]?.GetValue<string>());
+            if (PersonalData.Of(type, row["alias"]!.GetValue<string>()) is not { } personal || row["data"] is not JsonObject data) continue;
+            var masked = personal.Mask(data);
+            if (JsonNode.DeepEquals(masked, data)) continue;
+            session.QueueSqlCommand($"update {schema}.mt_events set data = ?::jsonb where seq_id = ?", masked.ToJsonString(), row["seq"]!.GetValue<long>());
+        }
     }
 }

@@ -48,7 +48,7 @@ public sealed record FirstSessionView(
 /// <summary>The latest match-suggestion run recorded on the referral, as it was recorded.</summary>
 public sealed record SuggestionsView(DateTimeOffset SuggestedAt, long Version, MatchesSuggested Result);
 
-/// <summary>Everything a coordinator sees on one referral.</summary>
+/// <summary>Everything a coordinator sees on one referral; the intake in the shape it was submitted in.</summary>
 public sealed record ReferralDetails(
     Guid ReferralId,
     long Version,
@@ -105,7 +105,7 @@ public static class ReferralDetailsEndpoint
         string? Name(Guid? id) => id is { } v && clinicianNames.TryGetValue(v, out var name) ? name : null;
 
         return new ReferralDetails(
-            r.Id, r.Version, r.Status, r.SubmittedAt, r.StatusSince, r.IntakeDate, r.AgeGroup, r.Intake,
+            r.Id, r.Version, r.Status, r.SubmittedAt, r.StatusSince, r.IntakeDate, r.AgeGroup, IntakeView.Of(r.Intake),
             r.Urgent, r.Priority,
             r.Risk?.Acknowledged ?? false,
             r.AwaitingRiskAcknowledgement,

@@ -19,6 +19,7 @@ public sealed record ReferralQueueItem
     [Version]
     public long Version { get; set; }
 
+    [PersonalData]
     public string ClientName { get; init; } = "";
     public ReferralStatus Status { get; init; }
     public bool Urgent { get; init; }
@@ -67,9 +68,9 @@ public sealed partial class CoordinatorQueueProjection(MatchingOptions options) 
         (_, IntakeSubmitted s) => new ReferralQueueItem
         {
             Id = id,
-            ClientName = s.Intake.ClientName,
+            ClientName = s.Intake.Client.FullName,
             Status = ReferralStatus.AwaitingTriage,
-            Concerns = s.Intake.Concerns ?? [],
+            Concerns = s.Intake.Concerns,
             SubmittedAt = e.Timestamp,
             StatusSince = e.Timestamp
         },
@@ -119,11 +120,11 @@ public sealed partial class CoordinatorQueueProjection(MatchingOptions options) 
             ClinicianId = c.ClinicianId ?? item.ClinicianId, ProposalExpiresAt = null
         },
         // The queue's only personal field goes with the rest of the client's data.
-        (_, ClientDataErased) => item with { ClientName = ErasedName, PersonalDataErased = true },
+        (_, ClientDataErased) => Audit.PersonalData.Erase(item) with { PersonalDataErased = true },
         _ => item
     };
 
-    public const string ErasedName = "(erased)";
+    public const string ErasedName = Audit.PersonalData.Erased;
 
     private static ReferralQueueItem Moved(ReferralQueueItem item, ReferralStatus status, IEvent e) =>
         item with { Status = status, StatusSince = e.Timestamp };

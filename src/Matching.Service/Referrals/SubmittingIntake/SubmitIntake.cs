@@ -38,10 +38,35 @@ public static class SubmitIntakeEndpoint
     public static object[] Decide(Intake intake, DateOnly intakeDate)
     {
         var age = AgeGroups.AgeOn(intake.Client!.DateOfBirth!.Value, intakeDate);
-        var submitted = new IntakeSubmitted(intake, intakeDate, AgeGroups.ForAge(age));
+        var submitted = new IntakeSubmitted(Kept(intake), intakeDate, AgeGroups.ForAge(age));
         return intake.IsUrgent
             ? [submitted, new RiskFlagged(intake.Safety!.ThoughtsOfSelfHarm!.Value)]
             : [submitted];
+    }
+
+    /// <summary>
+    /// What the referral keeps of a validated intake, in the event's own records: every answer as given, non-null where
+    /// the validator requires one.
+    /// </summary>
+    public static ReferralIntake Kept(Intake intake)
+    {
+        var client = intake.Client!;
+        var payment = intake.Payment!;
+        return new ReferralIntake(
+            new IntakeClient(client.FirstName!, client.LastName!, client.Email, client.Phone, client.DateOfBirth, client.State!,
+                client.PostalCode, client.Pronouns),
+            intake.SessionType!.Value,
+            [..intake.Concerns!],
+            intake.PreferredModalities is { } modalities ? [..modalities] : null,
+            intake.Format!.Value,
+            new IntakePayment(payment.Method!.Value, payment.Payer, payment.MemberId, payment.MaxSessionRate),
+            [..intake.Languages!],
+            intake.ClinicianPreferences is { } p ? new IntakePreferences(p.Gender, p.LgbtqAffirming, p.BipocAffirming) : null,
+            intake.Availability?.Select(w => w.AsWeekly()).ToList(),
+            new IntakeSafety(intake.Safety!.ThoughtsOfSelfHarm!.Value),
+            intake.InterestedInKetamineAssistedTherapy,
+            intake.Notes,
+            new IntakeConsent(intake.Consent!.Contact!.Value, intake.Consent.PrivacyNoticeAccepted!.Value));
     }
 
     public static ProblemDetails Validate(
@@ -90,7 +115,7 @@ public static class SubmitIntakeEndpoint
 
     /// <summary>The first referral again for the same intake; for another intake under the same key, nothing of it.</summary>
     private static IResult Repeat(Referral referral, Intake intake) =>
-        Canonical(referral.Intake) == Canonical(intake)
+        Canonical(referral.Intake) == Canonical(Kept(intake))
             ? Results.Json(new IntakeAccepted(referral.Id, referral.Version, referral.Status, referral.Urgent,
                 referral.Risk is not null ? CrisisResources : null))
             : Results.Problem(KeyReused);
@@ -106,10 +131,10 @@ public static class SubmitIntakeEndpoint
     };
 
     /// <summary>
-    /// The intake as the API's JSON (properties in declaration order, enums as names): two intakes are the same request
-    /// when these match. The first is the one stored in the referral's snapshot, so nothing else needs keeping.
+    /// The intake as the referral keeps it, as JSON (properties in declaration order, enums as names): two intakes are the
+    /// same request when these match. The first is the one kept in the referral's snapshot, so nothing else needs keeping.
     /// </summary>
-    private static string Canonical(Intake intake) => JsonSerializer.Serialize(intake, ServiceSetup.Conventions);
+    private static string Canonical(ReferralIntake intake) => JsonSerializer.Serialize(intake, ServiceSetup.Conventions);
 
     /// <summary>The same key always names the same referral stream.</summary>
     public static Guid StreamIdFor(string idempotencyKey) => Uuids.NameBased("intake:" + idempotencyKey);

@@ -19,7 +19,7 @@ public class ChangeClinicianAvailabilityTests
         ChangeClinicianAvailabilityEndpoint.Validate(command, clinician).ShouldPass();
         var changed = ChangeClinicianAvailabilityEndpoint.Decide(clinician, command).ShouldHaveSingleItem()
             .ShouldBeOfType<ClinicianAvailabilityChanged>();
-        changed.Availability.ShouldBe(windows);
+        changed.Availability.ShouldBe(windows.Select(w => w.AsWeekly()).ToList());
         clinician.Then(changed).Availability.ShouldBe(windows);
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Matching.Service.Referrals;
 using Matching.Service.Shared;
 using Matching.Tests.Support;
+using Matching.Service.Referrals.SubmittingIntake;
 
 namespace Matching.Tests.Clinicians.Workload;
 
@@ -14,7 +15,7 @@ public class ClinicianWorkloadHttpTests(AppFixture app) : IClassFixture<AppFixtu
         var referralId = Guid.CreateVersion7();
         await using var session = app.Store.LightweightSession();
         session.Events.StartStream<Referral>(referralId,
-            new IntakeSubmitted(Samples.Intake(), new DateOnly(2025, 3, 3), AgeGroup.Adult),
+            new IntakeSubmitted(SubmitIntakeEndpoint.Kept(Samples.Intake()), new DateOnly(2025, 3, 3), AgeGroup.Adult),
             new ReferralTriaged(TriagePriority.Routine, null),
             new MatchProposed(proposalId, clinicianId, DateTimeOffset.UtcNow.AddHours(72), null, null, null));
         await session.SaveChangesAsync();
@@ -113,7 +114,7 @@ public class ClinicianWorkloadHttpTests(AppFixture app) : IClassFixture<AppFixtu
         {
             await using var session = app.Store.LightweightSession();
             session.Events.StartStream<Referral>(Guid.CreateVersion7(),
-                new IntakeSubmitted(Samples.Intake(), new DateOnly(2025, 3, 3), AgeGroup.Adult),
+                new IntakeSubmitted(SubmitIntakeEndpoint.Kept(Samples.Intake()), new DateOnly(2025, 3, 3), AgeGroup.Adult),
                 new MatchProposed(Guid.NewGuid(), clinician, DateTimeOffset.UtcNow.AddHours(72), null, null, null));
             await session.SaveChangesAsync();
         }));

@@ -2,6 +2,7 @@ using Matching.Service.Clinicians.Workload;
 using Matching.Service.Referrals;
 using Matching.Service.Shared;
 using Matching.Tests.Support;
+using Matching.Service.Referrals.SubmittingIntake;
 
 namespace Matching.Tests.Clinicians.Workload;
 
@@ -15,7 +16,7 @@ public class ClinicianWorkloadTests(AppFixture app) : IClassFixture<AppFixture>
         var referralId = Guid.CreateVersion7();
         await using var session = app.Store.LightweightSession();
         session.Events.StartStream<Referral>(referralId,
-            [new IntakeSubmitted(Samples.Intake(), new DateOnly(2025, 3, 3), AgeGroup.Adult), new ReferralTriaged(TriagePriority.Routine, null), ..events]);
+            [new IntakeSubmitted(SubmitIntakeEndpoint.Kept(Samples.Intake()), new DateOnly(2025, 3, 3), AgeGroup.Adult), new ReferralTriaged(TriagePriority.Routine, null), ..events]);
         await session.SaveChangesAsync();
         return referralId;
     }

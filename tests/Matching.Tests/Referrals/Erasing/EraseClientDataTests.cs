@@ -75,7 +75,7 @@ public class EraseClientDataTests(AppFixture app) : IClassFixture<AppFixture>
         var (_, details) = await app.Host.Get(referral.Url, Tokens.Coordinator);
         details!["status"]!.GetValue<string>().ShouldBe("accepted");
         details["personalDataErased"]!.GetValue<bool>().ShouldBeTrue();
-        details["intake"]!["client"]!["firstName"]!.GetValue<string>().ShouldBe(PersonalFields.Erased);
+        details["intake"]!["client"]!["firstName"]!.GetValue<string>().ShouldBe(PersonalData.Erased);
         details["intake"]!["concerns"]!.AsArray().Count.ShouldBe(2);
         details["ageGroup"]!.GetValue<string>().ShouldBe("adult");
         var (_, queue) = await app.Host.Get("/api/referrals?status=accepted", Tokens.Coordinator);

@@ -5,6 +5,7 @@ using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
 using Matching.Service.Shared;
 using Matching.Tests.Support;
+using Matching.Service.Referrals.SubmittingIntake;
 
 namespace Matching.Tests.Referrals;
 
@@ -20,7 +21,7 @@ public static class GivenReferrals
     public static IEvent At<T>(this T data, DateTimeOffset at) where T : notnull => new Event<T>(data) { Timestamp = at };
 
     public static IntakeSubmitted Submitted(Intake? intake = null) =>
-        new(intake ?? Samples.Intake(), new DateOnly(2025, 1, 6), AgeGroup.Adult);
+        new(SubmitIntakeEndpoint.Kept(intake ?? Samples.Intake()), new DateOnly(2025, 1, 6), AgeGroup.Adult);
 
     public static async Task<Guid> Referral(this AppFixture app, params object[] events)
     {

@@ -50,7 +50,7 @@ public class SuggestMatchesHttpTests(AppFixture app) : IClassFixture<AppFixture>
                 random.Next(2) == 0 ? Gender.Female : Gender.Male, random.Next(2) == 0, random.Next(3) == 0, random.Next(10) == 0);
             session.Events.StartStream<Clinician>(id, new ClinicianOnboarded(profile,
                 random.Next(8) == 0 ? 0 : 10 + random.Next(20), 3, random.Next(10) != 0,
-                [new AvailabilityWindow((WeekDay)random.Next(7), $"{9 + random.Next(8):00}:00", "20:00")]));
+                [new WeeklyWindow((WeekDay)random.Next(7), $"{9 + random.Next(8):00}:00", "20:00")]));
             if (random.Next(20) == 0) session.Events.Append(id, new ClinicianOffboarded("Left the practice"));
         }
 

@@ -4,6 +4,7 @@ using Matching.Service.Referrals;
 using Matching.Service.Shared;
 using Matching.Tests.Support;
 using static Matching.Tests.Referrals.GivenReferrals;
+using Matching.Service.Referrals.SubmittingIntake;
 
 namespace Matching.Tests.Referrals.Timeline;
 
@@ -72,7 +73,7 @@ public class EventSummariesTests
 {
     public static TheoryData<object, string> Events => new()
     {
-        { new IntakeSubmitted(Samples.Intake(), new DateOnly(2026, 1, 7), AgeGroup.Adult), "Intake submitted (individual; trauma, grief)" },
+        { new IntakeSubmitted(SubmitIntakeEndpoint.Kept(Samples.Intake()), new DateOnly(2026, 1, 7), AgeGroup.Adult), "Intake submitted (individual; trauma, grief)" },
         { new RiskFlagged(SelfHarmAnswer.SeveralDays), "Urgent: risk flagged by the safety answer (severalDays)" },
         { new RiskAcknowledged(RiskAction.ReferredToCrisisServices, "Ann is with her sister"), "Risk acknowledged: referredToCrisisServices" },
         { new RiskEscalated(DateTimeOffset.UnixEpoch, TimeSpan.FromMinutes(15)), "Risk escalated: not acknowledged within 15 minutes" },

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Matching.Service.Web.Pages.Compliance;
 
 /// <summary>A referral's whole trail, accesses marked, with a time filter; erasure behind a confirmation.</summary>
-public sealed class ReferralModel(IDocumentSession session, IDocumentStore store, MatchingOptions options) : AppPage
+public sealed class ReferralModel(IDocumentSession session, MatchingOptions options) : AppPage
 {
     [BindProperty(SupportsGet = true)] public string? From { get; set; }
     [BindProperty(SupportsGet = true)] public string? To { get; set; }
@@ -55,7 +55,7 @@ public sealed class ReferralModel(IDocumentSession session, IDocumentStore store
             Confirm = true;
             return await OnGetAsync(id, cancellation);
         }
-        await EraseClientDataEndpoint.Post(id, command, session, store, cancellation);
+        await EraseClientDataEndpoint.Post(id, command, session, cancellation);
         Flash = "The client's personal data was erased. The trail stays, with the values masked.";
         return RedirectToPage(new { id });
     }

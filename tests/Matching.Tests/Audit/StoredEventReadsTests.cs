@@ -6,7 +6,7 @@ using Npgsql;
 namespace Matching.Tests.Audit;
 
 /// <summary>The one reader of Marten's event table by SQL gives each event's data exactly as stored, in sequence order.</summary>
-public class StoredEventsTests(AppFixture app) : IClassFixture<AppFixture>
+public class StoredEventReadsTests(AppFixture app) : IClassFixture<AppFixture>
 {
     [Fact]
     public async Task a_range_of_the_log_reads_back_as_stored_from_its_first_sequence_up_to_its_last()
@@ -19,7 +19,7 @@ public class StoredEventsTests(AppFixture app) : IClassFixture<AppFixture>
         var to = stored[^1].Sequence;
 
         await using var session = app.Store.QuerySession();
-        var read = await StoredEvents.ReadAsync(session, from, to, CancellationToken.None);
+        var read = await Matching.Service.Audit.StoredEvents.ReadAsync(session, from, to, CancellationToken.None);
 
         read.Select(e => e.Sequence).ShouldBe(stored.Where(s => s.Sequence >= from && s.Sequence < to).Select(s => s.Sequence));
         foreach (var e in read)
