@@ -55,8 +55,8 @@ internal sealed class DemoReferrals(
         {
             var submittedAt = now.AddDays(-daysAgo);
             var story = new DemoStory(DemoClinicians.NextGuid(random), submittedAt, random, options);
-            var (intake, ageGroup) = NextIntake(submittedAt, safety, age, sessionType);
-            story.Submit(tweak is null ? intake : tweak(intake), ageGroup);
+            var (intake, _) = NextIntake(submittedAt, safety, age, sessionType);
+            story.Submit(tweak is null ? intake : tweak(intake));
             stories.Add(story);
             return story;
         }

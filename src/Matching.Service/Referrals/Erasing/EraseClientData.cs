@@ -3,6 +3,7 @@ using Marten;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Attributes;
 using Wolverine.Http;
 
@@ -12,23 +13,34 @@ namespace Matching.Service.Referrals.Erasing;
 /// Reason: staff text about the request (who asked, counsel's approval), never the client's data. ExpectedVersion, as on
 /// every referral command: the stream version the caller last saw.
 /// </summary>
-public sealed record EraseClientData(string? Reason, int? ExpectedVersion = null) : IReferralCommand;
+public sealed record EraseClientData(string? Reason, int? ExpectedVersion = null) : IReferralCommand, ICommand<ReferralCommandResult>
+{
+    [NotFromBody] public Guid ReferralId { get; init; }
+}
 
 public sealed class EraseClientDataValidator : AbstractValidator<EraseClientData>
 {
-    public static readonly EraseClientDataValidator Instance = new();
-
-    private EraseClientDataValidator() =>
+    public EraseClientDataValidator() =>
         RuleFor(x => x.Reason).NotEmpty().WithMessage("Say why the data is erased (the request, the approval).")
-            .MaximumLength(EraseClientDataEndpoint.MaxReasonLength).WithMessage($"At most {EraseClientDataEndpoint.MaxReasonLength} characters.");
+            .MaximumLength(EraseClientDataHandler.MaxReasonLength).WithMessage($"At most {EraseClientDataHandler.MaxReasonLength} characters.");
 }
 
-public static class EraseClientDataEndpoint
+public static class EraseClientDataHandler
 {
     public const int MaxReasonLength = 1000;
 
-    public static ProblemDetails Validate(EraseClientData command) =>
-        Problems.Check(EraseClientDataValidator.Instance, command) ?? WolverineContinue.NoProblems;
+    /// <summary>The referral at its stream's version (its reads are streams of their own and don't move the snapshot's).</summary>
+    public static async Task<Referral?> LoadAsync(EraseClientData command, IDocumentSession session, CancellationToken cancellation)
+    {
+        if (await session.LoadAsync<Referral>(command.ReferralId, cancellation) is not { } referral) return null;
+        var version = (await session.Events.FetchStreamStateAsync(command.ReferralId, cancellation))?.Version ?? referral.Version;
+        return referral with { Version = version };
+    }
+
+    public static ProblemDetails Validate(EraseClientData command, Referral? referral, IValidator<EraseClientData> validator) => Problems.FirstOf(
+        () => Problems.Check(validator, command),
+        () => Lifecycle.Exists(referral),
+        () => Lifecycle.Stale(referral!, command));
 
     /// <summary>
     /// Masks every personal field in the referral's events and its access stream (Marten's masking rules,
@@ -36,24 +48,27 @@ public static class EraseClientDataEndpoint
     /// snapshot and the queue row; the audit projection masks its rows and shreds the digest salt when it
     /// reaches that event. A repeat answers 200 and appends nothing.
     /// </summary>
-    [WolverinePost("/api/referrals/{referralId}/erasure"), Authorize(Policy = Policies.Erasure), NonTransactional]
-    [ProducesResponseType<ReferralCommandResult>(200), ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<IResult> Post(
-        Guid referralId, EraseClientData command, IDocumentSession session, IDocumentStore store, CancellationToken cancellation)
+    [NonTransactional]
+    public static async Task<ReferralCommandResult> Handle(
+        EraseClientData command, Referral referral, IDocumentSession session, IDocumentStore store, CancellationToken cancellation)
     {
-        if (await session.LoadAsync<Referral>(referralId, cancellation) is not { } referral)
-            return Results.Problem(Problems.NotFound("referral"));
-        var version = (await session.Events.FetchStreamStateAsync(referralId, cancellation))?.Version ?? referral.Version;
-        if (Lifecycle.Stale(referral with { Version = version }, command) is { } stale) return Results.Problem(stale);
-        if (referral.PersonalDataErased)
-            return Results.Ok(new ReferralCommandResult(referralId, version, referral.Status));
+        if (referral.PersonalDataErased) return new ReferralCommandResult(referral.Id, referral.Version, referral.Status);
 
         // Masking first: if it fails nothing is recorded and a retry starts over; it is idempotent.
         // The reads of the referral (each its own stream) name it and the resource only: nothing in them to mask.
-        await store.Advanced.ApplyEventDataMasking(x => x.IncludeStream(referralId), cancellation);
+        await store.Advanced.ApplyEventDataMasking(x => x.IncludeStream(referral.Id), cancellation);
 
-        session.Events.Append(referralId, version + 1, new ClientDataErased(command.Reason!.Trim()));
+        object[] events = [new ClientDataErased(command.Reason!.Trim())];
+        session.Events.Append(referral.Id, referral.Version + events.Length, events);
         await session.SaveChangesAsync(cancellation);
-        return Results.Ok(new ReferralCommandResult(referralId, version + 1, referral.Status));
+        return ReferralCommandResult.After(referral, events);
     }
+}
+
+public static class EraseClientDataEndpoint
+{
+    [WolverinePost("/api/referrals/{referralId}/erasure"), Authorize(Policy = Policies.Erasure)]
+    [ProducesResponseType<ReferralCommandResult>(200), ProducesResponseType<ProblemDetails>(404)]
+    public static Task<IResult> Post(Guid referralId, EraseClientData command, IMessageBus bus, CancellationToken cancellation) =>
+        bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }
