@@ -155,6 +155,10 @@ public static class CommandSetup
     public static IEnumerable<Type> ValidatorTypes() => typeof(CommandSetup).Assembly.GetTypes()
         .Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false, IsPublic: true } && t.CanBeCastTo<IValidator>());
 
+    /// <summary>Every command of the service: the message types whose handlers the routes and pages invoke.</summary>
+    public static IEnumerable<Type> CommandTypes() => typeof(CommandSetup).Assembly.GetTypes()
+        .Where(t => t is { IsAbstract: false, IsInterface: false } && t.Closes(typeof(ICommand<>)));
+
     /// <summary>The HTTP JSON contract without the members the route or the token fill (<see cref="NotFromBodyAttribute"/>).</summary>
     public static void LeaveOutNotFromBody(JsonTypeInfo info)
     {

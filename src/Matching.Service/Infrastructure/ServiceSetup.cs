@@ -176,8 +176,10 @@ public static class ServiceSetup
             // '?page=abc' is a 400 naming the parameter, not a request that runs with page = 0.
             o.RejectUnparseableQueryValues = true;
         });
+        // A command's handler logs a failed invocation with the whole message (its notes, an intake's client) under the
+        // command's type: silenced with the request bodies.
         app.Services.GetRequiredService<RequestBodyLogFilter>().Silence(((IEndpointRouteBuilder)app).DataSources.OfType<HttpGraph>()
-            .SelectMany(graph => graph.Chains).Select(chain => chain.RequestType).OfType<Type>());
+            .SelectMany(graph => graph.Chains).Select(chain => chain.RequestType).OfType<Type>().Concat(CommandSetup.CommandTypes()));
 
         RequiredSettings.WarnAboutOptional(app);
         app.Lifetime.ApplicationStarted.Register(() =>
