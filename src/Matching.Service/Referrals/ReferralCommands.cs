@@ -1,6 +1,5 @@
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 using Wolverine.Marten;
 
 namespace Matching.Service.Referrals;

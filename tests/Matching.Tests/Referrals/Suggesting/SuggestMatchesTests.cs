@@ -51,7 +51,7 @@ public class SuggestMatchesTests
 
     [Fact]
     public void missing_body_is_invalid() =>
-        SuggestMatchesHandler.Validate(null, Given.Submitted().Triaged().Referral, Validator).ShouldBeInvalid("body");
+        SuggestMatchesHandler.Validate(null!, Given.Submitted().Triaged().Referral, Validator).ShouldBeInvalid("body");
 
     [Fact]
     public void waitlisted_referral_can_be_matched() =>
