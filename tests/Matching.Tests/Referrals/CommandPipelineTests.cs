@@ -1,3 +1,4 @@
+using System.Net;
 using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
 using Matching.Service.Referrals.ContactAttempts;
@@ -62,5 +63,14 @@ public class CommandPipelineTests(LifecycleFixture app) : IClassFixture<Lifecycl
         answer.Problem!.Status.ShouldBe(409);
         answer.Problem.Extensions["code"].ShouldBe("invalidTransition");
         (await referral.Events()).Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task over_http_the_input_is_checked_before_the_referral_is_looked_for()
+    {
+        var unknown = $"/api/referrals/{Guid.NewGuid()}/triage";
+
+        (await app.Host.Post(unknown, new { note = "No priority." }, Tokens.Coordinator)).Status.ShouldBe(HttpStatusCode.BadRequest);
+        (await app.Host.Post(unknown, new { priority = "routine" }, Tokens.Coordinator)).Status.ShouldBe(HttpStatusCode.NotFound);
     }
 }
