@@ -5,6 +5,7 @@ using JasperFx.CodeGeneration;
 using JasperFx.CodeGeneration.Frames;
 using JasperFx.CodeGeneration.Model;
 using JasperFx.Core.Reflection;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Configuration;
@@ -54,18 +55,32 @@ public static class CommandBus
                 $"{command.GetType().Name} answered {other?.GetType().Name ?? "nothing"}, not {typeof(TResult).Name}.")
         };
 
-    /// <summary>The answer as HTTP: 200 with the result (201 and Location for what a command creates), or the problem.</summary>
-    public static async Task<IResult> AnswerHttpAsync<TResult>(this IMessageBus bus, ICommand<TResult> command, CancellationToken cancellation)
-        where TResult : class, IAnswer
+    /// <summary>The answer as HTTP: 200 with the result (201 and Location for an <see cref="ICreatedResult"/>), or the problem.</summary>
+    public static async Task<HttpAnswer<TResult>> AnswerHttpAsync<TResult>(this IMessageBus bus, ICommand<TResult> command, CancellationToken cancellation)
+        where TResult : class, IAnswer =>
+        new(await bus.AskAsync(command, cancellation));
+}
+
+/// <summary>
+/// A command's answer written as HTTP. The endpoint's signature names the result type, and the API document reads the
+/// success answer from it (200, or 201 for what a command creates), so no attribute restates it.
+/// </summary>
+public sealed class HttpAnswer<TResult>(Answer<TResult> answer) : IResult, IEndpointMetadataProvider where TResult : class, IAnswer
+{
+    private static readonly bool Creates = typeof(ICreatedResult).IsAssignableFrom(typeof(TResult));
+
+    public Answer<TResult> Answer { get; } = answer;
+
+    public Task ExecuteAsync(HttpContext context) => (Answer switch
     {
-        var answer = await bus.AskAsync(command, cancellation);
-        return answer switch
-        {
-            { Problem: { } problem } => Results.Problem(problem),
-            { Result: ICreatedResult created } => Results.Created(created.Location, answer.Result),
-            _ => Results.Ok(answer.Result)
-        };
-    }
+        { Problem: { } problem } => Results.Problem(problem),
+        { Result: ICreatedResult created } => Results.Created(created.Location, Answer.Result),
+        _ => Results.Ok(Answer.Result)
+    }).ExecuteAsync(context);
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(Creates ? StatusCodes.Status201Created : StatusCodes.Status200OK,
+            typeof(TResult), ["application/json"]));
 }
 
 /// <summary>A result that names something the command created: answered 201 with its Location.</summary>

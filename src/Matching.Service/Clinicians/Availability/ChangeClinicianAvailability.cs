@@ -43,7 +43,6 @@ public static class ChangeClinicianAvailabilityHandler
 public static class ChangeClinicianAvailabilityEndpoint
 {
     [WolverinePut("/api/clinicians/{clinicianId}/availability"), Authorize(Policy = Policies.DirectoryAdmin)]
-    [ProducesResponseType<ClinicianCommandResult>(200)]
-    public static Task<IResult> Put(Guid clinicianId, ChangeClinicianAvailability command, IMessageBus bus, CancellationToken cancellation) =>
+    public static Task<HttpAnswer<ClinicianCommandResult>> Put(Guid clinicianId, ChangeClinicianAvailability command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ClinicianId = clinicianId }, cancellation);
 }

@@ -48,7 +48,6 @@ public static class ChangeClinicianCapacityHandler
 public static class ChangeClinicianCapacityEndpoint
 {
     [WolverinePut("/api/clinicians/{clinicianId}/capacity"), Authorize(Policy = Policies.DirectoryAdmin)]
-    [ProducesResponseType<ClinicianCommandResult>(200)]
-    public static Task<IResult> Put(Guid clinicianId, ChangeClinicianCapacity command, IMessageBus bus, CancellationToken cancellation) =>
+    public static Task<HttpAnswer<ClinicianCommandResult>> Put(Guid clinicianId, ChangeClinicianCapacity command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ClinicianId = clinicianId }, cancellation);
 }

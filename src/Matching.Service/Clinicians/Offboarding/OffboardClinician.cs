@@ -38,7 +38,6 @@ public static class OffboardClinicianHandler
 public static class OffboardClinicianEndpoint
 {
     [WolverinePost("/api/clinicians/{clinicianId}/offboard"), Authorize(Policy = Policies.DirectoryAdmin)]
-    [ProducesResponseType<ClinicianCommandResult>(200)]
-    public static Task<IResult> Post(Guid clinicianId, OffboardClinician command, IMessageBus bus, CancellationToken cancellation) =>
+    public static Task<HttpAnswer<ClinicianCommandResult>> Post(Guid clinicianId, OffboardClinician command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ClinicianId = clinicianId }, cancellation);
 }

@@ -76,7 +76,6 @@ public static class OnboardClinicianHandler
 public static class OnboardClinicianEndpoint
 {
     [WolverinePost("/api/clinicians"), Authorize(Policy = Policies.DirectoryAdmin)]
-    [ProducesResponseType<ClinicianOnboardedResult>(201)]
-    public static Task<IResult> Post(OnboardClinician command, IMessageBus bus, CancellationToken cancellation) =>
+    public static Task<HttpAnswer<ClinicianOnboardedResult>> Post(OnboardClinician command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command, cancellation);
 }

@@ -38,7 +38,6 @@ public static class PauseClinicianHandler
 public static class PauseClinicianEndpoint
 {
     [WolverinePost("/api/clinicians/{clinicianId}/pause"), Authorize(Policy = Policies.DirectoryAdmin)]
-    [ProducesResponseType<ClinicianCommandResult>(200)]
-    public static Task<IResult> Post(Guid clinicianId, PauseClinician command, IMessageBus bus, CancellationToken cancellation) =>
+    public static Task<HttpAnswer<ClinicianCommandResult>> Post(Guid clinicianId, PauseClinician command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ClinicianId = clinicianId }, cancellation);
 }

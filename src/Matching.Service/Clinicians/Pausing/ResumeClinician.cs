@@ -37,7 +37,6 @@ public static class ResumeClinicianHandler
 public static class ResumeClinicianEndpoint
 {
     [WolverinePost("/api/clinicians/{clinicianId}/resume"), Authorize(Policy = Policies.DirectoryAdmin)]
-    [ProducesResponseType<ClinicianCommandResult>(200)]
-    public static Task<IResult> Post(Guid clinicianId, ResumeClinician command, IMessageBus bus, CancellationToken cancellation) =>
+    public static Task<HttpAnswer<ClinicianCommandResult>> Post(Guid clinicianId, ResumeClinician command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ClinicianId = clinicianId }, cancellation);
 }

@@ -61,7 +61,6 @@ public static class UpdateClinicianProfileHandler
 public static class UpdateClinicianProfileEndpoint
 {
     [WolverinePut("/api/clinicians/{clinicianId}/profile"), Authorize(Policy = Policies.DirectoryAdmin)]
-    [ProducesResponseType<ClinicianCommandResult>(200)]
-    public static Task<IResult> Put(Guid clinicianId, UpdateClinicianProfile command, IMessageBus bus, CancellationToken cancellation) =>
+    public static Task<HttpAnswer<ClinicianCommandResult>> Put(Guid clinicianId, UpdateClinicianProfile command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ClinicianId = clinicianId }, cancellation);
 }

@@ -46,8 +46,7 @@ public static class AcceptProposalHandler
 public static class AcceptProposalEndpoint
 {
     [WolverinePost("/api/referrals/{referralId}/proposals/{proposalId}/accept"), Authorize(Policy = Policies.Clinicians)]
-    [ProducesResponseType<ReferralCommandResult>(200)]
-    public static Task<IResult> Post(
+    public static Task<HttpAnswer<ReferralCommandResult>> Post(
         Guid referralId, Guid proposalId, AcceptProposal command, ClaimsPrincipal user, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ReferralId = referralId, ProposalId = proposalId, AnsweredBy = user.ClinicianId() }, cancellation);
 }

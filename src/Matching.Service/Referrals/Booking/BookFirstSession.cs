@@ -82,7 +82,6 @@ public static class BookFirstSessionHandler
 public static class BookFirstSessionEndpoint
 {
     [WolverinePost("/api/referrals/{referralId}/first-session"), Authorize(Policy = Policies.Coordination)]
-    [ProducesResponseType<FirstSessionBookedResult>(201)]
-    public static Task<IResult> Post(Guid referralId, BookFirstSession command, IMessageBus bus, CancellationToken cancellation) =>
+    public static Task<HttpAnswer<FirstSessionBookedResult>> Post(Guid referralId, BookFirstSession command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

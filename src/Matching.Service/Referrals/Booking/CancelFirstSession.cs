@@ -49,7 +49,6 @@ public static class CancelFirstSessionHandler
 public static class CancelFirstSessionEndpoint
 {
     [WolverinePost("/api/referrals/{referralId}/first-session/cancel"), Authorize(Policy = Policies.Coordination)]
-    [ProducesResponseType<ReferralCommandResult>(200)]
-    public static Task<IResult> Post(Guid referralId, CancelFirstSession command, IMessageBus bus, CancellationToken cancellation) =>
+    public static Task<HttpAnswer<ReferralCommandResult>> Post(Guid referralId, CancelFirstSession command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

@@ -60,7 +60,6 @@ public static class RecordFirstSessionOutcomeHandler
 public static class RecordFirstSessionOutcomeEndpoint
 {
     [WolverinePost("/api/referrals/{referralId}/first-session/outcome"), Authorize(Policy = Policies.Coordination)]
-    [ProducesResponseType<ReferralCommandResult>(200)]
-    public static Task<IResult> Post(Guid referralId, RecordFirstSessionOutcome command, IMessageBus bus, CancellationToken cancellation) =>
+    public static Task<HttpAnswer<ReferralCommandResult>> Post(Guid referralId, RecordFirstSessionOutcome command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

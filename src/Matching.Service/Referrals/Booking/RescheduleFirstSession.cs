@@ -52,7 +52,6 @@ public static class RescheduleFirstSessionHandler
 public static class RescheduleFirstSessionEndpoint
 {
     [WolverinePost("/api/referrals/{referralId}/first-session/reschedule"), Authorize(Policy = Policies.Coordination)]
-    [ProducesResponseType<ReferralCommandResult>(200)]
-    public static Task<IResult> Post(Guid referralId, RescheduleFirstSession command, IMessageBus bus, CancellationToken cancellation) =>
+    public static Task<HttpAnswer<ReferralCommandResult>> Post(Guid referralId, RescheduleFirstSession command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

@@ -62,7 +62,6 @@ public static class CloseReferralHandler
 public static class CloseReferralEndpoint
 {
     [WolverinePost("/api/referrals/{referralId}/close"), Authorize(Policy = Policies.Coordination)]
-    [ProducesResponseType<ReferralCommandResult>(200)]
-    public static Task<IResult> Post(Guid referralId, CloseReferral command, IMessageBus bus, CancellationToken cancellation) =>
+    public static Task<HttpAnswer<ReferralCommandResult>> Post(Guid referralId, CloseReferral command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

@@ -43,7 +43,6 @@ public static class RecordContactAttemptHandler
 public static class RecordContactAttemptEndpoint
 {
     [WolverinePost("/api/referrals/{referralId}/contact-attempts"), Authorize(Policy = Policies.Coordination)]
-    [ProducesResponseType<ReferralCommandResult>(200)]
-    public static Task<IResult> Post(Guid referralId, RecordContactAttempt command, IMessageBus bus, CancellationToken cancellation) =>
+    public static Task<HttpAnswer<ReferralCommandResult>> Post(Guid referralId, RecordContactAttempt command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

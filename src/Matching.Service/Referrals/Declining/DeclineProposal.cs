@@ -53,8 +53,7 @@ public static class DeclineProposalHandler
 public static class DeclineProposalEndpoint
 {
     [WolverinePost("/api/referrals/{referralId}/proposals/{proposalId}/decline"), Authorize(Policy = Policies.Clinicians)]
-    [ProducesResponseType<ReferralCommandResult>(200)]
-    public static Task<IResult> Post(
+    public static Task<HttpAnswer<ReferralCommandResult>> Post(
         Guid referralId, Guid proposalId, DeclineProposal command, ClaimsPrincipal user, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ReferralId = referralId, ProposalId = proposalId, AnsweredBy = user.ClinicianId() }, cancellation);
 }

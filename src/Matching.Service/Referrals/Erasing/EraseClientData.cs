@@ -68,7 +68,7 @@ public static class EraseClientDataHandler
 public static class EraseClientDataEndpoint
 {
     [WolverinePost("/api/referrals/{referralId}/erasure"), Authorize(Policy = Policies.Erasure)]
-    [ProducesResponseType<ReferralCommandResult>(200), ProducesResponseType<ProblemDetails>(404)]
-    public static Task<IResult> Post(Guid referralId, EraseClientData command, IMessageBus bus, CancellationToken cancellation) =>
+    [ProducesResponseType<ProblemDetails>(404)]
+    public static Task<HttpAnswer<ReferralCommandResult>> Post(Guid referralId, EraseClientData command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

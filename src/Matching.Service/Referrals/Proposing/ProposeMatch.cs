@@ -138,7 +138,6 @@ public static class ProposeMatchHandler
 public static class ProposeMatchEndpoint
 {
     [WolverinePost("/api/referrals/{referralId}/proposals"), Authorize(Policy = Policies.Coordination)]
-    [ProducesResponseType<MatchProposedResult>(201)]
-    public static Task<IResult> Post(Guid referralId, ProposeMatch command, IMessageBus bus, CancellationToken cancellation) =>
+    public static Task<HttpAnswer<MatchProposedResult>> Post(Guid referralId, ProposeMatch command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

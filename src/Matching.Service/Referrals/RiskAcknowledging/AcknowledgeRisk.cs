@@ -47,7 +47,6 @@ public static class AcknowledgeRiskHandler
 public static class AcknowledgeRiskEndpoint
 {
     [WolverinePost("/api/referrals/{referralId}/risk-acknowledgement"), Authorize(Policy = Policies.Coordination)]
-    [ProducesResponseType<ReferralCommandResult>(200)]
-    public static Task<IResult> Post(Guid referralId, AcknowledgeRisk command, IMessageBus bus, CancellationToken cancellation) =>
+    public static Task<HttpAnswer<ReferralCommandResult>> Post(Guid referralId, AcknowledgeRisk command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

@@ -104,7 +104,6 @@ public static class SuggestMatchesHandler
 public static class SuggestMatchesEndpoint
 {
     [WolverinePost("/api/referrals/{referralId}/match-suggestions"), Authorize(Policy = Policies.Coordination)]
-    [ProducesResponseType<MatchSuggestionsResult>(200)]
-    public static Task<IResult> Post(Guid referralId, SuggestMatches command, IMessageBus bus, CancellationToken cancellation) =>
+    public static Task<HttpAnswer<MatchSuggestionsResult>> Post(Guid referralId, SuggestMatches command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

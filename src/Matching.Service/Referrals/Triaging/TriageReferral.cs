@@ -43,7 +43,6 @@ public static class TriageReferralHandler
 public static class TriageReferralEndpoint
 {
     [WolverinePost("/api/referrals/{referralId}/triage"), Authorize(Policy = Policies.Coordination)]
-    [ProducesResponseType<ReferralCommandResult>(200)]
-    public static Task<IResult> Post(Guid referralId, TriageReferral command, IMessageBus bus, CancellationToken cancellation) =>
+    public static Task<HttpAnswer<ReferralCommandResult>> Post(Guid referralId, TriageReferral command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

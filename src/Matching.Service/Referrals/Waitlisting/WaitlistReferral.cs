@@ -45,7 +45,6 @@ public static class WaitlistReferralHandler
 public static class WaitlistReferralEndpoint
 {
     [WolverinePost("/api/referrals/{referralId}/waitlist"), Authorize(Policy = Policies.Coordination)]
-    [ProducesResponseType<ReferralCommandResult>(200)]
-    public static Task<IResult> Post(Guid referralId, WaitlistReferral command, IMessageBus bus, CancellationToken cancellation) =>
+    public static Task<HttpAnswer<ReferralCommandResult>> Post(Guid referralId, WaitlistReferral command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

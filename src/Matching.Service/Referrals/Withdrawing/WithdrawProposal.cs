@@ -42,8 +42,7 @@ public static class WithdrawProposalHandler
 public static class WithdrawProposalEndpoint
 {
     [WolverinePost("/api/referrals/{referralId}/proposals/{proposalId}/withdraw"), Authorize(Policy = Policies.Coordination)]
-    [ProducesResponseType<ReferralCommandResult>(200)]
-    public static Task<IResult> Post(
+    public static Task<HttpAnswer<ReferralCommandResult>> Post(
         Guid referralId, Guid proposalId, WithdrawProposal command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ReferralId = referralId, ProposalId = proposalId }, cancellation);
 }

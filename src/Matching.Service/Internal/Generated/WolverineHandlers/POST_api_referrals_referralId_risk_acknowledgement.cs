@@ -43,9 +43,9 @@ namespace Internal.Generated.WolverineHandlers
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var result = await Matching.Service.Referrals.RiskAcknowledging.AcknowledgeRiskEndpoint.Post(referralId, command, messageContext, httpContext.RequestAborted).ConfigureAwait(false);
+            var httpAnswerOfReferralCommandResult = await Matching.Service.Referrals.RiskAcknowledging.AcknowledgeRiskEndpoint.Post(referralId, command, messageContext, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await httpAnswerOfReferralCommandResult.ExecuteAsync(httpContext).ConfigureAwait(false);
             
             // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
             await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
