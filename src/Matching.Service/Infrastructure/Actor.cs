@@ -83,16 +83,19 @@ public sealed class ActorListener(IHttpContextAccessor? accessor) : DocumentSess
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
         Actor? actor = null;
+        var request = accessor?.HttpContext;
         foreach (var stream in session.PendingChanges.Streams())
         {
             foreach (var e in stream.Events)
             {
                 if (e.Headers is not null && e.Headers.ContainsKey(Actor.SubHeader)) continue;
-                actor ??= ActorStampingSessionFactory.ActorOf(accessor?.HttpContext);
+                actor ??= ActorStampingSessionFactory.ActorOf(request);
                 e.SetHeader(Actor.SubHeader, actor.Sub);
                 e.SetHeader(Actor.NameHeader, actor.Name);
                 e.SetHeader(Actor.RoleHeader, actor.Role);
                 e.UserName ??= actor.Sub;
+                // The request caused these events, as for a session our factory opens (Wolverine's own is its message's id).
+                if (request is not null) e.CausationId = request.TraceIdentifier;
             }
         }
         return Task.CompletedTask;

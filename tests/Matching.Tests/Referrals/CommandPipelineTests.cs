@@ -73,4 +73,17 @@ public class CommandPipelineTests(LifecycleFixture app) : IClassFixture<Lifecycl
         (await app.Host.Post(unknown, new { note = "No priority." }, Tokens.Coordinator)).Status.ShouldBe(HttpStatusCode.BadRequest);
         (await app.Host.Post(unknown, new { priority = "routine" }, Tokens.Coordinator)).Status.ShouldBe(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task events_of_a_command_sent_over_http_carry_the_request_as_their_cause()
+    {
+        var referral = await app.Host.SubmittedReferral().Triaged();
+
+        var events = await referral.Events();
+
+        events.ShouldAllBe(e => !string.IsNullOrEmpty(e.CorrelationId) && !string.IsNullOrEmpty(e.CausationId));
+        events[1].CausationId.ShouldNotBe(events[0].CausationId);
+        // ASP.NET Core's request id, not the id of the message Wolverine invoked the handler with.
+        Guid.TryParse(events[1].CausationId, out _).ShouldBeFalse();
+    }
 }
