@@ -29,7 +29,7 @@ public sealed class MartenScenarios(IDocumentStore store)
     {
         var id = Guid.CreateVersion7();
         await using var session = Session();
-        session.Events.StartStream<Referral>(id, SubmitIntakeEndpoint.Decide(Sample, Options.PracticeDate(DateTimeOffset.UtcNow)));
+        session.Events.StartStream<Referral>(id, SubmitIntakeHandler.Decide(Sample, Options.PracticeDate(DateTimeOffset.UtcNow)));
         await session.SaveChangesAsync();
         return id;
     }
@@ -38,7 +38,7 @@ public sealed class MartenScenarios(IDocumentStore store)
     {
         await using var session = Session();
         var stream = await session.Events.FetchForWriting<Referral>(id);
-        stream.AppendMany(RecordContactAttemptEndpoint.Decide(stream.Aggregate!, Attempt));
+        stream.AppendMany(RecordContactAttemptHandler.Decide(stream.Aggregate!, Attempt));
         await session.SaveChangesAsync();
     }
 
@@ -53,7 +53,7 @@ public sealed class MartenScenarios(IDocumentStore store)
             for (var i = start; i < Math.Min(count, start + 100); i++)
             {
                 ids[i] = Guid.CreateVersion7();
-                session.Events.StartStream<Referral>(ids[i], SubmitIntakeEndpoint.Decide(Payloads.Intake(i), Options.PracticeDate(DateTimeOffset.UtcNow)));
+                session.Events.StartStream<Referral>(ids[i], SubmitIntakeHandler.Decide(Payloads.Intake(i), Options.PracticeDate(DateTimeOffset.UtcNow)));
             }
             await session.SaveChangesAsync();
         }

@@ -111,7 +111,7 @@ public static class Rebuild
             var intake = Payloads.Intake(s);
             object[] story =
             [
-                new IntakeSubmitted(SubmitIntakeEndpoint.Kept(intake), DateOnly.FromDateTime(at.UtcDateTime), AgeGroup.Adult),
+                new IntakeSubmitted(SubmitIntakeHandler.Kept(intake), DateOnly.FromDateTime(at.UtcDateTime), AgeGroup.Adult),
                 new ReferralTriaged(TriagePriority.Routine, null),
                 new ContactAttempted(ContactChannel.Phone, ContactOutcome.NoAnswer, null),
                 new ContactAttempted(ContactChannel.Email, ContactOutcome.LeftMessage, null),

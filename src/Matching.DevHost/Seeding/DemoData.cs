@@ -129,12 +129,12 @@ public sealed class DemoData(IDocumentStore store, TimeProvider time, MatchingOp
             session.Events.StartStream<Referral>(story.Id, story.Events.Cast<object>().ToArray());
 
             // Booked and attended first sessions hold their slot, as the booking command would have written it.
-            if (story.Session is { Occupies: true } slot)
+            if (story.Referral.FirstSession is { Status: FirstSessionStatus.Booked or FirstSessionStatus.Attended } slot)
             {
                 session.QueueSqlCommand(
                     $"insert into {FirstSessionSlots.Table} (session_id, referral_id, clinician_id, during) " +
                     "values (?, ?, ?, tstzrange(?, ?)) on conflict do nothing",
-                    slot.Id, story.Id, slot.ClinicianId, slot.StartsAt, slot.StartsAt.AddMinutes(slot.Minutes));
+                    slot.Id, story.Id, slot.ClinicianId, slot.StartsAt, slot.EndsAt);
             }
         }
     }

@@ -55,8 +55,8 @@ internal sealed class DemoReferrals(
         {
             var submittedAt = now.AddDays(-daysAgo);
             var story = new DemoStory(DemoClinicians.NextGuid(random), submittedAt, random, options);
-            var (intake, ageGroup) = NextIntake(submittedAt, safety, age, sessionType);
-            story.Submit(tweak is null ? intake : tweak(intake), ageGroup);
+            var (intake, _) = NextIntake(submittedAt, safety, age, sessionType);
+            story.Submit(tweak is null ? intake : tweak(intake));
             stories.Add(story);
             return story;
         }
@@ -236,7 +236,7 @@ internal sealed class DemoReferrals(
         [
             c => c.Profile.LicensedStates.Contains(state),
             c => intake.InterestedInKetamineAssistedTherapy != true || c.Profile.OffersKetamineAssistedTherapy,
-            c => c.Profile.SessionTypes.Contains(intake.SessionType!.Value) && c.Profile.AgeGroups.Contains(ageGroup),
+            c => c.Profile.SessionTypes.Contains(intake.SessionType) && c.Profile.AgeGroups.Contains(ageGroup),
             c => c.Profile.Languages.Intersect(intake.Languages!).Any(),
             c => intake.Format switch
             {

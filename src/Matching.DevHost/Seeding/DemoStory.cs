@@ -1,16 +1,30 @@
+using FluentValidation;
 using JasperFx.Events;
 using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
+using Matching.Service.Referrals.Accepting;
+using Matching.Service.Referrals.Booking;
+using Matching.Service.Referrals.Closing;
+using Matching.Service.Referrals.ContactAttempts;
+using Matching.Service.Referrals.Declining;
+using Matching.Service.Referrals.Escalating;
+using Matching.Service.Referrals.Expiring;
+using Matching.Service.Referrals.Proposing;
+using Matching.Service.Referrals.RiskAcknowledging;
 using Matching.Service.Referrals.SubmittingIntake;
+using Matching.Service.Referrals.Triaging;
+using Matching.Service.Referrals.Waitlisting;
+using Matching.Service.Referrals.Withdrawing;
 using Matching.Service.Shared;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Matching.DevHost.Seeding;
 
 /// <summary>
-/// One referral's history as the commands would have written it: each step an event at a time,
-/// by an actor, with the correlation and causation ids a request would have carried. The helpers
-/// only allow the transitions of the lifecycle in product.md, so the seeded streams replay into
-/// the same states the API produces.
+/// One referral's history as the commands write it: each step is the command's own check and decision against the
+/// referral as its events leave it (folded by <see cref="Referral.Fold"/>, the aggregate's Apply methods), its events
+/// stamped with a time, an actor, and the correlation and causation ids a request would have carried. No status is kept
+/// here: it is the referral's, so the seeded streams replay into the states the API produces.
 /// </summary>
 internal sealed class DemoStory(Guid id, DateTimeOffset submittedAt, Random random, MatchingOptions options)
 {
@@ -18,158 +32,149 @@ internal sealed class DemoStory(Guid id, DateTimeOffset submittedAt, Random rand
 
     public Guid Id { get; } = id;
     public DateTimeOffset Clock { get; private set; } = submittedAt;
-    public ReferralStatus Status { get; private set; }
-    public Intake Intake { get; private set; } = null!;
-    public (Guid Id, Guid ClinicianId)? OpenProposal { get; private set; }
-    public Guid? AcceptedClinicianId { get; private set; }
-    public (Guid Id, Guid ClinicianId, DateTimeOffset StartsAt, int Minutes, bool Occupies)? Session { get; private set; }
-    public List<Guid> ExcludedClinicians { get; } = [];
+    /// <summary>The referral as the events so far leave it.</summary>
+    public Referral Referral { get; private set; } = null!;
+    public ReferralStatus Status => Referral.Status;
+    public ReferralIntake Intake => Referral.Intake;
+    public Proposal? OpenProposal => Referral.OpenProposal;
+    public Guid? AcceptedClinicianId => Referral.AcceptedProposal?.ClinicianId;
+    public IEnumerable<Guid> ExcludedClinicians => Referral.ExcludedClinicianIds;
     public IReadOnlyList<IEvent> Events => _events;
 
-    public DemoStory Submit(Intake intake, AgeGroup ageGroup)
+    public DemoStory Submit(Intake intake)
     {
-        Intake = intake;
         var correlation = NextId();
-        Add(new IntakeSubmitted(SubmitIntakeEndpoint.Kept(intake), options.PracticeDate(Clock), ageGroup), Actor.Anonymous, correlation);
-        if (intake.IsUrgent) Add(new RiskFlagged(intake.Safety!.ThoughtsOfSelfHarm!.Value), Actor.Anonymous, correlation);
-        Status = ReferralStatus.AwaitingTriage;
+        foreach (var e in SubmitIntakeHandler.Decide(intake, options.PracticeDate(Clock))) Add(e, Actor.Anonymous, correlation);
         return this;
     }
 
     public DemoStory Escalate()
     {
-        var flaggedAt = _events[0].Timestamp;
-        Clock = flaggedAt + options.RiskAcknowledgementWindow;
-        return Add(new RiskEscalated(flaggedAt, options.RiskAcknowledgementWindow), Actor.System);
+        Clock = Referral.Risk!.FlaggedAt + options.RiskAcknowledgementWindow;
+        var decision = CheckRiskAcknowledgementHandler.Decide(Referral, new CheckRiskAcknowledgement(Id), Clock, options.RiskAcknowledgementWindow);
+        return AddAll(decision.Events, Actor.System);
     }
 
-    public DemoStory Acknowledge(TimeSpan after, Actor coordinator, RiskAction action, string note) =>
-        After(after).Add(new RiskAcknowledged(action, note), coordinator);
+    public DemoStory Acknowledge(TimeSpan after, Actor coordinator, RiskAction action, string note)
+    {
+        var command = new AcknowledgeRisk(action, note, null) { ReferralId = Id };
+        After(after).Require(AcknowledgeRiskHandler.Validate(command, Referral, new AcknowledgeRiskValidator()));
+        return AddAll(AcknowledgeRiskHandler.Decide(Referral, command), coordinator);
+    }
 
     public DemoStory Triage(TimeSpan after, Actor coordinator, TriagePriority priority = TriagePriority.Routine, string? note = null)
     {
-        Require(ReferralStatus.AwaitingTriage);
-        Status = ReferralStatus.AwaitingMatch;
-        return After(after).Add(new ReferralTriaged(priority, note), coordinator);
+        var command = new TriageReferral(priority, note, null) { ReferralId = Id };
+        After(after).Require(TriageReferralHandler.Validate(command, Referral, new TriageReferralValidator()));
+        return AddAll(TriageReferralHandler.Decide(Referral, command), coordinator);
     }
 
+    /// <summary>The demo's own choice of clinician relaxes the matching filters, so only the lifecycle is checked here.</summary>
     public DemoStory Propose(TimeSpan after, Actor coordinator, DemoClinician clinician, string? note = null)
     {
-        Require(ReferralStatus.AwaitingMatch, ReferralStatus.Waitlisted);
-        After(after);
-        var proposalId = DemoClinicians.NextGuid(random);
-        OpenProposal = (proposalId, clinician.Id);
-        Status = ReferralStatus.Proposed;
-        return Add(new MatchProposed(proposalId, clinician.Id, Clock + options.ProposalResponseWindow, note, null, null), coordinator);
+        After(after).Require(Lifecycle.RequireStatus(Referral, "propose a match for", ReferralStatus.AwaitingMatch, ReferralStatus.Waitlisted));
+        var command = new ProposeMatch(clinician.Id, note, null, null) { ReferralId = Id };
+        return AddAll(ProposeMatchHandler.Decide(Referral, command, DemoClinicians.NextGuid(random), Clock, options.ProposalResponseWindow),
+            coordinator);
     }
 
     public DemoStory Accept(TimeSpan after, DemoClinician clinician, string? note = null)
     {
-        var (proposalId, clinicianId) = OpenProposal!.Value;
-        OpenProposal = null;
-        AcceptedClinicianId = clinicianId;
-        Status = ReferralStatus.Accepted;
-        return After(after).Add(new ProposalAccepted(proposalId, clinicianId, note), ClinicianActor(clinician));
+        var command = new AcceptProposal(note, null) { ReferralId = Id, ProposalId = OpenProposal!.Id, AnsweredBy = clinician.Id };
+        After(after).Require(AcceptProposalHandler.Validate(command, Referral, new AcceptProposalValidator(), At(Clock)));
+        return AddAll(AcceptProposalHandler.Decide(Referral, command), ClinicianActor(clinician));
     }
 
     public DemoStory Decline(TimeSpan after, DemoClinician clinician, DeclineReason reason, string? note = null)
     {
-        var (proposalId, clinicianId) = OpenProposal!.Value;
-        Rematch(clinicianId);
-        return After(after).Add(new ProposalDeclined(proposalId, clinicianId, reason, note), ClinicianActor(clinician));
+        var command = new DeclineProposal(reason, note, null) { ReferralId = Id, ProposalId = OpenProposal!.Id, AnsweredBy = clinician.Id };
+        After(after).Require(DeclineProposalHandler.Validate(command, Referral, new DeclineProposalValidator(), At(Clock)));
+        return AddAll(DeclineProposalHandler.Decide(Referral, command), ClinicianActor(clinician));
     }
 
     public DemoStory Expire()
     {
-        var (proposalId, clinicianId) = OpenProposal!.Value;
-        Clock = _events.Last(e => e.Data is MatchProposed).Timestamp + options.ProposalResponseWindow;
-        Rematch(clinicianId);
-        return Add(new ProposalExpired(proposalId, clinicianId), Actor.System);
+        var open = OpenProposal!;
+        Clock = open.ExpiresAt;
+        return AddAll(ExpireProposalHandler.Decide(Referral, new ExpireProposal(Id, open.Id), Clock).Events, Actor.System);
     }
 
     public DemoStory Withdraw(TimeSpan after, Actor coordinator, string reason)
     {
-        var (proposalId, clinicianId) = OpenProposal!.Value;
-        Rematch(clinicianId);
-        return After(after).Add(new ProposalWithdrawn(proposalId, clinicianId, reason), coordinator);
+        var command = new WithdrawProposal(reason, null) { ReferralId = Id, ProposalId = OpenProposal!.Id };
+        After(after).Require(WithdrawProposalHandler.Validate(command, Referral, new WithdrawProposalValidator()));
+        return AddAll(WithdrawProposalHandler.Decide(Referral, command), coordinator);
     }
 
-    public DemoStory Contact(TimeSpan after, Actor coordinator, ContactChannel channel, ContactOutcome outcome, string? note = null) =>
-        After(after).Add(new ContactAttempted(channel, outcome, note), coordinator);
+    public DemoStory Contact(TimeSpan after, Actor coordinator, ContactChannel channel, ContactOutcome outcome, string? note = null)
+    {
+        var command = new RecordContactAttempt(channel, outcome, note, null) { ReferralId = Id };
+        After(after).Require(RecordContactAttemptHandler.Validate(command, Referral, new RecordContactAttemptValidator()));
+        return AddAll(RecordContactAttemptHandler.Decide(Referral, command), coordinator);
+    }
 
+    /// <summary>Past sessions are booked as they were at the time: only the lifecycle is checked, not the clock.</summary>
     public DemoStory Book(TimeSpan after, Actor coordinator, DateTimeOffset startsAt, SessionFormat format)
     {
-        Require(ReferralStatus.Accepted);
-        var sessionId = DemoClinicians.NextGuid(random);
-        Session = (sessionId, AcceptedClinicianId!.Value, startsAt, 50, true);
-        Status = ReferralStatus.Booked;
-        return After(after).Add(new FirstSessionBooked(sessionId, AcceptedClinicianId.Value, startsAt, 50, format), coordinator);
+        After(after).Require(Lifecycle.RequireStatus(Referral, "book a first session for", ReferralStatus.Accepted));
+        var command = new BookFirstSession(startsAt, null, format, null) { ReferralId = Id };
+        return AddAll(BookFirstSessionHandler.Decide(Referral, command, DemoClinicians.NextGuid(random)), coordinator);
     }
 
     public DemoStory Reschedule(TimeSpan after, Actor coordinator, DateTimeOffset startsAt)
     {
-        var session = Session!.Value;
-        Session = session with { StartsAt = startsAt };
-        return After(after).Add(new FirstSessionRescheduled(session.Id, session.ClinicianId, session.StartsAt, startsAt, session.Minutes), coordinator);
+        After(after).Require(Lifecycle.RequireStatus(Referral, "reschedule the first session of", ReferralStatus.Booked));
+        return AddAll(RescheduleFirstSessionHandler.Decide(Referral, new RescheduleFirstSession(startsAt, null) { ReferralId = Id }), coordinator);
     }
 
     public DemoStory Cancel(TimeSpan after, Actor coordinator, CancelledBy by, string reason)
     {
-        var session = Session!.Value;
-        Session = session with { Occupies = false };
-        Status = ReferralStatus.Accepted;
-        return After(after).Add(new FirstSessionCancelled(session.Id, session.ClinicianId, by, reason), coordinator);
+        var command = new CancelFirstSession(by, reason, null) { ReferralId = Id };
+        After(after).Require(CancelFirstSessionHandler.Validate(command, Referral, new CancelFirstSessionValidator()));
+        return AddAll(CancelFirstSessionHandler.Decide(Referral, command), coordinator);
     }
 
-    public DemoStory Attended(Actor coordinator, string? note = null)
-    {
-        var session = Session!.Value;
-        Clock = session.StartsAt.AddMinutes(session.Minutes + 90);
-        Status = ReferralStatus.Closed;
-        return Add(new FirstSessionAttended(session.Id, session.ClinicianId, note), coordinator);
-    }
+    public DemoStory Attended(Actor coordinator, string? note = null) => Outcome(coordinator, FirstSessionOutcome.Attended, 90, note);
 
-    public DemoStory Missed(Actor coordinator, string? note = null)
-    {
-        var session = Session!.Value;
-        Clock = session.StartsAt.AddMinutes(session.Minutes + 60);
-        Session = session with { Occupies = false };
-        Status = ReferralStatus.Accepted;
-        return Add(new FirstSessionMissed(session.Id, session.ClinicianId, note), coordinator);
-    }
+    public DemoStory Missed(Actor coordinator, string? note = null) => Outcome(coordinator, FirstSessionOutcome.NoShow, 60, note);
 
     public DemoStory Waitlist(TimeSpan after, Actor coordinator, string reason)
     {
-        Require(ReferralStatus.AwaitingMatch);
-        Status = ReferralStatus.Waitlisted;
-        return After(after).Add(new ReferralWaitlisted(reason), coordinator);
+        var command = new WaitlistReferral(reason, null) { ReferralId = Id };
+        After(after).Require(WaitlistReferralHandler.Validate(command, Referral, new WaitlistReferralValidator()));
+        return AddAll(WaitlistReferralHandler.Decide(Referral, command), coordinator);
     }
 
     public DemoStory CheckInDue(int number)
     {
-        var waitlistedAt = _events.Last(e => e.Data is ReferralWaitlisted).Timestamp;
-        Clock = waitlistedAt + options.WaitlistCheckInInterval * number;
-        return Add(new WaitlistCheckInDue(number), Actor.System);
+        Clock = Referral.StatusSince + options.WaitlistCheckInInterval * number;
+        var decision = WaitlistCheckInHandler.Decide(Referral, new WaitlistCheckIn(Id, Referral.Waitlistings, number), Clock,
+            options.WaitlistCheckInInterval);
+        return AddAll(decision.Events, Actor.System);
     }
 
     public DemoStory Close(TimeSpan after, Actor coordinator, ClosureOutcome outcome, string? note = null)
     {
         if (OpenProposal is not null) throw new InvalidOperationException("Demo data closes referrals without an open proposal.");
-        Status = ReferralStatus.Closed;
-        return After(after).Add(new ReferralClosed(outcome, note, AcceptedClinicianId), coordinator);
+        var command = new CloseReferral(outcome, note, null) { ReferralId = Id };
+        After(after).Require(CloseReferralHandler.Validate(command, Referral, new CloseReferralValidator()));
+        return AddAll(CloseReferralHandler.Decide(Referral, command), coordinator);
     }
 
-    private void Rematch(Guid clinicianId)
+    private DemoStory Outcome(Actor coordinator, FirstSessionOutcome outcome, int minutesAfterEnd, string? note)
     {
-        OpenProposal = null;
-        ExcludedClinicians.Add(clinicianId);
-        Status = ReferralStatus.AwaitingMatch;
+        var session = Referral.FirstSession!;
+        Clock = session.EndsAt.AddMinutes(minutesAfterEnd);
+        var command = new RecordFirstSessionOutcome(outcome, note, null) { ReferralId = Id };
+        Require(RecordFirstSessionOutcomeHandler.Validate(command, Referral, new RecordFirstSessionOutcomeValidator(), At(Clock)));
+        return AddAll(RecordFirstSessionOutcomeHandler.Decide(Referral, command), coordinator);
     }
 
-    private void Require(params ReferralStatus[] allowed)
+    /// <summary>The command's own refusal, as an error in the demo script.</summary>
+    private void Require(ProblemDetails? problem)
     {
-        if (!allowed.Contains(Status))
-            throw new InvalidOperationException($"Demo story for {Id} expected {string.Join("/", allowed)} but is {Status}.");
+        if (problem is not null && !ReferenceEquals(problem, Problems.NoProblems))
+            throw new InvalidOperationException($"Demo story for {Id} at {Status}: {problem.Detail ?? problem.Title}");
     }
 
     private DemoStory After(TimeSpan delay)
@@ -178,7 +183,13 @@ internal sealed class DemoStory(Guid id, DateTimeOffset submittedAt, Random rand
         return this;
     }
 
-    private DemoStory Add(object data, Actor actor, string? correlation = null)
+    private DemoStory AddAll(IEnumerable<object> events, Actor actor)
+    {
+        foreach (var e in events) Add(e, actor);
+        return this;
+    }
+
+    private void Add(object data, Actor actor, string? correlation = null)
     {
         var wrapper = (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(data.GetType()), data)!;
         wrapper.Timestamp = Clock;
@@ -188,12 +199,20 @@ internal sealed class DemoStory(Guid id, DateTimeOffset submittedAt, Random rand
         wrapper.SetHeader(Actor.SubHeader, actor.Sub);
         wrapper.SetHeader(Actor.NameHeader, actor.Name);
         wrapper.SetHeader(Actor.RoleHeader, actor.Role);
+        wrapper.StreamId = Id;
         _events.Add(wrapper);
-        return this;
+        Referral = Referral.Fold(_events.Count == 1 ? null : Referral, wrapper);
     }
 
     /// <summary>A trace-id-like hex string from the seeded generator, so reruns give the same ids.</summary>
     private string NextId() => Convert.ToHexStringLower(DemoClinicians.NextGuid(random).ToByteArray());
+
+    private static TimeProvider At(DateTimeOffset now) => new FixedClock(now);
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
 
     public static Actor ClinicianActor(DemoClinician clinician) => new(clinician.Sub, clinician.Profile.Name, Roles.Clinician);
 }

@@ -47,14 +47,17 @@ public sealed class ActorStampingSessionFactory(IDocumentStore store, IHttpConte
         return session;
     }
 
+    /// <summary>The request's signed-in user, the public for a request without one, the system outside any request.</summary>
+    public static Actor ActorOf(HttpContext? context) => context switch
+    {
+        { User.Identity.IsAuthenticated: true } => Actor.From(context.User),
+        not null => Actor.Anonymous,
+        null => Actor.System
+    };
+
     public static void Stamp(IDocumentSession session, HttpContext? context)
     {
-        var actor = context switch
-        {
-            { User.Identity.IsAuthenticated: true } => Actor.From(context.User),
-            not null => Actor.Anonymous,
-            null => Actor.System
-        };
+        var actor = ActorOf(context);
 
         session.SetHeader(Actor.SubHeader, actor.Sub);
         session.SetHeader(Actor.NameHeader, actor.Name);
@@ -71,21 +74,28 @@ public sealed class ActorStampingSessionFactory(IDocumentStore store, IHttpConte
 }
 
 /// <summary>
-/// Events appended outside any request (timers, notifications) may come from sessions Wolverine
-/// opens itself; stamp those as the system before they are written, so every event names its actor.
+/// Sessions Wolverine opens itself (a command handler's, a timer's) don't pass through the factory above: stamp their
+/// events before they are written with whoever is acting in the request that runs them (a page or a route invoking a
+/// command handler), else as the system, so every event names its actor.
 /// </summary>
-public sealed class SystemActorListener : DocumentSessionListenerBase
+public sealed class ActorListener(IHttpContextAccessor? accessor) : DocumentSessionListenerBase
 {
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
+        Actor? actor = null;
+        var request = accessor?.HttpContext;
         foreach (var stream in session.PendingChanges.Streams())
         {
             foreach (var e in stream.Events)
             {
                 if (e.Headers is not null && e.Headers.ContainsKey(Actor.SubHeader)) continue;
-                e.SetHeader(Actor.SubHeader, Actor.System.Sub);
-                e.SetHeader(Actor.NameHeader, Actor.System.Name);
-                e.SetHeader(Actor.RoleHeader, Actor.System.Role);
+                actor ??= ActorStampingSessionFactory.ActorOf(request);
+                e.SetHeader(Actor.SubHeader, actor.Sub);
+                e.SetHeader(Actor.NameHeader, actor.Name);
+                e.SetHeader(Actor.RoleHeader, actor.Role);
+                e.UserName ??= actor.Sub;
+                // The request caused these events, as for a session our factory opens (Wolverine's own is its message's id).
+                if (request is not null) e.CausationId = request.TraceIdentifier;
             }
         }
         return Task.CompletedTask;

@@ -148,20 +148,21 @@ public sealed class ApiSchemas : IOpenApiSchemaTransformer
     private sealed record MemberRules(List<IPropertyValidator> Whole, List<IPropertyValidator> Items);
 
     /// <summary>
-    /// Every validator of the service (concrete, parameterless), its unconditional rules indexed by the declaring type and
+    /// Every validator of the service (those the container holds), its unconditional rules indexed by the declaring type and
     /// property they constrain: `RuleFor(x => x.Client!.FirstName)` constrains ClientDetails.FirstName. A rule inside a
     /// `When` block on its parent's presence counts (the block's condition is the rule's, not its components'); a rule
     /// with its own `.When` doesn't.
     /// </summary>
+    private static readonly IServiceProvider Defaults = new ServiceCollection()
+        .AddSingleton(TimeProvider.System).AddSingleton(new MatchingOptions()).BuildServiceProvider();
+
     private static Dictionary<(Type, string), MemberRules> ReadValidators()
     {
         var index = new Dictionary<(Type, string), MemberRules>();
-        var validatorTypes = typeof(ApiSchemas).Assembly.GetTypes()
-            .Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false } && typeof(IValidator).IsAssignableFrom(t)
-                        && t.GetConstructor(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, Type.EmptyTypes) is not null);
-        foreach (var validatorType in validatorTypes)
+        foreach (var validatorType in CommandSetup.ValidatorTypes())
         {
-            var validator = (IValidator)Activator.CreateInstance(validatorType, nonPublic: true)!;
+            // The rules' shapes don't depend on the clock or settings a validator compares with: defaults will do to read them.
+            var validator = (IValidator)ActivatorUtilities.CreateInstance(Defaults, validatorType);
             var root = validator.GetType().GetInterfaces()
                 .First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>)).GetGenericArguments()[0];
             foreach (var rule in validator.CreateDescriptor().Rules)

@@ -23,7 +23,8 @@ public static class MartenSetup
                           || builder.Configuration.GetValue<bool>("Matching:ApplySchemaOnStartup");
 
         builder.Services.AddMarten(services =>
-                ConfigureStore(new StoreOptions(), connectionString, services.GetRequiredService<MatchingOptions>(), applySchema))
+                ConfigureStore(new StoreOptions(), connectionString, services.GetRequiredService<MatchingOptions>(), applySchema,
+                    services.GetRequiredService<IHttpContextAccessor>()))
             // Wolverine runs the async projections (audit trail, report facts) on one node of the cluster; no AddAsyncDaemon.
             .IntegrateWithWolverine(x => x.UseWolverineManagedEventSubscriptionDistribution = true)
             .BuildSessionsWith<ActorStampingSessionFactory>();
@@ -35,7 +36,8 @@ public static class MartenSetup
     /// The store's whole configuration (schema, serializer, metadata, projections), shared by the host and by
     /// tools that open a store of their own (the load benchmark), so both measure and run the same mappings.
     /// </summary>
-    public static StoreOptions ConfigureStore(StoreOptions opts, string connectionString, MatchingOptions matching, bool applySchema)
+    public static StoreOptions ConfigureStore(StoreOptions opts, string connectionString, MatchingOptions matching, bool applySchema,
+        IHttpContextAccessor? requests = null)
     {
         opts.Connection(connectionString);
         opts.DatabaseSchemaName = SchemaName;
@@ -48,7 +50,7 @@ public static class MartenSetup
         metadata.HeadersEnabled = true;
         metadata.UserNameEnabled = true;
 
-        opts.Listeners.Add(new SystemActorListener());
+        opts.Listeners.Add(new ActorListener(requests));
 
         // Spans for Marten's connections and commands, exported with the rest when OTLP is configured.
         opts.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;

@@ -58,25 +58,6 @@ public static class Problems
         return result.IsValid ? NoProblems : Invalid(ToErrors(result));
     }
 
-    /// <summary>
-    /// Runs a validator whose rules compare with the clock (a date or an instant), given in the context: building a
-    /// validator compiles its rules, so each is built once and shared rather than built per request.
-    /// </summary>
-    public static ProblemDetails Check<T, TClock>(IValidator<T> validator, T? input, TClock clock) where T : class where TClock : struct
-    {
-        if (input is null) return Invalid("body", "A JSON body is required.");
-        var context = new ValidationContext<T>(input);
-        context.RootContextData[ClockKey] = clock;
-        var result = validator.Validate(context);
-        return result.IsValid ? NoProblems : Invalid(ToErrors(result));
-    }
-
-    private const string ClockKey = "clock";
-
-    /// <summary>The date or instant <see cref="Check{T,TClock}" /> validates against.</summary>
-    public static TClock Clock<T, TClock>(this ValidationContext<T> context) where TClock : struct =>
-        (TClock)context.RootContextData[ClockKey];
-
     public static Dictionary<string, string[]> ToErrors(ValidationResult result) =>
         result.Errors
             .GroupBy(e => CamelPath(e.PropertyName))

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using System.Threading.RateLimiting;
 using JasperFx;
 using JasperFx.CodeGeneration;
@@ -41,7 +42,13 @@ public static class ServiceSetup
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = BodyGuardMiddleware.MaxBodyBytes);
 
-        services.ConfigureHttpJsonOptions(o => Configure(o.SerializerOptions));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            Configure(o.SerializerOptions);
+            o.SerializerOptions.TypeInfoResolver = (o.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+                .WithAddedModifier(CommandSetup.LeaveOutNotFromBody);
+        });
+        services.AddValidators();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ClientFailureHandler.Describe);
         services.AddExceptionHandler<ClientFailureHandler>();
         // ClientFailureHandler logs every failed request itself, without the exception's message or data (they can quote
@@ -66,6 +73,7 @@ public static class ServiceSetup
             // Handlers, endpoints and the committed generated code live here, whichever program hosts the service.
             opts.ApplicationAssembly = typeof(ServiceSetup).Assembly;
             opts.Policies.AutoApplyTransactions();
+            AnswerRefusals.Register(opts.CodeGeneration);
             opts.Policies.UseDurableLocalQueues();
             NodeRoles.ConfigureDurability(opts.Durability, role);
             // Only Development compiles handlers at start-up; everywhere else loads the committed code in Internal/Generated.
@@ -168,8 +176,10 @@ public static class ServiceSetup
             // '?page=abc' is a 400 naming the parameter, not a request that runs with page = 0.
             o.RejectUnparseableQueryValues = true;
         });
+        // A command's handler logs a failed invocation with the whole message (its notes, an intake's client) under the
+        // command's type: silenced with the request bodies.
         app.Services.GetRequiredService<RequestBodyLogFilter>().Silence(((IEndpointRouteBuilder)app).DataSources.OfType<HttpGraph>()
-            .SelectMany(graph => graph.Chains).Select(chain => chain.RequestType).OfType<Type>());
+            .SelectMany(graph => graph.Chains).Select(chain => chain.RequestType).OfType<Type>().Concat(CommandSetup.CommandTypes()));
 
         RequiredSettings.WarnAboutOptional(app);
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -52,6 +52,9 @@ public static class FirstSessionSlots
         }
     }
 
+    /// <summary>A first session starts in the future, within the next two years.</summary>
+    public static bool WithinTwoYears(DateTimeOffset startsAt, DateTimeOffset now) => startsAt > now && startsAt < now.AddYears(2);
+
     public static void Reserve(IDocumentSession session, Guid referralId, FirstSessionBooked booked) =>
         session.QueueSqlCommand(
             $"insert into {Table} (session_id, referral_id, clinician_id, during) values (?, ?, ?, tstzrange(?, ?, '[)'))",

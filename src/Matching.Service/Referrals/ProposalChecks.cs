@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Matching.Service.Shared;
@@ -9,11 +8,11 @@ namespace Matching.Service.Referrals;
 public static class ProposalChecks
 {
     /// <summary>
-    /// 404 unless the proposal exists and is addressed to the signed-in clinician: someone else's
+    /// 404 unless the proposal exists and is addressed to the clinician answering it: someone else's
     /// proposal looks exactly like an unknown one, so its existence is not disclosed.
     /// </summary>
-    public static ProblemDetails RequireAddressedTo(Referral referral, Guid proposalId, ClaimsPrincipal user) =>
-        user.ClinicianId() is { } clinicianId
+    public static ProblemDetails RequireAddressedTo(Referral referral, Guid proposalId, Guid? answeredBy) =>
+        answeredBy is { } clinicianId
         && referral.Proposals.Any(p => p.Id == proposalId && p.ClinicianId == clinicianId)
             ? Problems.NoProblems
             : Problems.NotFound("proposal");

@@ -110,7 +110,7 @@ public sealed record Referral
     public static Referral Create(IEvent<IntakeSubmitted> e) => new()
     {
         Id = e.StreamId,
-        Status = ReferralStatus.AwaitingTriage,
+        Status = StatusAfter(e.Data)!.Value,
         SubmittedAt = e.Timestamp,
         StatusSince = e.Timestamp,
         IntakeDate = e.Data.IntakeDate,
@@ -131,11 +131,11 @@ public sealed record Referral
     public Referral Apply(RiskEscalated _) => this with { Risk = Risk! with { Escalated = true } };
 
     public Referral Apply(IEvent<ReferralTriaged> e) =>
-        MovedTo(ReferralStatus.AwaitingMatch, e.Timestamp) with { Priority = e.Data.Priority };
+        MovedBy(e) with { Priority = e.Data.Priority };
 
     public Referral Apply(IEvent<MatchesSuggested> e) => this with { LastSuggestedAt = e.Timestamp };
 
-    public Referral Apply(IEvent<MatchProposed> e) => MovedTo(ReferralStatus.Proposed, e.Timestamp) with
+    public Referral Apply(IEvent<MatchProposed> e) => MovedBy(e) with
     {
         WaitlistReason = null,
         Proposals =
@@ -147,7 +147,7 @@ public sealed record Referral
     };
 
     public Referral Apply(IEvent<ProposalAccepted> e) =>
-        MovedTo(ReferralStatus.Accepted, e.Timestamp) with
+        MovedBy(e) with
         {
             Proposals = Answer(e.Data.ProposalId, p => p with
             {
@@ -155,7 +155,7 @@ public sealed record Referral
             })
         };
 
-    public Referral Apply(IEvent<ProposalDeclined> e) => Rematch(e.Timestamp) with
+    public Referral Apply(IEvent<ProposalDeclined> e) => MovedBy(e) with
     {
         Proposals = Answer(e.Data.ProposalId, p => p with
         {
@@ -164,12 +164,12 @@ public sealed record Referral
         })
     };
 
-    public Referral Apply(IEvent<ProposalExpired> e) => Rematch(e.Timestamp) with
+    public Referral Apply(IEvent<ProposalExpired> e) => MovedBy(e) with
     {
         Proposals = Answer(e.Data.ProposalId, p => p with { Status = ProposalStatus.Expired, AnsweredAt = e.Timestamp })
     };
 
-    public Referral Apply(IEvent<ProposalWithdrawn> e) => (e.Data.ClosesReferral ? this : Rematch(e.Timestamp)) with
+    public Referral Apply(IEvent<ProposalWithdrawn> e) => MovedBy(e) with
     {
         Proposals = Answer(e.Data.ProposalId, p => p with
         {
@@ -182,7 +182,7 @@ public sealed record Referral
         ContactAttempts = [..ContactAttempts, new ContactAttempt(e.Timestamp, e.Data.Channel, e.Data.Outcome, e.Data.Note)]
     };
 
-    public Referral Apply(IEvent<FirstSessionBooked> e) => MovedTo(ReferralStatus.Booked, e.Timestamp) with
+    public Referral Apply(IEvent<FirstSessionBooked> e) => MovedBy(e) with
     {
         FirstSession = new FirstSession(e.Data.SessionId, e.Data.ClinicianId, e.Data.StartsAt, e.Data.DurationMinutes,
             e.Data.Format, FirstSessionStatus.Booked, e.Timestamp)
@@ -193,7 +193,7 @@ public sealed record Referral
         FirstSession = FirstSession! with { StartsAt = e.StartsAt, DurationMinutes = e.DurationMinutes }
     };
 
-    public Referral Apply(IEvent<FirstSessionCancelled> e) => MovedTo(ReferralStatus.Accepted, e.Timestamp) with
+    public Referral Apply(IEvent<FirstSessionCancelled> e) => MovedBy(e) with
     {
         FirstSession = FirstSession! with
         {
@@ -201,18 +201,18 @@ public sealed record Referral
         }
     };
 
-    public Referral Apply(IEvent<FirstSessionAttended> e) => MovedTo(ReferralStatus.Closed, e.Timestamp) with
+    public Referral Apply(IEvent<FirstSessionAttended> e) => MovedBy(e) with
     {
         FirstSession = FirstSession! with { Status = FirstSessionStatus.Attended, Note = e.Data.Note },
         Closure = new Closure(ClosureOutcome.Engaged, e.Data.Note, e.Timestamp)
     };
 
-    public Referral Apply(IEvent<FirstSessionMissed> e) => MovedTo(ReferralStatus.Accepted, e.Timestamp) with
+    public Referral Apply(IEvent<FirstSessionMissed> e) => MovedBy(e) with
     {
         FirstSession = FirstSession! with { Status = FirstSessionStatus.Missed, Note = e.Data.Note }
     };
 
-    public Referral Apply(IEvent<ReferralWaitlisted> e) => MovedTo(ReferralStatus.Waitlisted, e.Timestamp) with
+    public Referral Apply(IEvent<ReferralWaitlisted> e) => MovedBy(e) with
     {
         WaitlistReason = e.Data.Reason, Waitlistings = Waitlistings + 1, WaitlistCheckIns = 0, LastWaitlistCheckInAt = null
     };
@@ -220,7 +220,7 @@ public sealed record Referral
     public Referral Apply(IEvent<WaitlistCheckInDue> e) =>
         this with { WaitlistCheckIns = e.Data.CheckInNumber, LastWaitlistCheckInAt = e.Timestamp };
 
-    public Referral Apply(IEvent<ReferralClosed> e) => MovedTo(ReferralStatus.Closed, e.Timestamp) with
+    public Referral Apply(IEvent<ReferralClosed> e) => MovedBy(e) with
     {
         Closure = new Closure(e.Data.Outcome, e.Data.Note, e.Timestamp)
     };
@@ -232,12 +232,76 @@ public sealed record Referral
     /// </summary>
     public Referral Apply(ClientDataErased _) => Audit.PersonalData.Erase(this) with { PersonalDataErased = true };
 
-    private Referral MovedTo(ReferralStatus status, DateTimeOffset at) =>
-        this with { Status = status, StatusSince = at };
+    /// <summary>
+    /// The lifecycle, defined once: the status a referral moves to on an event, or null when the event leaves it where it
+    /// is. The snapshot, the coordinator queue, every command's answer and the demo data all take the status from here.
+    /// </summary>
+    public static ReferralStatus? StatusAfter(object @event) => @event switch
+    {
+        IntakeSubmitted => ReferralStatus.AwaitingTriage,
+        ReferralTriaged => ReferralStatus.AwaitingMatch,
+        MatchProposed => ReferralStatus.Proposed,
+        ProposalAccepted => ReferralStatus.Accepted,
+        // Closing withdraws the open proposal on its way out: the close itself moves the referral.
+        ProposalWithdrawn { ClosesReferral: true } => null,
+        ProposalDeclined or ProposalExpired or ProposalWithdrawn => ReferralStatus.AwaitingMatch,
+        FirstSessionBooked => ReferralStatus.Booked,
+        FirstSessionCancelled or FirstSessionMissed => ReferralStatus.Accepted,
+        FirstSessionAttended => ReferralStatus.Closed,
+        ReferralWaitlisted => ReferralStatus.Waitlisted,
+        ReferralClosed => ReferralStatus.Closed,
+        _ => null
+    };
 
-    // A proposal that ends without acceptance sends the referral back for a re-match.
-    private Referral Rematch(DateTimeOffset at) =>
-        MovedTo(ReferralStatus.AwaitingMatch, at) with { RematchCount = RematchCount + 1 };
+    /// <summary>
+    /// Folds one event into the state with the Apply methods above, as Marten does when it writes the snapshot: for code
+    /// that holds a referral's events in memory (the demo data) and wants the state the commands would see.
+    /// </summary>
+    public static Referral Fold(Referral? state, IEvent e)
+    {
+        var next = (state, e) switch
+        {
+            (_, IEvent<IntakeSubmitted> x) => Create(x),
+            (null, _) => throw new InvalidOperationException($"A referral starts with {nameof(IntakeSubmitted)}, not {e.EventType.Name}."),
+            (_, IEvent<RiskFlagged> x) => state.Apply(x),
+            (_, IEvent<RiskAcknowledged> x) => state.Apply(x),
+            (_, IEvent<RiskEscalated> x) => state.Apply(x.Data),
+            (_, IEvent<ReferralTriaged> x) => state.Apply(x),
+            (_, IEvent<MatchesSuggested> x) => state.Apply(x),
+            (_, IEvent<MatchProposed> x) => state.Apply(x),
+            (_, IEvent<ProposalAccepted> x) => state.Apply(x),
+            (_, IEvent<ProposalDeclined> x) => state.Apply(x),
+            (_, IEvent<ProposalExpired> x) => state.Apply(x),
+            (_, IEvent<ProposalWithdrawn> x) => state.Apply(x),
+            (_, IEvent<ContactAttempted> x) => state.Apply(x),
+            (_, IEvent<FirstSessionBooked> x) => state.Apply(x),
+            (_, IEvent<FirstSessionRescheduled> x) => state.Apply(x.Data),
+            (_, IEvent<FirstSessionCancelled> x) => state.Apply(x),
+            (_, IEvent<FirstSessionAttended> x) => state.Apply(x),
+            (_, IEvent<FirstSessionMissed> x) => state.Apply(x),
+            (_, IEvent<ReferralWaitlisted> x) => state.Apply(x),
+            (_, IEvent<WaitlistCheckInDue> x) => state.Apply(x),
+            (_, IEvent<ReferralClosed> x) => state.Apply(x),
+            (_, IEvent<ClientDataErased> x) => state.Apply(x.Data),
+            _ => throw new InvalidOperationException($"No Apply for {e.EventType.Name}.")
+        };
+        next.Version = (state?.Version ?? 0) + 1;
+        return next;
+    }
+
+    /// <summary>A proposal that ends without acceptance sends the referral back for a re-match, and is counted.</summary>
+    public static bool IsRematch(object @event) =>
+        StatusAfter(@event) == ReferralStatus.AwaitingMatch && @event is ProposalDeclined or ProposalExpired or ProposalWithdrawn;
+
+    /// <summary>The status after these events, from <paramref name="status"/>.</summary>
+    public static ReferralStatus StatusAfter(ReferralStatus status, IEnumerable<object> events) =>
+        events.Aggregate(status, (current, e) => StatusAfter(e) ?? current);
+
+    private Referral MovedBy(IEvent e)
+    {
+        var moved = StatusAfter(e.Data) is { } status ? this with { Status = status, StatusSince = e.Timestamp } : this;
+        return IsRematch(e.Data) ? moved with { RematchCount = RematchCount + 1 } : moved;
+    }
 
     private IReadOnlyList<Proposal> Answer(Guid proposalId, Func<Proposal, Proposal> answer) =>
         Proposals.Select(p => p.Id == proposalId ? answer(p) : p).ToList();

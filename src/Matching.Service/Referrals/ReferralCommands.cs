@@ -1,27 +1,34 @@
-using System.Reflection;
 using Matching.Service.Infrastructure;
 using Matching.Service.Shared;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
+using Wolverine.Marten;
 
 namespace Matching.Service.Referrals;
 
-/// <summary>Every referral command may carry the stream version its sender last saw.</summary>
+/// <summary>A command on one referral's stream: which referral (from the route), and the version its sender last saw.</summary>
 public interface IReferralCommand
 {
+    Guid ReferralId { get; }
     int? ExpectedVersion { get; }
 }
 
 /// <summary>What every referral command answers: where the stream is now.</summary>
-public record ReferralCommandResult(Guid ReferralId, long Version, ReferralStatus Status)
+public record ReferralCommandResult(Guid ReferralId, long Version, ReferralStatus Status) : IAnswer
 {
-    public static ReferralCommandResult After(Referral referral, IReadOnlyCollection<object> events, ReferralStatus status) =>
-        new(referral.Id, referral.Version + events.Count, status);
+    /// <summary>The stream after the events, its status from the referral's own transitions (<see cref="Referral.StatusAfter(object)"/>).</summary>
+    public static ReferralCommandResult After(Referral referral, IReadOnlyCollection<object> events) =>
+        new(referral.Id, referral.Version + events.Count, Referral.StatusAfter(referral.Status, events));
+
+    /// <summary>The usual return of a referral command's handler: the answer and the events to append.</summary>
+    public static (ReferralCommandResult, Events) With(Referral referral, object[] events) => (After(referral, events), new Events(events));
 }
 
 /// <summary>The checks every referral command starts with.</summary>
 public static class Lifecycle
 {
+    /// <summary>404 when the command names a referral that doesn't exist.</summary>
+    public static ProblemDetails Exists(Referral? referral) => referral is null ? Problems.NotFound("referral") : Problems.NoProblems;
+
     /// <summary>409 when the caller saw an older version than the stream's.</summary>
     public static ProblemDetails Stale(Referral referral, IReferralCommand command) =>
         command.ExpectedVersion is { } expected && expected != referral.Version
@@ -52,24 +59,8 @@ public static class Lifecycle
 
 /// <summary>A 201 answer for commands that create something inside the referral.</summary>
 public abstract record CreatedReferralResult(Guid ReferralId, long Version, ReferralStatus Status)
-    : ReferralCommandResult(ReferralId, Version, Status), IHttpAware
+    : ReferralCommandResult(ReferralId, Version, Status), ICreatedResult
 {
-    public void Apply(HttpContext context)
-    {
-        context.Response.StatusCode = StatusCodes.Status201Created;
-        // What was created lives inside the referral: the referral is the resource to read it from.
-        context.Response.Headers.Location = $"/api/referrals/{ReferralId}";
-    }
-
-    /// <summary>The result itself, not the (result, events, messages) tuple the endpoint returns.</summary>
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(201, ResultType(method.ReturnType), ["application/json"]));
-
-    private static Type ResultType(Type returned)
-    {
-        if (returned.IsGenericType && returned.GetGenericTypeDefinition() == typeof(Task<>)) returned = returned.GetGenericArguments()[0];
-        return returned.IsGenericType && returned.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal)
-            ? returned.GetGenericArguments()[0]
-            : returned;
-    }
+    // What was created lives inside the referral: the referral is the resource to read it from.
+    string ICreatedResult.Location => $"/api/referrals/{ReferralId}";
 }

@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
+using JasperFx;
+using JasperFx.Events;
 using Matching.Service.Infrastructure;
+using Npgsql;
+using Wolverine;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -56,6 +60,37 @@ public abstract class AppPage : PageModel
             : problem.Detail ?? problem.Title ?? "That could not be done.";
         if (problem.Extensions.TryGetValue("failedFilters", out var filters) && filters is IEnumerable<string> list)
             Problem += " Failed filters: " + string.Join(", ", list.Select(Display.Key)) + ".";
+    }
+
+    /// <summary>
+    /// Sends a command to its handler, the one the API's route invokes, and reads the answer as a page shows it: null when
+    /// it was carried out, else the refusal. A write that lost to a concurrent one reads as the API's 409.
+    /// </summary>
+    protected static async Task<ProblemDetails?> SendAsync<TResult>(IMessageBus bus, ICommand<TResult> command, CancellationToken cancellation)
+        where TResult : class, IAnswer
+    {
+        try
+        {
+            return (await bus.AskAsync(command, cancellation)).Problem;
+        }
+        catch (Exception e) when (Caused<PostgresException>(e) is { SqlState: PostgresErrorCodes.ExclusionViolation })
+        {
+            return Problems.Conflict("That time overlaps another first session of this clinician.", "sessionOverlap");
+        }
+        catch (Exception e) when (Caused<ConcurrencyException>(e) is not null || Caused<EventStreamUnexpectedMaxEventIdException>(e) is not null
+                                  || Caused<PostgresException>(e) is { SqlState: PostgresErrorCodes.SerializationFailure })
+        {
+            return Problems.Conflict("Someone else changed this first.", "staleVersion");
+        }
+    }
+
+    private static T? Caused<T>(Exception? e) where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is T match) return match;
+        }
+        return null;
     }
 
     public static string Time(DateTimeOffset? at, TimeZoneInfo zone) =>

@@ -31,7 +31,6 @@ public static class WebSetup
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = HttpHardening.EnforcesHttps(builder) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         });
-        builder.Services.AddScoped<PageCommands>();
     }
 
     /// <summary>Static files are public: served before authentication, so the fallback policy never sees them.</summary>

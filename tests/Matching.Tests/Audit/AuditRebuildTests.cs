@@ -38,7 +38,7 @@ public class AuditRebuildTests(AppFixture app) : IClassFixture<AppFixture>
             {
                 var intake = Samples.Intake() with { Notes = $"Note {i}." };
                 session.Events.StartStream<Referral>(Guid.NewGuid(),
-                    new IntakeSubmitted(SubmitIntakeEndpoint.Kept(intake), new DateOnly(2026, 3, 2), AgeGroup.Adult),
+                    new IntakeSubmitted(SubmitIntakeHandler.Kept(intake), new DateOnly(2026, 3, 2), AgeGroup.Adult),
                     new ReferralTriaged(TriagePriority.Routine, $"Triage note {i}."),
                     new ContactAttempted(ContactChannel.Phone, ContactOutcome.NoAnswer, null),
                     new ContactAttempted(ContactChannel.Email, ContactOutcome.LeftMessage, $"Left a message {i}."),

@@ -25,7 +25,7 @@ public class AuditTrailTests(AppFixture app) : IClassFixture<AppFixture>
         Guid a = Guid.NewGuid(), b = Guid.NewGuid(), c = Guid.NewGuid(), d = Guid.NewGuid(), s1 = Guid.NewGuid(), s2 = Guid.NewGuid(), s3 = Guid.NewGuid();
         return
         [
-            new IntakeSubmitted(SubmitIntakeEndpoint.Kept(Samples.UrgentIntake()), new DateOnly(2026, 3, 2), AgeGroup.Adult),
+            new IntakeSubmitted(SubmitIntakeHandler.Kept(Samples.UrgentIntake()), new DateOnly(2026, 3, 2), AgeGroup.Adult),
             new RiskFlagged(SelfHarmAnswer.SeveralDays),
             new RiskEscalated(At, TimeSpan.FromMinutes(15)),
             new RiskAcknowledged(RiskAction.ContactedClient, "Called; safe with family."),

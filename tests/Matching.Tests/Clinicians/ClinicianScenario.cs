@@ -15,7 +15,7 @@ public static class ClinicianScenario
 {
     public static Clinician Onboarded(OnboardClinician? body = null)
     {
-        var onboarded = (ClinicianOnboarded)OnboardClinicianEndpoint.Decide(body ?? Samples.Clinician()).Single();
+        var onboarded = (ClinicianOnboarded)OnboardClinicianHandler.Decide(body ?? Samples.Clinician()).Single();
         return Clinician.Create(onboarded) with { Id = Guid.NewGuid(), Version = 1 };
     }
 

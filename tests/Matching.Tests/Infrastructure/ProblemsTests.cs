@@ -13,9 +13,9 @@ public class ProblemsTests
     [Fact]
     public void valid_input_is_the_very_no_problems_instance_and_invalid_input_a_400()
     {
-        Problems.Check(EraseClientDataValidator.Instance, new EraseClientData("Approved by counsel."))
+        Problems.Check(new EraseClientDataValidator(), new EraseClientData("Approved by counsel."))
             .ShouldBeSameAs(WolverineContinue.NoProblems);
-        Problems.Check(EraseClientDataValidator.Instance, new EraseClientData("")).Status.ShouldBe(400);
+        Problems.Check(new EraseClientDataValidator(), new EraseClientData("")).Status.ShouldBe(400);
         Problems.FirstOf(() => Problems.NoProblems, () => Problems.NotFound("proposal")).Status.ShouldBe(404);
         Problems.FirstOf(() => Problems.NoProblems).ShouldBeSameAs(WolverineContinue.NoProblems);
     }

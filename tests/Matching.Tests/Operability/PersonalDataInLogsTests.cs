@@ -1,3 +1,5 @@
+using Matching.Service.Referrals.SubmittingIntake;
+using Matching.Service.Infrastructure;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -145,12 +147,32 @@ public partial class PersonalDataInLogsTests(LogCapturingAppFixture app) : IClas
         {
             await using var session = app.Store.LightweightSession();
             session.Events.StartStream<Referral>(Guid.CreateVersion7(),
-                new IntakeSubmitted(SubmitIntakeEndpoint.Kept(intake), new DateOnly(2026, 3, 2), Matching.Service.Shared.AgeGroup.Adult));
+                new IntakeSubmitted(SubmitIntakeHandler.Kept(intake), new DateOnly(2026, 3, 2), Matching.Service.Shared.AgeGroup.Adult));
             await Should.ThrowAsync<Exception>(() => session.SaveChangesAsync());
         });
 
         lines.ShouldContain(l => l.Contains("22P05"), "the failure is logged, by its SQL state");
         ShouldNotLeak(lines, ["Ysolde", "Marchbanks", "Panic attacks on the bus", "every morning"]);
+    }
+
+    [Fact]
+    public async Task a_command_that_fails_in_its_handler_leaves_no_personal_data_in_the_logs()
+    {
+        // Sent on the bus, past the HTTP checks: the handler's save fails and Wolverine logs the failed invocation.
+        var intake = Samples.Intake() with
+        {
+            Client = Samples.Intake().Client! with { FirstName = "Ottoline", LastName = "Quenby" },
+            Notes = "Cannot sleep \u0000 since the move"
+        };
+        var lines = await LinesDuring(async () =>
+        {
+            using var scope = app.Host.Services.CreateScope();
+            var bus = scope.ServiceProvider.GetRequiredService<Wolverine.IMessageBus>();
+            await Should.ThrowAsync<Exception>(() => bus.AskAsync(new SubmitIntake(intake, null), CancellationToken.None));
+        });
+
+        lines.ShouldContain(l => l.Contains("22P05"), "the failure is logged, by its SQL state");
+        ShouldNotLeak(lines, ["Ottoline", "Quenby", "Cannot sleep", "since the move"]);
     }
 
     [Fact]

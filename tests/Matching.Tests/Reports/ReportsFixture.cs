@@ -114,7 +114,7 @@ internal sealed class LifecycleGenerator(Random random, Guid[] clinicians, Match
             Concerns = concerns,
             Notes = $"Notes for {first} {last}"
         };
-        Add(new IntakeSubmitted(SubmitIntakeEndpoint.Kept(intake), options.PracticeDate(at), AgeGroup.Adult));
+        Add(new IntakeSubmitted(SubmitIntakeHandler.Kept(intake), options.PracticeDate(at), AgeGroup.Adult));
 
         var done = new GeneratedReferral(Guid.CreateVersion7(), events, first, last, email, phone);
         if (urgent)

@@ -9,7 +9,7 @@ public class UuidsTests
     public void a_name_always_gives_the_id_it_gave_before()
     {
         // Referrals made with an Idempotency-Key are stored under these ids: they must not change.
-        SubmitIntakeEndpoint.StreamIdFor("abc").ShouldBe(Guid.Parse("837ebd65-9db3-8711-a744-ebb31d370660"));
+        SubmitIntakeHandler.StreamIdFor("abc").ShouldBe(Guid.Parse("837ebd65-9db3-8711-a744-ebb31d370660"));
         Uuids.NameBased("intake:key-1").ShouldBe(Guid.Parse("ffc39981-4387-8892-9f23-3cba733c515d"));
     }
 

@@ -84,7 +84,9 @@ public class StoredEventsCapture
             await store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
 
             await using (var session = Stamped(store, "compliance-1", Roles.Compliance, "corr-erasure-today"))
-                await EraseClientDataEndpoint.Post(Erased, new EraseClientData("Request approved by counsel."), session, CancellationToken.None);
+                await EraseClientDataHandler.Handle(new EraseClientData("Request approved by counsel.") { ReferralId = Erased },
+                    (await EraseClientDataHandler.LoadAsync(new EraseClientData(null) { ReferralId = Erased }, session, CancellationToken.None))!,
+                    session, CancellationToken.None);
             await store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
             await daemon.StopAllAsync();
         }
@@ -136,7 +138,7 @@ public class StoredEventsCapture
     {
         await using (var session = Stamped(store, Actor.Anonymous.Sub, Roles.Public, $"corr-intake-{referral.ToString()[^2..]}"))
         {
-            session.Events.StartStream<Referral>(referral, SubmitIntakeEndpoint.Decide(intake, new DateOnly(2026, 12, 7))[0]);
+            session.Events.StartStream<Referral>(referral, SubmitIntakeHandler.Decide(intake, new DateOnly(2026, 12, 7))[0]);
             await session.SaveChangesAsync();
         }
         if (then.Length > 0) await Append(store, referral, "coord-1", Roles.Coordinator, then);
@@ -148,8 +150,8 @@ public class StoredEventsCapture
         var omar = Samples.Clinician("Omar Haddad") with { Email = "omar@practice.example", Gender = Gender.Male };
         await using (var session = Stamped(store, "admin-1", Roles.Admin, "corr-onboarding"))
         {
-            session.Events.StartStream<Clinician>(Grace, OnboardClinicianEndpoint.Decide(grace));
-            session.Events.StartStream<Clinician>(Omar, OnboardClinicianEndpoint.Decide(omar));
+            session.Events.StartStream<Clinician>(Grace, OnboardClinicianHandler.Decide(grace));
+            session.Events.StartStream<Clinician>(Omar, OnboardClinicianHandler.Decide(omar));
             await session.SaveChangesAsync();
         }
         await Append(store, Grace, "admin-1", Roles.Admin,

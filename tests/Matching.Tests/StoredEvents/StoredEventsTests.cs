@@ -155,8 +155,10 @@ public class StoredEventsTests
             await using var session = store.LightweightSession();
             session.SetHeader(Actor.SubHeader, "compliance-1");
             session.SetHeader(Actor.RoleHeader, Roles.Compliance);
-            var answer = await EraseClientDataEndpoint.Post(referral, new EraseClientData("Approved by counsel."), session, CancellationToken.None);
-            answer.ShouldBeOfType<Microsoft.AspNetCore.Http.HttpResults.Ok<ReferralCommandResult>>();
+            var command = new EraseClientData("Approved by counsel.") { ReferralId = referral };
+            var answer = await EraseClientDataHandler.Handle(
+                command, (await EraseClientDataHandler.LoadAsync(command, session, CancellationToken.None))!, session, CancellationToken.None);
+            answer.ReferralId.ShouldBe(referral);
         }
         await store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
         await daemon.StopAllAsync();
@@ -227,7 +229,7 @@ public class StoredEventsTests
         await using var store = new DocumentStore(MartenSetup.ConfigureStore(new StoreOptions(), connectionString, new MatchingOptions(), applySchema: true));
         var (referral, clinician) = (Guid.NewGuid(), Guid.NewGuid());
         var submitted = Samples.Submitted(Samples.Intake());
-        var onboarded = (ClinicianOnboarded)Service.Clinicians.Onboarding.OnboardClinicianEndpoint.Decide(Samples.Clinician())[0];
+        var onboarded = (ClinicianOnboarded)Service.Clinicians.Onboarding.OnboardClinicianHandler.Decide(Samples.Clinician())[0];
         var changed = new ClinicianAvailabilityChanged([new Service.Shared.WeeklyWindow(Service.Shared.WeekDay.Sunday, "10:00", "11:00")]);
         await using (var session = store.LightweightSession())
         {

@@ -34,8 +34,8 @@ public sealed record Given(Guid ReferralId, IReadOnlyList<object> Events)
     {
         var intake = urgent ? Samples.UrgentIntake() : Samples.Intake();
         object[] events = urgent
-            ? [new IntakeSubmitted(SubmitIntakeEndpoint.Kept(intake), DateOnly.FromDateTime(Start.UtcDateTime), AgeGroup.Adult), new RiskFlagged(SelfHarmAnswer.SeveralDays)]
-            : [new IntakeSubmitted(SubmitIntakeEndpoint.Kept(intake), DateOnly.FromDateTime(Start.UtcDateTime), AgeGroup.Adult)];
+            ? [new IntakeSubmitted(SubmitIntakeHandler.Kept(intake), DateOnly.FromDateTime(Start.UtcDateTime), AgeGroup.Adult), new RiskFlagged(SelfHarmAnswer.SeveralDays)]
+            : [new IntakeSubmitted(SubmitIntakeHandler.Kept(intake), DateOnly.FromDateTime(Start.UtcDateTime), AgeGroup.Adult)];
         return new Given(Guid.Parse("0195a000-0000-7000-8000-000000000001"), events);
     }
 

@@ -26,5 +26,5 @@ public static partial class Samples
 
     /// <summary>The event an intake makes, with what the decider keeps of it.</summary>
     public static IntakeSubmitted Submitted(Intake intake, DateOnly? intakeDate = null, AgeGroup ageGroup = AgeGroup.Adult) =>
-        new(SubmitIntakeEndpoint.Kept(intake), intakeDate ?? new DateOnly(2026, 3, 2), ageGroup);
+        new(SubmitIntakeHandler.Kept(intake), intakeDate ?? new DateOnly(2026, 3, 2), ageGroup);
 }

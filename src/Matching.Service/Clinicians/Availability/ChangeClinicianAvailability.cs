@@ -3,6 +3,7 @@ using Matching.Service.Infrastructure;
 using Matching.Service.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 
@@ -10,7 +11,10 @@ namespace Matching.Service.Clinicians.Availability;
 
 /// <summary>The whole weekly availability, replaced; an empty list clears it.</summary>
 public sealed record ChangeClinicianAvailability(IReadOnlyList<AvailabilityWindow>? Availability, int? ExpectedVersion)
-    : IClinicianCommand;
+    : IClinicianCommand, ICommand<ClinicianCommandResult>
+{
+    [NotFromBody] public Guid ClinicianId { get; init; }
+}
 
 public sealed class ChangeClinicianAvailabilityValidator : AbstractValidator<ChangeClinicianAvailability>
 {
@@ -21,23 +25,24 @@ public sealed class ChangeClinicianAvailabilityValidator : AbstractValidator<Cha
     }
 }
 
-public static class ChangeClinicianAvailabilityEndpoint
+public static class ChangeClinicianAvailabilityHandler
 {
-    private static readonly ChangeClinicianAvailabilityValidator Validator = new();
-
-    public static ProblemDetails Validate(ChangeClinicianAvailability command, Clinician clinician) => Problems.FirstOf(
-        () => Problems.Check(Validator, command),
-        () => ClinicianLifecycle.Stale(clinician, command),
-        () => ClinicianLifecycle.RequireNotOffboarded(clinician, "change the availability of"));
+    public static ProblemDetails Validate(ChangeClinicianAvailability command, Clinician? clinician, IValidator<ChangeClinicianAvailability> validator) => Problems.FirstOf(
+        () => Problems.Check(validator, command),
+        () => ClinicianLifecycle.Exists(clinician),
+        () => ClinicianLifecycle.Stale(clinician!, command),
+        () => ClinicianLifecycle.RequireNotOffboarded(clinician!, "change the availability of"));
 
     public static object[] Decide(Clinician clinician, ChangeClinicianAvailability command) =>
         [new ClinicianAvailabilityChanged(command.Availability!.Select(w => w.AsWeekly()).ToList())];
 
+    public static (ClinicianCommandResult, Events) Handle(ChangeClinicianAvailability command, [WriteAggregate(Required = false)] Clinician clinician) =>
+        ClinicianCommandResult.With(clinician, Decide(clinician, command));
+}
+
+public static class ChangeClinicianAvailabilityEndpoint
+{
     [WolverinePut("/api/clinicians/{clinicianId}/availability"), Authorize(Policy = Policies.DirectoryAdmin)]
-    public static (ClinicianCommandResult, Events) Put(
-        ChangeClinicianAvailability command, [WriteAggregate("clinicianId")] Clinician clinician)
-    {
-        var events = Decide(clinician, command);
-        return (ClinicianCommandResult.After(clinician, events), new Events(events));
-    }
+    public static Task<HttpAnswer<ClinicianCommandResult>> Put(Guid clinicianId, ChangeClinicianAvailability command, IMessageBus bus, CancellationToken cancellation) =>
+        bus.AnswerHttpAsync(command with { ClinicianId = clinicianId }, cancellation);
 }

@@ -2,6 +2,7 @@ using FluentValidation;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 
@@ -9,7 +10,10 @@ namespace Matching.Service.Clinicians.Capacity;
 
 /// <summary>All three required: a missing acceptingNewClients is a 400, never a silent keep or default.</summary>
 public sealed record ChangeClinicianCapacity(
-    int? CaseloadLimit, int? WeeklyNewClientLimit, bool? AcceptingNewClients, int? ExpectedVersion) : IClinicianCommand;
+    int? CaseloadLimit, int? WeeklyNewClientLimit, bool? AcceptingNewClients, int? ExpectedVersion) : IClinicianCommand, ICommand<ClinicianCommandResult>
+{
+    [NotFromBody] public Guid ClinicianId { get; init; }
+}
 
 public sealed class ChangeClinicianCapacityValidator : AbstractValidator<ChangeClinicianCapacity>
 {
@@ -21,14 +25,13 @@ public sealed class ChangeClinicianCapacityValidator : AbstractValidator<ChangeC
     }
 }
 
-public static class ChangeClinicianCapacityEndpoint
+public static class ChangeClinicianCapacityHandler
 {
-    private static readonly ChangeClinicianCapacityValidator Validator = new();
-
-    public static ProblemDetails Validate(ChangeClinicianCapacity command, Clinician clinician) => Problems.FirstOf(
-        () => Problems.Check(Validator, command),
-        () => ClinicianLifecycle.Stale(clinician, command),
-        () => ClinicianLifecycle.RequireNotOffboarded(clinician, "change the capacity of"));
+    public static ProblemDetails Validate(ChangeClinicianCapacity command, Clinician? clinician, IValidator<ChangeClinicianCapacity> validator) => Problems.FirstOf(
+        () => Problems.Check(validator, command),
+        () => ClinicianLifecycle.Exists(clinician),
+        () => ClinicianLifecycle.Stale(clinician!, command),
+        () => ClinicianLifecycle.RequireNotOffboarded(clinician!, "change the capacity of"));
 
     public static object[] Decide(Clinician clinician, ChangeClinicianCapacity command) =>
     [
@@ -38,11 +41,13 @@ public static class ChangeClinicianCapacityEndpoint
             command.AcceptingNewClients!.Value)
     ];
 
+    public static (ClinicianCommandResult, Events) Handle(ChangeClinicianCapacity command, [WriteAggregate(Required = false)] Clinician clinician) =>
+        ClinicianCommandResult.With(clinician, Decide(clinician, command));
+}
+
+public static class ChangeClinicianCapacityEndpoint
+{
     [WolverinePut("/api/clinicians/{clinicianId}/capacity"), Authorize(Policy = Policies.DirectoryAdmin)]
-    public static (ClinicianCommandResult, Events) Put(
-        ChangeClinicianCapacity command, [WriteAggregate("clinicianId")] Clinician clinician)
-    {
-        var events = Decide(clinician, command);
-        return (ClinicianCommandResult.After(clinician, events), new Events(events));
-    }
+    public static Task<HttpAnswer<ClinicianCommandResult>> Put(Guid clinicianId, ChangeClinicianCapacity command, IMessageBus bus, CancellationToken cancellation) =>
+        bus.AnswerHttpAsync(command with { ClinicianId = clinicianId }, cancellation);
 }

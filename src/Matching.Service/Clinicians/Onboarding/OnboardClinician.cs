@@ -1,9 +1,9 @@
-using System.Reflection;
 using FluentValidation;
 using Matching.Service.Infrastructure;
 using Matching.Service.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 
@@ -32,7 +32,7 @@ public sealed record OnboardClinician(
     int? CaseloadLimit,
     int? WeeklyNewClientLimit,
     IReadOnlyList<AvailabilityWindow>? Availability,
-    bool? AcceptingNewClients) : IClinicianProfileInput;
+    bool? AcceptingNewClients) : IClinicianProfileInput, ICommand<ClinicianOnboardedResult>;
 
 public sealed class OnboardClinicianValidator : ClinicianProfileValidator<OnboardClinician>
 {
@@ -44,24 +44,15 @@ public sealed class OnboardClinicianValidator : ClinicianProfileValidator<Onboar
 }
 
 /// <summary>201: the new clinician's id and stream version.</summary>
-public sealed record ClinicianOnboardedResult(Guid ClinicianId, long Version) : IHttpAware
+public sealed record ClinicianOnboardedResult(Guid ClinicianId, long Version) : IAnswer, ICreatedResult
 {
-    public void Apply(HttpContext context)
-    {
-        context.Response.StatusCode = StatusCodes.Status201Created;
-        context.Response.Headers.Location = $"/api/clinicians/{ClinicianId}";
-    }
-
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(201, typeof(ClinicianOnboardedResult), ["application/json"]));
+    string ICreatedResult.Location => $"/api/clinicians/{ClinicianId}";
 }
 
-public static class OnboardClinicianEndpoint
+public static class OnboardClinicianHandler
 {
-    private static readonly OnboardClinicianValidator Validator = new();
-
-    public static ProblemDetails Validate(OnboardClinician command) =>
-        Problems.Check(Validator, command);
+    public static ProblemDetails Validate(OnboardClinician command, IValidator<OnboardClinician> validator) =>
+        Problems.Check(validator, command) ?? Problems.NoProblems;
 
     /// <summary>A new clinician starts accepting new clients unless told otherwise.</summary>
     public static object[] Decide(OnboardClinician command) =>
@@ -74,11 +65,17 @@ public static class OnboardClinicianEndpoint
             command.Availability?.Select(w => w.AsWeekly()).ToList() ?? [])
     ];
 
-    [WolverinePost("/api/clinicians"), Authorize(Policy = Policies.DirectoryAdmin)]
-    public static (ClinicianOnboardedResult, IStartStream) Post(OnboardClinician command)
+    public static (ClinicianOnboardedResult, IStartStream) Handle(OnboardClinician command)
     {
         var clinicianId = Guid.CreateVersion7();
         var events = Decide(command);
         return (new ClinicianOnboardedResult(clinicianId, events.Length), MartenOps.StartStream<Clinician>(clinicianId, events));
     }
+}
+
+public static class OnboardClinicianEndpoint
+{
+    [WolverinePost("/api/clinicians"), Authorize(Policy = Policies.DirectoryAdmin)]
+    public static Task<HttpAnswer<ClinicianOnboardedResult>> Post(OnboardClinician command, IMessageBus bus, CancellationToken cancellation) =>
+        bus.AnswerHttpAsync(command, cancellation);
 }

@@ -1,7 +1,9 @@
+using FluentValidation;
 using Matching.Service.Infrastructure;
 using Matching.Service.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 
@@ -32,29 +34,33 @@ public sealed record UpdateClinicianProfile(
     bool? BipocAffirming,
     bool? OffersKetamineAssistedTherapy,
     int? ExpectedVersion,
-    IReadOnlyList<AvailabilityWindow>? Availability = null) : IClinicianProfileInput, IClinicianCommand;
+    IReadOnlyList<AvailabilityWindow>? Availability = null) : IClinicianProfileInput, IClinicianCommand, ICommand<ClinicianCommandResult>
+{
+    [NotFromBody] public Guid ClinicianId { get; init; }
+}
 
 public sealed class UpdateClinicianProfileValidator : ClinicianProfileValidator<UpdateClinicianProfile>;
 
-public static class UpdateClinicianProfileEndpoint
+public static class UpdateClinicianProfileHandler
 {
-    private static readonly UpdateClinicianProfileValidator Validator = new();
-
-    public static ProblemDetails Validate(UpdateClinicianProfile command, Clinician clinician) => Problems.FirstOf(
-        () => Problems.Check(Validator, command),
-        () => ClinicianLifecycle.Stale(clinician, command),
-        () => ClinicianLifecycle.RequireNotOffboarded(clinician, "update the profile of"));
+    public static ProblemDetails Validate(UpdateClinicianProfile command, Clinician? clinician, IValidator<UpdateClinicianProfile> validator) => Problems.FirstOf(
+        () => Problems.Check(validator, command),
+        () => ClinicianLifecycle.Exists(clinician),
+        () => ClinicianLifecycle.Stale(clinician!, command),
+        () => ClinicianLifecycle.RequireNotOffboarded(clinician!, "update the profile of"));
 
     public static object[] Decide(Clinician clinician, UpdateClinicianProfile command) =>
         command.Availability is { } availability && !availability.SequenceEqual(clinician.Availability)
             ? [new ClinicianProfileUpdated(command.ToProfile()), new ClinicianAvailabilityChanged(availability.Select(w => w.AsWeekly()).ToList())]
             : [new ClinicianProfileUpdated(command.ToProfile())];
 
+    public static (ClinicianCommandResult, Events) Handle(UpdateClinicianProfile command, [WriteAggregate(Required = false)] Clinician clinician) =>
+        ClinicianCommandResult.With(clinician, Decide(clinician, command));
+}
+
+public static class UpdateClinicianProfileEndpoint
+{
     [WolverinePut("/api/clinicians/{clinicianId}/profile"), Authorize(Policy = Policies.DirectoryAdmin)]
-    public static (ClinicianCommandResult, Events) Put(
-        UpdateClinicianProfile command, [WriteAggregate("clinicianId")] Clinician clinician)
-    {
-        var events = Decide(clinician, command);
-        return (ClinicianCommandResult.After(clinician, events), new Events(events));
-    }
+    public static Task<HttpAnswer<ClinicianCommandResult>> Put(Guid clinicianId, UpdateClinicianProfile command, IMessageBus bus, CancellationToken cancellation) =>
+        bus.AnswerHttpAsync(command with { ClinicianId = clinicianId }, cancellation);
 }

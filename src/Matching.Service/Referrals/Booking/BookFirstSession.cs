@@ -12,9 +12,12 @@ using Wolverine.Marten;
 namespace Matching.Service.Referrals.Booking;
 
 public sealed record BookFirstSession(DateTimeOffset? StartsAt, int? DurationMinutes, SessionFormat? Format, int? ExpectedVersion)
-    : IReferralCommand
+    : IReferralCommand, ICommand<FirstSessionBookedResult>
 {
     public const int DefaultDurationMinutes = 50;
+
+    [NotFromBody] public Guid ReferralId { get; init; }
+
     [System.Text.Json.Serialization.JsonIgnore]
     public int Duration => DurationMinutes ?? DefaultDurationMinutes;
 }
@@ -23,33 +26,30 @@ public sealed record BookFirstSession(DateTimeOffset? StartsAt, int? DurationMin
 public sealed record FirstSessionBookedResult(Guid ReferralId, long Version, ReferralStatus Status, Guid SessionId)
     : CreatedReferralResult(ReferralId, Version, Status);
 
-/// <summary>Validates against the current instant, given through <see cref="Problems.Check{T,TClock}" />.</summary>
+/// <summary>Compares the start with the service's clock.</summary>
 public sealed class BookFirstSessionValidator : AbstractValidator<BookFirstSession>
 {
-    public static readonly BookFirstSessionValidator Instance = new();
-
-    private BookFirstSessionValidator()
+    public BookFirstSessionValidator(TimeProvider time)
     {
         RuleFor(x => x.StartsAt).NotNull().WithMessage("Give the session's start as an ISO-8601 time with offset.");
-        RuleFor(x => x.StartsAt).Must((_, s, context) => WithinTwoYears(s!.Value, context.Clock<BookFirstSession, DateTimeOffset>())).When(x => x.StartsAt is not null)
+        RuleFor(x => x.StartsAt).Must(s => FirstSessionSlots.WithinTwoYears(s!.Value, time.GetUtcNow())).When(x => x.StartsAt is not null)
             .WithMessage("The session must start in the future, within the next two years.");
         RuleFor(x => x.DurationMinutes).InclusiveBetween(15, 240).When(x => x.DurationMinutes is not null)
             .WithMessage("A first session lasts from 15 to 240 minutes.");
         RuleFor(x => x.Format).NotNull().WithMessage("Choose inPerson or telehealth.");
     }
-
-    private static bool WithinTwoYears(DateTimeOffset startsAt, DateTimeOffset now) => startsAt > now && startsAt < now.AddYears(2);
 }
 
-public static class BookFirstSessionEndpoint
+public static class BookFirstSessionHandler
 {
-    public static ProblemDetails Validate(BookFirstSession command, Referral referral, TimeProvider time) => Problems.FirstOf(
-        () => Problems.Check(BookFirstSessionValidator.Instance, command, time.GetUtcNow()),
-        () => Lifecycle.Stale(referral, command),
-        () => Lifecycle.RequireStatus(referral, "book a first session for", ReferralStatus.Accepted),
-        () => ClientAccepts(referral, command.Format!.Value)
+    public static ProblemDetails Validate(BookFirstSession command, Referral? referral, IValidator<BookFirstSession> validator) => Problems.FirstOf(
+        () => Problems.Check(validator, command),
+        () => Lifecycle.Exists(referral),
+        () => Lifecycle.Stale(referral!, command),
+        () => Lifecycle.RequireStatus(referral!, "book a first session for", ReferralStatus.Accepted),
+        () => ClientAccepts(referral!, command.Format!.Value)
             ? Problems.NoProblems
-            : Problems.Conflict($"The client asked for {Words.Wire(referral.Intake.Format)} sessions only.", "formatNotAccepted"));
+            : Problems.Conflict($"The client asked for {Words.Wire(referral!.Intake.Format)} sessions only.", "formatNotAccepted"));
 
     /// <summary>The intake said which formats the client accepts; `either` accepts both.</summary>
     public static bool ClientAccepts(Referral referral, SessionFormat format) => referral.Intake.Format switch
@@ -65,17 +65,23 @@ public static class BookFirstSessionEndpoint
             command.Format!.Value)
     ];
 
-    [WolverinePost("/api/referrals/{referralId}/first-session"), Authorize(Policy = Policies.Coordination)]
-    public static (FirstSessionBookedResult, Events, OutgoingMessages) Post(
-        BookFirstSession command, [WriteAggregate("referralId")] Referral referral, IDocumentSession session)
+    public static (FirstSessionBookedResult, Events, OutgoingMessages) Handle(
+        BookFirstSession command, [WriteAggregate(Required = false)] Referral referral, IDocumentSession session)
     {
         var events = Decide(referral, command, Guid.CreateVersion7());
         var booked = (FirstSessionBooked)events[0];
         // Same transaction as the event: an overlapping booking fails on the constraint and appends nothing.
         FirstSessionSlots.Reserve(session, referral.Id, booked);
-        var result = ReferralCommandResult.After(referral, events, ReferralStatus.Booked);
+        var result = ReferralCommandResult.After(referral, events);
         // The client hears of the session only if the booking commits (the outbox shares its transaction).
         return (new FirstSessionBookedResult(result.ReferralId, result.Version, result.Status, booked.SessionId), new Events(events),
             [new NotifyClientOfFirstSession(referral.Id, booked.SessionId)]);
     }
+}
+
+public static class BookFirstSessionEndpoint
+{
+    [WolverinePost("/api/referrals/{referralId}/first-session"), Authorize(Policy = Policies.Coordination)]
+    public static Task<HttpAnswer<FirstSessionBookedResult>> Post(Guid referralId, BookFirstSession command, IMessageBus bus, CancellationToken cancellation) =>
+        bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

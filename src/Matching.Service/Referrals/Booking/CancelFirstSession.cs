@@ -3,12 +3,16 @@ using Marten;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 
 namespace Matching.Service.Referrals.Booking;
 
-public sealed record CancelFirstSession(CancelledBy? By, string? Reason, int? ExpectedVersion) : IReferralCommand;
+public sealed record CancelFirstSession(CancelledBy? By, string? Reason, int? ExpectedVersion) : IReferralCommand, ICommand<ReferralCommandResult>
+{
+    [NotFromBody] public Guid ReferralId { get; init; }
+}
 
 public sealed class CancelFirstSessionValidator : AbstractValidator<CancelFirstSession>
 {
@@ -19,14 +23,13 @@ public sealed class CancelFirstSessionValidator : AbstractValidator<CancelFirstS
     }
 }
 
-public static class CancelFirstSessionEndpoint
+public static class CancelFirstSessionHandler
 {
-    private static readonly CancelFirstSessionValidator Validator = new();
-
-    public static ProblemDetails Validate(CancelFirstSession command, Referral referral) => Problems.FirstOf(
-        () => Problems.Check(Validator, command),
-        () => Lifecycle.Stale(referral, command),
-        () => Lifecycle.RequireStatus(referral, "cancel the first session of", ReferralStatus.Booked));
+    public static ProblemDetails Validate(CancelFirstSession command, Referral? referral, IValidator<CancelFirstSession> validator) => Problems.FirstOf(
+        () => Problems.Check(validator, command),
+        () => Lifecycle.Exists(referral),
+        () => Lifecycle.Stale(referral!, command),
+        () => Lifecycle.RequireStatus(referral!, "cancel the first session of", ReferralStatus.Booked));
 
     public static object[] Decide(Referral referral, CancelFirstSession command)
     {
@@ -34,12 +37,18 @@ public static class CancelFirstSessionEndpoint
         return [new FirstSessionCancelled(booked.Id, booked.ClinicianId, command.By!.Value, command.Reason!)];
     }
 
-    [WolverinePost("/api/referrals/{referralId}/first-session/cancel"), Authorize(Policy = Policies.Coordination)]
-    public static (ReferralCommandResult, Events) Post(
-        CancelFirstSession command, [WriteAggregate("referralId")] Referral referral, IDocumentSession session)
+    public static (ReferralCommandResult, Events) Handle(
+        CancelFirstSession command, [WriteAggregate(Required = false)] Referral referral, IDocumentSession session)
     {
         var events = Decide(referral, command);
         FirstSessionSlots.Free(session, referral.FirstSession!.Id);
-        return (ReferralCommandResult.After(referral, events, ReferralStatus.Accepted), new Events(events));
+        return ReferralCommandResult.With(referral, events);
     }
+}
+
+public static class CancelFirstSessionEndpoint
+{
+    [WolverinePost("/api/referrals/{referralId}/first-session/cancel"), Authorize(Policy = Policies.Coordination)]
+    public static Task<HttpAnswer<ReferralCommandResult>> Post(Guid referralId, CancelFirstSession command, IMessageBus bus, CancellationToken cancellation) =>
+        bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

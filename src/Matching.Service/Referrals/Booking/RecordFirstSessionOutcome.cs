@@ -3,6 +3,7 @@ using Marten;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 
@@ -10,7 +11,11 @@ namespace Matching.Service.Referrals.Booking;
 
 public enum FirstSessionOutcome { Attended, NoShow }
 
-public sealed record RecordFirstSessionOutcome(FirstSessionOutcome? Outcome, string? Note, int? ExpectedVersion) : IReferralCommand;
+public sealed record RecordFirstSessionOutcome(FirstSessionOutcome? Outcome, string? Note, int? ExpectedVersion)
+    : IReferralCommand, ICommand<ReferralCommandResult>
+{
+    [NotFromBody] public Guid ReferralId { get; init; }
+}
 
 public sealed class RecordFirstSessionOutcomeValidator : AbstractValidator<RecordFirstSessionOutcome>
 {
@@ -21,17 +26,18 @@ public sealed class RecordFirstSessionOutcomeValidator : AbstractValidator<Recor
     }
 }
 
-public static class RecordFirstSessionOutcomeEndpoint
+public static class RecordFirstSessionOutcomeHandler
 {
-    private static readonly RecordFirstSessionOutcomeValidator Validator = new();
-
-    public static ProblemDetails Validate(RecordFirstSessionOutcome command, Referral referral, TimeProvider time) => Problems.FirstOf(
-        () => Problems.Check(Validator, command),
-        () => Lifecycle.Stale(referral, command),
-        () => Lifecycle.RequireStatus(referral, "record the first session's outcome of", ReferralStatus.Booked),
-        () => referral.FirstSession!.StartsAt > time.GetUtcNow()
-            ? Problems.Conflict("The first session has not started yet.", "sessionNotStarted")
-            : Problems.NoProblems);
+    public static ProblemDetails Validate(
+        RecordFirstSessionOutcome command, Referral? referral, IValidator<RecordFirstSessionOutcome> validator, TimeProvider time) =>
+        Problems.FirstOf(
+            () => Problems.Check(validator, command),
+            () => Lifecycle.Exists(referral),
+            () => Lifecycle.Stale(referral!, command),
+            () => Lifecycle.RequireStatus(referral!, "record the first session's outcome of", ReferralStatus.Booked),
+            () => referral!.FirstSession!.StartsAt > time.GetUtcNow()
+                ? Problems.Conflict("The first session has not started yet.", "sessionNotStarted")
+                : Problems.NoProblems);
 
     public static object[] Decide(Referral referral, RecordFirstSessionOutcome command)
     {
@@ -41,14 +47,19 @@ public static class RecordFirstSessionOutcomeEndpoint
             : [new FirstSessionMissed(session.Id, session.ClinicianId, command.Note)];
     }
 
-    [WolverinePost("/api/referrals/{referralId}/first-session/outcome"), Authorize(Policy = Policies.Coordination)]
-    public static (ReferralCommandResult, Events) Post(
-        RecordFirstSessionOutcome command, [WriteAggregate("referralId")] Referral referral, IDocumentSession session)
+    public static (ReferralCommandResult, Events) Handle(
+        RecordFirstSessionOutcome command, [WriteAggregate(Required = false)] Referral referral, IDocumentSession session)
     {
         var events = Decide(referral, command);
         // A missed session frees the clinician's time for the re-booking; an attended one keeps its record.
         if (command.Outcome == FirstSessionOutcome.NoShow) FirstSessionSlots.Free(session, referral.FirstSession!.Id);
-        var status = command.Outcome == FirstSessionOutcome.Attended ? ReferralStatus.Closed : ReferralStatus.Accepted;
-        return (ReferralCommandResult.After(referral, events, status), new Events(events));
+        return ReferralCommandResult.With(referral, events);
     }
+}
+
+public static class RecordFirstSessionOutcomeEndpoint
+{
+    [WolverinePost("/api/referrals/{referralId}/first-session/outcome"), Authorize(Policy = Policies.Coordination)]
+    public static Task<HttpAnswer<ReferralCommandResult>> Post(Guid referralId, RecordFirstSessionOutcome command, IMessageBus bus, CancellationToken cancellation) =>
+        bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

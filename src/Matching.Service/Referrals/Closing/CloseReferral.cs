@@ -3,12 +3,16 @@ using Marten;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 
 namespace Matching.Service.Referrals.Closing;
 
-public sealed record CloseReferral(ClosureOutcome? Outcome, string? Note, int? ExpectedVersion) : IReferralCommand;
+public sealed record CloseReferral(ClosureOutcome? Outcome, string? Note, int? ExpectedVersion) : IReferralCommand, ICommand<ReferralCommandResult>
+{
+    [NotFromBody] public Guid ReferralId { get; init; }
+}
 
 public sealed class CloseReferralValidator : AbstractValidator<CloseReferral>
 {
@@ -23,16 +27,15 @@ public sealed class CloseReferralValidator : AbstractValidator<CloseReferral>
     }
 }
 
-public static class CloseReferralEndpoint
+public static class CloseReferralHandler
 {
     public const string ClosedReason = "Referral closed";
 
-    private static readonly CloseReferralValidator Validator = new();
-
-    public static ProblemDetails Validate(CloseReferral command, Referral referral) => Problems.FirstOf(
-        () => Problems.Check(Validator, command),
-        () => Lifecycle.Stale(referral, command),
-        () => Lifecycle.RequireOpen(referral, "close"));
+    public static ProblemDetails Validate(CloseReferral command, Referral? referral, IValidator<CloseReferral> validator) => Problems.FirstOf(
+        () => Problems.Check(validator, command),
+        () => Lifecycle.Exists(referral),
+        () => Lifecycle.Stale(referral!, command),
+        () => Lifecycle.RequireOpen(referral!, "close"));
 
     /// <summary>Whatever is still open ends first (the proposal, the booked session), then the referral closes.</summary>
     public static object[] Decide(Referral referral, CloseReferral command)
@@ -46,13 +49,19 @@ public static class CloseReferralEndpoint
         return events.ToArray();
     }
 
-    [WolverinePost("/api/referrals/{referralId}/close"), Authorize(Policy = Policies.Coordination)]
-    public static (ReferralCommandResult, Events) Post(
-        CloseReferral command, [WriteAggregate("referralId")] Referral referral, IDocumentSession session)
+    public static (ReferralCommandResult, Events) Handle(
+        CloseReferral command, [WriteAggregate(Required = false)] Referral referral, IDocumentSession session)
     {
         var events = Decide(referral, command);
         if (events.OfType<FirstSessionCancelled>().FirstOrDefault() is { } cancelled)
             FirstSessionSlots.Free(session, cancelled.SessionId);
-        return (ReferralCommandResult.After(referral, events, ReferralStatus.Closed), new Events(events));
+        return ReferralCommandResult.With(referral, events);
     }
+}
+
+public static class CloseReferralEndpoint
+{
+    [WolverinePost("/api/referrals/{referralId}/close"), Authorize(Policy = Policies.Coordination)]
+    public static Task<HttpAnswer<ReferralCommandResult>> Post(Guid referralId, CloseReferral command, IMessageBus bus, CancellationToken cancellation) =>
+        bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

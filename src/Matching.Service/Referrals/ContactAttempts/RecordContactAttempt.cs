@@ -2,13 +2,17 @@ using FluentValidation;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 
 namespace Matching.Service.Referrals.ContactAttempts;
 
 public sealed record RecordContactAttempt(ContactChannel? Channel, ContactOutcome? Outcome, string? Note, int? ExpectedVersion)
-    : IReferralCommand;
+    : IReferralCommand, ICommand<ReferralCommandResult>
+{
+    [NotFromBody] public Guid ReferralId { get; init; }
+}
 
 public sealed class RecordContactAttemptValidator : AbstractValidator<RecordContactAttempt>
 {
@@ -20,22 +24,25 @@ public sealed class RecordContactAttemptValidator : AbstractValidator<RecordCont
     }
 }
 
-public static class RecordContactAttemptEndpoint
+public static class RecordContactAttemptHandler
 {
-    private static readonly RecordContactAttemptValidator Validator = new();
-
-    public static ProblemDetails Validate(RecordContactAttempt command, Referral referral) => Problems.FirstOf(
-        () => Problems.Check(Validator, command),
-        () => Lifecycle.Stale(referral, command),
-        () => Lifecycle.RequireOpen(referral, "record a contact attempt on"));
+    public static ProblemDetails Validate(RecordContactAttempt command, Referral? referral, IValidator<RecordContactAttempt> validator) =>
+        Problems.FirstOf(
+            () => Problems.Check(validator, command),
+            () => Lifecycle.Exists(referral),
+            () => Lifecycle.Stale(referral!, command),
+            () => Lifecycle.RequireOpen(referral!, "record a contact attempt on"));
 
     public static object[] Decide(Referral referral, RecordContactAttempt command) =>
         [new ContactAttempted(command.Channel!.Value, command.Outcome!.Value, command.Note)];
 
+    public static (ReferralCommandResult, Events) Handle(RecordContactAttempt command, [WriteAggregate(Required = false)] Referral referral) =>
+        ReferralCommandResult.With(referral, Decide(referral, command));
+}
+
+public static class RecordContactAttemptEndpoint
+{
     [WolverinePost("/api/referrals/{referralId}/contact-attempts"), Authorize(Policy = Policies.Coordination)]
-    public static (ReferralCommandResult, Events) Post(RecordContactAttempt command, [WriteAggregate("referralId")] Referral referral)
-    {
-        var events = Decide(referral, command);
-        return (ReferralCommandResult.After(referral, events, referral.Status), new Events(events));
-    }
+    public static Task<HttpAnswer<ReferralCommandResult>> Post(Guid referralId, RecordContactAttempt command, IMessageBus bus, CancellationToken cancellation) =>
+        bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

@@ -3,12 +3,19 @@ using FluentValidation;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 
 namespace Matching.Service.Referrals.Declining;
 
-public sealed record DeclineProposal(DeclineReason? Reason, string? Note, int? ExpectedVersion) : IReferralCommand;
+/// <summary><see cref="AnsweredBy"/>: the clinician answering, from their token, never from the body.</summary>
+public sealed record DeclineProposal(DeclineReason? Reason, string? Note, int? ExpectedVersion) : IReferralCommand, ICommand<ReferralCommandResult>
+{
+    [NotFromBody] public Guid ReferralId { get; init; }
+    [NotFromBody] public Guid ProposalId { get; init; }
+    [NotFromBody] public Guid? AnsweredBy { get; init; }
+}
 
 public sealed class DeclineProposalValidator : AbstractValidator<DeclineProposal>
 {
@@ -22,29 +29,31 @@ public sealed class DeclineProposalValidator : AbstractValidator<DeclineProposal
     }
 }
 
-public static class DeclineProposalEndpoint
+public static class DeclineProposalHandler
 {
-    private static readonly DeclineProposalValidator Validator = new();
-
-    public static ProblemDetails Validate(DeclineProposal command, Referral referral, Guid proposalId, ClaimsPrincipal user, TimeProvider time) =>
+    public static ProblemDetails Validate(DeclineProposal command, Referral? referral, IValidator<DeclineProposal> validator, TimeProvider time) =>
         Problems.FirstOf(
-            () => Problems.Check(Validator, command),
-            () => ProposalChecks.RequireAddressedTo(referral, proposalId, user),
-            () => Lifecycle.Stale(referral, command),
-            () => ProposalChecks.RequirePending(referral, proposalId, "decline"),
-            () => ProposalChecks.RequireNotExpired(referral, proposalId, time.GetUtcNow()));
+            () => Problems.Check(validator, command),
+            () => Lifecycle.Exists(referral),
+            () => ProposalChecks.RequireAddressedTo(referral!, command.ProposalId, command.AnsweredBy),
+            () => Lifecycle.Stale(referral!, command),
+            () => ProposalChecks.RequirePending(referral!, command.ProposalId, "decline"),
+            () => ProposalChecks.RequireNotExpired(referral!, command.ProposalId, time.GetUtcNow()));
 
-    public static object[] Decide(Referral referral, Guid proposalId, DeclineProposal command)
+    public static object[] Decide(Referral referral, DeclineProposal command)
     {
-        var proposal = referral.Proposals.Single(p => p.Id == proposalId);
+        var proposal = referral.Proposals.Single(p => p.Id == command.ProposalId);
         return [new ProposalDeclined(proposal.Id, proposal.ClinicianId, command.Reason!.Value, command.Note)];
     }
 
+    public static (ReferralCommandResult, Events) Handle(DeclineProposal command, [WriteAggregate(Required = false)] Referral referral) =>
+        ReferralCommandResult.With(referral, Decide(referral, command));
+}
+
+public static class DeclineProposalEndpoint
+{
     [WolverinePost("/api/referrals/{referralId}/proposals/{proposalId}/decline"), Authorize(Policy = Policies.Clinicians)]
-    public static (ReferralCommandResult, Events) Post(
-        DeclineProposal command, Guid proposalId, [WriteAggregate("referralId")] Referral referral)
-    {
-        var events = Decide(referral, proposalId, command);
-        return (ReferralCommandResult.After(referral, events, ReferralStatus.AwaitingMatch), new Events(events));
-    }
+    public static Task<HttpAnswer<ReferralCommandResult>> Post(
+        Guid referralId, Guid proposalId, DeclineProposal command, ClaimsPrincipal user, IMessageBus bus, CancellationToken cancellation) =>
+        bus.AnswerHttpAsync(command with { ReferralId = referralId, ProposalId = proposalId, AnsweredBy = user.ClinicianId() }, cancellation);
 }

@@ -5,6 +5,7 @@ using Matching.Service.Audit;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Attributes;
 using Wolverine.Http;
 
@@ -14,47 +15,53 @@ namespace Matching.Service.Referrals.Erasing;
 /// Reason: staff text about the request (who asked, counsel's approval), never the client's data. ExpectedVersion, as on
 /// every referral command: the stream version the caller last saw.
 /// </summary>
-public sealed record EraseClientData(string? Reason, int? ExpectedVersion = null) : IReferralCommand;
+public sealed record EraseClientData(string? Reason, int? ExpectedVersion = null) : IReferralCommand, ICommand<ReferralCommandResult>
+{
+    [NotFromBody] public Guid ReferralId { get; init; }
+}
 
 public sealed class EraseClientDataValidator : AbstractValidator<EraseClientData>
 {
-    public static readonly EraseClientDataValidator Instance = new();
-
-    private EraseClientDataValidator() =>
+    public EraseClientDataValidator() =>
         RuleFor(x => x.Reason).NotEmpty().WithMessage("Say why the data is erased (the request, the approval).")
-            .MaximumLength(EraseClientDataEndpoint.MaxReasonLength).WithMessage($"At most {EraseClientDataEndpoint.MaxReasonLength} characters.");
+            .MaximumLength(EraseClientDataHandler.MaxReasonLength).WithMessage($"At most {EraseClientDataHandler.MaxReasonLength} characters.");
 }
 
-public static class EraseClientDataEndpoint
+public static class EraseClientDataHandler
 {
     public const int MaxReasonLength = 1000;
 
-    public static ProblemDetails Validate(EraseClientData command) =>
-        Problems.Check(EraseClientDataValidator.Instance, command);
+    /// <summary>The referral at its stream's version (its reads are streams of their own and don't move the snapshot's).</summary>
+    public static async Task<Referral?> LoadAsync(EraseClientData command, IDocumentSession session, CancellationToken cancellation)
+    {
+        if (await session.LoadAsync<Referral>(command.ReferralId, cancellation) is not { } referral) return null;
+        var version = (await session.Events.FetchStreamStateAsync(command.ReferralId, cancellation))?.Version ?? referral.Version;
+        return referral with { Version = version };
+    }
+
+    public static ProblemDetails Validate(EraseClientData command, Referral? referral, IValidator<EraseClientData> validator) => Problems.FirstOf(
+        () => Problems.Check(validator, command),
+        () => Lifecycle.Exists(referral),
+        () => Lifecycle.Stale(referral!, command));
 
     /// <summary>
     /// Masks every personal field of the referral's events where it lies in each stored row, and records ClientDataErased in
     /// the same transaction; that event's inline application masks the snapshot and the queue row, and the audit projection
     /// masks its rows and shreds the digest salt when it reaches it. A repeat answers 200 and appends nothing.
     /// </summary>
-    [WolverinePost("/api/referrals/{referralId}/erasure"), Authorize(Policy = Policies.Erasure), NonTransactional]
-    [ProducesResponseType<ReferralCommandResult>(200), ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<IResult> Post(
-        Guid referralId, EraseClientData command, IDocumentSession session, CancellationToken cancellation)
+    [NonTransactional]
+    public static async Task<ReferralCommandResult> Handle(
+        EraseClientData command, Referral referral, IDocumentSession session, CancellationToken cancellation)
     {
-        if (await session.LoadAsync<Referral>(referralId, cancellation) is not { } referral)
-            return Results.Problem(Problems.NotFound("referral"));
-        var version = (await session.Events.FetchStreamStateAsync(referralId, cancellation))?.Version ?? referral.Version;
-        var stale = Lifecycle.Stale(referral with { Version = version }, command);
-        if (!ReferenceEquals(stale, Problems.NoProblems)) return Results.Problem(stale);
-        if (referral.PersonalDataErased)
-            return Results.Ok(new ReferralCommandResult(referralId, version, referral.Status));
+        if (referral.PersonalDataErased) return new ReferralCommandResult(referral.Id, referral.Version, referral.Status);
 
         // The reads of the referral (each its own stream) name it and the resource only: nothing in them to mask.
-        await MaskEventsAsync(session, referralId, cancellation);
-        session.Events.Append(referralId, version + 1, new ClientDataErased(command.Reason!.Trim()));
+        await MaskEventsAsync(session, referral.Id, cancellation);
+
+        object[] events = [new ClientDataErased(command.Reason!.Trim())];
+        session.Events.Append(referral.Id, referral.Version + events.Length, events);
         await session.SaveChangesAsync(cancellation);
-        return Results.Ok(new ReferralCommandResult(referralId, version + 1, referral.Status));
+        return ReferralCommandResult.After(referral, events);
     }
 
     /// <summary>
@@ -77,4 +84,12 @@ public static class EraseClientDataEndpoint
             session.QueueSqlCommand($"update {schema}.mt_events set data = ?::jsonb where seq_id = ?", masked.ToJsonString(), row["seq"]!.GetValue<long>());
         }
     }
+}
+
+public static class EraseClientDataEndpoint
+{
+    [WolverinePost("/api/referrals/{referralId}/erasure"), Authorize(Policy = Policies.Erasure)]
+    [ProducesResponseType<ProblemDetails>(404)]
+    public static Task<HttpAnswer<ReferralCommandResult>> Post(Guid referralId, EraseClientData command, IMessageBus bus, CancellationToken cancellation) =>
+        bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

@@ -14,7 +14,11 @@ using Wolverine.Marten;
 
 namespace Matching.Service.Referrals.Proposing;
 
-public sealed record ProposeMatch(Guid? ClinicianId, string? Note, string? OverrideReason, int? ExpectedVersion) : IReferralCommand;
+public sealed record ProposeMatch(Guid? ClinicianId, string? Note, string? OverrideReason, int? ExpectedVersion)
+    : IReferralCommand, ICommand<MatchProposedResult>
+{
+    [NotFromBody] public Guid ReferralId { get; init; }
+}
 
 /// <summary>The clinician a proposal names, with the load their referrals give them, read under their capacity lock.</summary>
 public sealed record ProposalTarget(Clinician Clinician, ClinicianWorkload Workload);
@@ -34,10 +38,8 @@ public sealed class ProposeMatchValidator : AbstractValidator<ProposeMatch>
     }
 }
 
-public static class ProposeMatchEndpoint
+public static class ProposeMatchHandler
 {
-    private static readonly ProposeMatchValidator Validator = new();
-
     /// <summary>
     /// The clinician named in the body with their load, or null (answered with a 404 by Validate).
     /// The clinician's capacity lock is taken first, in this command's transaction, so a concurrent
@@ -52,21 +54,23 @@ public static class ProposeMatchEndpoint
         return clinician is null ? null : new ProposalTarget(clinician, await ClinicianWorkloads.ForAsync(session, id, time.GetUtcNow(), token));
     }
 
-    public static ProblemDetails Validate(ProposeMatch command, Referral referral, ProposalTarget? target) => Problems.FirstOf(
-        () => Problems.Check(Validator, command),
+    public static ProblemDetails Validate(
+        ProposeMatch command, Referral? referral, ProposalTarget? target, IValidator<ProposeMatch> validator) => Problems.FirstOf(
+        () => Problems.Check(validator, command),
+        () => Lifecycle.Exists(referral),
         () => target is null ? UnknownClinician(command.ClinicianId!.Value) : Problems.NoProblems,
-        () => Lifecycle.Stale(referral, command),
-        () => Lifecycle.RequireRiskAcknowledged(referral, "propose a match for"),
-        () => referral.OpenProposal is { } open
+        () => Lifecycle.Stale(referral!, command),
+        () => Lifecycle.RequireRiskAcknowledged(referral!, "propose a match for"),
+        () => referral!.OpenProposal is { } open
             ? Problems.Conflict($"Proposal {open.Id} is still open: withdraw it or wait for the clinician's answer.", "proposalOpen")
             : Problems.NoProblems,
-        () => Lifecycle.RequireStatus(referral, "propose a match for", ReferralStatus.AwaitingMatch, ReferralStatus.Waitlisted),
+        () => Lifecycle.RequireStatus(referral!, "propose a match for", ReferralStatus.AwaitingMatch, ReferralStatus.Waitlisted),
         // Not even an override brings back someone who already said no (or never answered) for this client.
-        () => referral.ExcludedClinicianIds.Contains(command.ClinicianId!.Value)
+        () => referral!.ExcludedClinicianIds.Contains(command.ClinicianId!.Value)
             ? Problems.Conflict("This clinician declined, let lapse or had withdrawn a proposal for this referral.", "previouslyDeclined")
             : Problems.NoProblems,
         () => OpenToNewClients(target!.Clinician),
-        () => FailedFilters(referral, target!) is { Count: > 0 } failed && string.IsNullOrWhiteSpace(command.OverrideReason)
+        () => FailedFilters(referral!, target!) is { Count: > 0 } failed && string.IsNullOrWhiteSpace(command.OverrideReason)
             ? ExcludedByFilters(failed)
             : Problems.NoProblems);
 
@@ -88,15 +92,14 @@ public static class ProposeMatchEndpoint
             failedFilters is { Count: > 0 } ? failedFilters : null)
     ];
 
-    [WolverinePost("/api/referrals/{referralId}/proposals"), Authorize(Policy = Policies.Coordination)]
-    public static (MatchProposedResult, Events, OutgoingMessages) Post(
-        ProposeMatch command, [WriteAggregate("referralId")] Referral referral, ProposalTarget target, TimeProvider time,
+    public static (MatchProposedResult, Events, OutgoingMessages) Handle(
+        ProposeMatch command, [WriteAggregate(Required = false)] Referral referral, ProposalTarget target, TimeProvider time,
         MatchingOptions options)
     {
         var now = time.GetUtcNow();
         var events = Decide(referral, command, Guid.CreateVersion7(), now, options.ProposalResponseWindow, FailedFilters(referral, target));
         var proposed = (MatchProposed)events[0];
-        var result = ReferralCommandResult.After(referral, events, ReferralStatus.Proposed);
+        var result = ReferralCommandResult.After(referral, events);
         // Both leave through the outbox only if the proposal commits. A delay rather than an instant:
         // Wolverine schedules on its own clock, the expiry handler checks the due time on ours.
         OutgoingMessages messages =
@@ -130,4 +133,11 @@ public static class ProposeMatchEndpoint
         : clinician.Paused ? Problems.Conflict("This clinician is paused and takes no proposals.", "clinicianPaused")
         : !clinician.AcceptingNewClients ? Problems.Conflict("This clinician is not accepting new clients.", "notAccepting")
         : Problems.NoProblems;
+}
+
+public static class ProposeMatchEndpoint
+{
+    [WolverinePost("/api/referrals/{referralId}/proposals"), Authorize(Policy = Policies.Coordination)]
+    public static Task<HttpAnswer<MatchProposedResult>> Post(Guid referralId, ProposeMatch command, IMessageBus bus, CancellationToken cancellation) =>
+        bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

@@ -69,7 +69,7 @@ public sealed partial class CoordinatorQueueProjection(MatchingOptions options) 
         {
             Id = id,
             ClientName = s.Intake.Client.FullName,
-            Status = ReferralStatus.AwaitingTriage,
+            Status = Referral.StatusAfter(s)!.Value,
             Concerns = s.Intake.Concerns,
             SubmittedAt = e.Timestamp,
             StatusSince = e.Timestamp
@@ -81,27 +81,22 @@ public sealed partial class CoordinatorQueueProjection(MatchingOptions options) 
         },
         (_, RiskAcknowledged) => item with { RiskAcknowledged = true },
         (_, RiskEscalated) => item with { RiskEscalated = true },
-        (_, ReferralTriaged t) => Moved(item, ReferralStatus.AwaitingMatch, e) with
+        (_, ReferralTriaged t) => Moved(item, e) with
         {
             Urgent = item.Urgent || t.Priority == TriagePriority.Urgent,
             UrgentSince = item.UrgentSince ?? (t.Priority == TriagePriority.Urgent ? e.Timestamp : null)
         },
-        (_, MatchProposed p) => Moved(item, ReferralStatus.Proposed, e) with
+        (_, MatchProposed p) => Moved(item, e) with
         {
             ClinicianId = p.ClinicianId, ProposalExpiresAt = p.ExpiresAt, WaitlistedAt = null
         },
-        (_, ProposalAccepted a) => Moved(item, ReferralStatus.Accepted, e) with
+        (_, ProposalAccepted a) => Moved(item, e) with
         {
             ClinicianId = a.ClinicianId, ProposalExpiresAt = null
         },
-        // Closing withdraws the open proposal on the way out: not a re-match.
-        (_, ProposalWithdrawn { ClosesReferral: true }) => item with { ClinicianId = null, ProposalExpiresAt = null },
-        (_, ProposalDeclined or ProposalExpired or ProposalWithdrawn) => Moved(item, ReferralStatus.AwaitingMatch, e) with
-        {
-            ClinicianId = null, ProposalExpiresAt = null, RematchCount = item.RematchCount + 1
-        },
+        (_, ProposalDeclined or ProposalExpired or ProposalWithdrawn) => Moved(item, e) with { ClinicianId = null, ProposalExpiresAt = null },
         (_, ContactAttempted) => item with { LastContactAt = e.Timestamp },
-        (_, FirstSessionBooked b) => Moved(item, ReferralStatus.Booked, e) with
+        (_, FirstSessionBooked b) => Moved(item, e) with
         {
             ClinicianId = b.ClinicianId, FirstSessionStartsAt = b.StartsAt, FirstSessionDurationMinutes = b.DurationMinutes
         },
@@ -109,13 +104,13 @@ public sealed partial class CoordinatorQueueProjection(MatchingOptions options) 
         {
             FirstSessionStartsAt = r.StartsAt, FirstSessionDurationMinutes = r.DurationMinutes
         },
-        (_, FirstSessionCancelled or FirstSessionMissed) => Moved(item, ReferralStatus.Accepted, e) with
+        (_, FirstSessionCancelled or FirstSessionMissed) => Moved(item, e) with
         {
             FirstSessionStartsAt = null, FirstSessionDurationMinutes = null
         },
-        (_, FirstSessionAttended) => Moved(item, ReferralStatus.Closed, e),
-        (_, ReferralWaitlisted) => Moved(item, ReferralStatus.Waitlisted, e) with { WaitlistedAt = e.Timestamp },
-        (_, ReferralClosed c) => Moved(item, ReferralStatus.Closed, e) with
+        (_, FirstSessionAttended) => Moved(item, e),
+        (_, ReferralWaitlisted) => Moved(item, e) with { WaitlistedAt = e.Timestamp },
+        (_, ReferralClosed c) => Moved(item, e) with
         {
             ClinicianId = c.ClinicianId ?? item.ClinicianId, ProposalExpiresAt = null
         },
@@ -126,6 +121,10 @@ public sealed partial class CoordinatorQueueProjection(MatchingOptions options) 
 
     public const string ErasedName = Audit.PersonalData.Erased;
 
-    private static ReferralQueueItem Moved(ReferralQueueItem item, ReferralStatus status, IEvent e) =>
-        item with { Status = status, StatusSince = e.Timestamp };
+    /// <summary>The status from the referral's own transition table (<see cref="Referral.StatusAfter(object)"/>), and re-matches counted as it counts them.</summary>
+    private static ReferralQueueItem Moved(ReferralQueueItem item, IEvent e)
+    {
+        var moved = Referral.StatusAfter(e.Data) is { } status ? item with { Status = status, StatusSince = e.Timestamp } : item;
+        return Referral.IsRematch(e.Data) ? moved with { RematchCount = moved.RematchCount + 1 } : moved;
+    }
 }

@@ -15,34 +15,33 @@ namespace Matching.Service.Referrals.SubmittingIntake;
 
 public sealed record CrisisResource(string Name, string Contact);
 
+/// <summary>201 for a new referral; 200 with the first referral for a repeat (<see cref="Repeat"/>, not part of the answer's body).</summary>
 public sealed record IntakeAccepted(
     Guid ReferralId,
     long Version,
     ReferralStatus Status,
     bool Urgent,
-    IReadOnlyList<CrisisResource>? CrisisResources);
-
-public static class SubmitIntakeEndpoint
+    IReadOnlyList<CrisisResource>? CrisisResources) : IAnswer
 {
-    public const string RateLimitPolicy = "intake";
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
-    public const int MaxIdempotencyKeyLength = 200;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Repeat { get; init; }
+}
 
+/// <summary>The public intake form as a command: the answers, and the Idempotency-Key that makes sending it twice safe.</summary>
+public sealed record SubmitIntake(Intake? Intake, string? IdempotencyKey) : ICommand<IntakeAccepted>;
+
+public static class SubmitIntakeHandler
+{
     public static readonly IReadOnlyList<CrisisResource> CrisisResources =
     [
         new("988 Suicide & Crisis Lifeline", "Call or text 988 (US), or chat at 988lifeline.org"),
         new("Emergency services", "Call 911 if you are in immediate danger")
     ];
 
-    /// <summary>The decision: a new referral's first events. Urgent when the safety answer is not "not at all".</summary>
-    public static object[] Decide(Intake intake, DateOnly intakeDate)
-    {
-        var age = AgeGroups.AgeOn(intake.Client!.DateOfBirth!.Value, intakeDate);
-        var submitted = new IntakeSubmitted(Kept(intake), intakeDate, AgeGroups.ForAge(age));
-        return intake.IsUrgent
-            ? [submitted, new RiskFlagged(intake.Safety!.ThoughtsOfSelfHarm!.Value)]
-            : [submitted];
-    }
+    public static ProblemDetails Validate(SubmitIntake command, IValidator<Intake> validator) =>
+        command.IdempotencyKey is { Length: > SubmitIntakeEndpoint.MaxIdempotencyKeyLength }
+            ? Problems.Invalid(SubmitIntakeEndpoint.IdempotencyKeyHeader, $"At most {SubmitIntakeEndpoint.MaxIdempotencyKeyLength} characters.")
+            : Problems.Check(validator, command.Intake) ?? Problems.NoProblems;
 
     /// <summary>
     /// What the referral keeps of a validated intake, in the event's own records: every answer as given, non-null where
@@ -69,23 +68,27 @@ public static class SubmitIntakeEndpoint
             new IntakeConsent(intake.Consent!.Contact!.Value, intake.Consent.PrivacyNoticeAccepted!.Value));
     }
 
-    public static ProblemDetails Validate(
-        Intake? intake, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, TimeProvider time, MatchingOptions options) =>
-        idempotencyKey is { Length: > MaxIdempotencyKeyLength }
-            ? Problems.Invalid(IdempotencyKeyHeader, $"At most {MaxIdempotencyKeyLength} characters.")
-            : Problems.Check(IntakeValidator.Instance, intake, options.PracticeDate(time.GetUtcNow()));
+    /// <summary>The decision: a new referral's first events. Urgent when the safety answer is not "not at all".</summary>
+    public static object[] Decide(Intake intake, DateOnly intakeDate)
+    {
+        var age = AgeGroups.AgeOn(intake.Client!.DateOfBirth!.Value, intakeDate);
+        var submitted = new IntakeSubmitted(Kept(intake), intakeDate, AgeGroups.ForAge(age));
+        return intake.IsUrgent
+            ? [submitted, new RiskFlagged(intake.Safety!.ThoughtsOfSelfHarm!.Value)]
+            : [submitted];
+    }
 
     /// <summary>
-    /// A new referral, or, for an Idempotency-Key already used, the first referral again (200) when the intake is the same
-    /// and a 422 that says nothing of it when it is not (docs/adr/0024-idempotency-key-bound-to-the-intake.md).
+    /// A new referral, or, for an Idempotency-Key already used, the first referral again when the intake is the same and
+    /// a 422 that says nothing of it when it is not (docs/adr/0024-idempotency-key-bound-to-the-intake.md). It saves
+    /// itself: a duplicate key loses on the stream's primary key, and the loser answers with what the winner created.
     /// </summary>
-    [WolverinePost("/api/intake"), AllowAnonymous, EnableRateLimiting(RateLimitPolicy), NonTransactional]
-    [ProducesResponseType<IntakeAccepted>(201), ProducesResponseType<IntakeAccepted>(200), ProducesResponseType<ProblemDetails>(422)]
-    public static async Task<IResult> Post(
-        Intake intake, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, IDocumentSession session, IMessageBus bus,
-        TimeProvider time, MatchingOptions options, CancellationToken cancellation)
+    [NonTransactional]
+    public static async Task<IAnswer> Handle(
+        SubmitIntake command, IDocumentSession session, IMessageContext bus, TimeProvider time, MatchingOptions options, CancellationToken cancellation)
     {
-        var key = string.IsNullOrWhiteSpace(idempotencyKey) ? null : idempotencyKey;
+        var intake = command.Intake!;
+        var key = string.IsNullOrWhiteSpace(command.IdempotencyKey) ? null : command.IdempotencyKey;
         var referralId = key is null ? Guid.CreateVersion7() : StreamIdFor(key);
 
         if (key is not null && await session.LoadAsync<Referral>(referralId, cancellation) is { } earlier)
@@ -108,17 +111,18 @@ public static class SubmitIntakeEndpoint
             return Repeat((await query.LoadAsync<Referral>(referralId, cancellation))!, intake);
         }
 
-        return Results.Created($"/api/referrals/{referralId}",
-            new IntakeAccepted(referralId, events.Length, ReferralStatus.AwaitingTriage, intake.IsUrgent,
-                intake.IsUrgent ? CrisisResources : null));
+        return new IntakeAccepted(referralId, events.Length, Referral.StatusAfter(events[0])!.Value, intake.IsUrgent,
+            intake.IsUrgent ? CrisisResources : null);
     }
 
     /// <summary>The first referral again for the same intake; for another intake under the same key, nothing of it.</summary>
-    private static IResult Repeat(Referral referral, Intake intake) =>
+    private static IAnswer Repeat(Referral referral, Intake intake) =>
         Canonical(referral.Intake) == Canonical(Kept(intake))
-            ? Results.Json(new IntakeAccepted(referral.Id, referral.Version, referral.Status, referral.Urgent,
-                referral.Risk is not null ? CrisisResources : null))
-            : Results.Problem(KeyReused);
+            ? new IntakeAccepted(referral.Id, referral.Version, referral.Status, referral.Urgent, referral.Risk is not null ? CrisisResources : null)
+            {
+                Repeat = true
+            }
+            : new Refused(KeyReused);
 
     /// <summary>422: the key was already used for another intake (the first referral's id and status stay undisclosed).</summary>
     public static ProblemDetails KeyReused => new()
@@ -140,12 +144,31 @@ public static class SubmitIntakeEndpoint
     public static Guid StreamIdFor(string idempotencyKey) => Uuids.NameBased("intake:" + idempotencyKey);
 }
 
-/// <summary>Validates an intake against the practice's date, given through <see cref="Problems.Check{T,TClock}" />.</summary>
+public static class SubmitIntakeEndpoint
+{
+    public const string RateLimitPolicy = "intake";
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const int MaxIdempotencyKeyLength = 200;
+
+    [WolverinePost("/api/intake"), AllowAnonymous, EnableRateLimiting(RateLimitPolicy)]
+    [ProducesResponseType<IntakeAccepted>(201), ProducesResponseType<IntakeAccepted>(200), ProducesResponseType<ProblemDetails>(422)]
+    public static async Task<IResult> Post(
+        Intake intake, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, IMessageBus bus, CancellationToken cancellation)
+    {
+        var answer = await bus.AskAsync(new SubmitIntake(intake, idempotencyKey), cancellation);
+        return answer switch
+        {
+            { Problem: { } problem } => Results.Problem(problem),
+            { Result: { Repeat: true } repeat } => Results.Json(repeat),
+            { Result: var accepted } => Results.Created($"/api/referrals/{accepted!.ReferralId}", accepted)
+        };
+    }
+}
+
+/// <summary>Validates an intake against the practice's date today.</summary>
 public sealed class IntakeValidator : AbstractValidator<Intake>
 {
-    public static readonly IntakeValidator Instance = new();
-
-    private IntakeValidator()
+    public IntakeValidator(TimeProvider time, MatchingOptions options)
     {
         RuleFor(x => x.Client).NotNull().WithMessage("Tell us who you are.");
         When(x => x.Client is not null, () =>
@@ -160,7 +183,7 @@ public sealed class IntakeValidator : AbstractValidator<Intake>
             RuleFor(x => x.Client).Must(c => !string.IsNullOrWhiteSpace(c!.Email) || !string.IsNullOrWhiteSpace(c.Phone))
                 .OverridePropertyName("client.email").WithMessage("Give an email address or a phone number so we can reach you.");
             RuleFor(x => x.Client!.DateOfBirth).NotNull().OverridePropertyName("client.dateOfBirth")
-                .Must((_, d, context) => d is null || IsPlausibleBirthDate(d.Value, context.Clock<Intake, DateOnly>()))
+                .Must(d => d is null || IsPlausibleBirthDate(d.Value, options.PracticeDate(time.GetUtcNow())))
                 .WithMessage("Give a date of birth in the past, less than 120 years ago.");
             RuleFor(x => x.Client!.State).Must(UsStates.IsValid).OverridePropertyName("client.state")
                 .WithMessage("Give a US state as its two-letter code, such as CO.");

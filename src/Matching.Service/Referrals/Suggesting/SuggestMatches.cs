@@ -6,22 +6,23 @@ using Matching.Service.Infrastructure;
 using Matching.Service.Matching;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 
 namespace Matching.Service.Referrals.Suggesting;
 
-public sealed record SuggestMatches(int? Limit, int? ExpectedVersion) : IReferralCommand
+public sealed record SuggestMatches(int? Limit, int? ExpectedVersion) : IReferralCommand, ICommand<MatchSuggestionsResult>
 {
     public const int DefaultLimit = 10;
+
+    [NotFromBody] public Guid ReferralId { get; init; }
     public const int MaxLimit = 50;
 }
 
 public sealed class SuggestMatchesValidator : AbstractValidator<SuggestMatches>
 {
-    public static readonly SuggestMatchesValidator Instance = new();
-
-    private SuggestMatchesValidator() =>
+    public SuggestMatchesValidator() =>
         RuleFor(x => x.Limit).InclusiveBetween(1, SuggestMatches.MaxLimit).WithMessage($"Between 1 and {SuggestMatches.MaxLimit}.");
 }
 
@@ -37,9 +38,9 @@ public sealed record MatchSuggestionsResult(
     SuggestionExclusions ExclusionCounts,
     IReadOnlyList<SuggestedCandidate> Candidates,
     long Version,
-    ReferralStatus Status);
+    ReferralStatus Status) : IAnswer;
 
-public static class SuggestMatchesEndpoint
+public static class SuggestMatchesHandler
 {
     /// <summary>
     /// Matching runs only where a proposal can follow: awaiting a match, or waiting on the waitlist.
@@ -48,11 +49,12 @@ public static class SuggestMatchesEndpoint
     /// </summary>
     public static readonly ReferralStatus[] AllowedFrom = [ReferralStatus.AwaitingMatch, ReferralStatus.Waitlisted];
 
-    public static ProblemDetails Validate(SuggestMatches? command, Referral referral) => Problems.FirstOf(
-        () => Problems.Check(SuggestMatchesValidator.Instance, command),
-        () => Lifecycle.Stale(referral, command!),
-        () => Lifecycle.RequireRiskAcknowledged(referral, "suggest matches for"),
-        () => Lifecycle.RequireStatus(referral, "suggest matches for", AllowedFrom));
+    public static ProblemDetails Validate(SuggestMatches command, Referral? referral, IValidator<SuggestMatches> validator) => Problems.FirstOf(
+        () => Problems.Check(validator, command),
+        () => Lifecycle.Exists(referral),
+        () => Lifecycle.Stale(referral!, command),
+        () => Lifecycle.RequireRiskAcknowledged(referral!, "suggest matches for"),
+        () => Lifecycle.RequireStatus(referral!, "suggest matches for", AllowedFrom));
 
     /// <summary>Runs the engine over the directory and records the run.</summary>
     public static MatchesSuggested Decide(
@@ -84,17 +86,24 @@ public static class SuggestMatchesEndpoint
             .ToList();
     }
 
-    [WolverinePost("/api/referrals/{referralId}/match-suggestions"), Authorize(Policy = Policies.Coordination)]
-    public static async Task<(MatchSuggestionsResult, Events)> Post(
-        SuggestMatches command, [WriteAggregate("referralId")] Referral referral, IDocumentSession session,
+    public static async Task<(MatchSuggestionsResult, Events)> Handle(
+        SuggestMatches command, [WriteAggregate(Required = false)] Referral referral, IDocumentSession session,
         MatchWeights weights, MatchingOptions options, TimeProvider time, CancellationToken cancellation)
     {
         var now = time.GetUtcNow();
         var directory = await LoadDirectoryAsync(session, now, cancellation);
         var suggested = Decide(referral, command, directory, weights, options.TimeZone);
+        var after = ReferralCommandResult.After(referral, [suggested]);
         return (new MatchSuggestionsResult(referral.Id, now, suggested.EngineVersion, suggested.WeightsVersion, suggested.Limit,
                 suggested.ConsideredCount, suggested.EligibleCount, suggested.ExclusionCounts, suggested.Candidates,
-                referral.Version + 1, referral.Status),
+                after.Version, after.Status),
             new Events([suggested]));
     }
+}
+
+public static class SuggestMatchesEndpoint
+{
+    [WolverinePost("/api/referrals/{referralId}/match-suggestions"), Authorize(Policy = Policies.Coordination)]
+    public static Task<HttpAnswer<MatchSuggestionsResult>> Post(Guid referralId, SuggestMatches command, IMessageBus bus, CancellationToken cancellation) =>
+        bus.AnswerHttpAsync(command with { ReferralId = referralId }, cancellation);
 }

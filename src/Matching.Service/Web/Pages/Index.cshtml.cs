@@ -2,9 +2,9 @@ using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
 using Matching.Service.Referrals.SubmittingIntake;
 using Matching.Service.Shared;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Wolverine;
 
 namespace Matching.Service.Web.Pages;
 
@@ -62,9 +62,9 @@ public sealed class IntakeForm
     private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
-/// <summary>The public "Get Matched with a Clinician" form: the intake endpoint's rules and decision, in a page.</summary>
+/// <summary>The public "Get Matched with a Clinician" form: the intake command, sent to the handler the API's route invokes.</summary>
 [EnableRateLimiting(SubmitIntakeEndpoint.RateLimitPolicy)]
-public sealed class IndexModel(PageCommands commands, TimeProvider time, MatchingOptions options) : AppPage
+public sealed class IndexModel(IMessageBus bus) : AppPage
 {
     [BindProperty] public IntakeForm Form { get; set; } = new();
 
@@ -78,24 +78,20 @@ public sealed class IndexModel(PageCommands commands, TimeProvider time, Matchin
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellation)
     {
         var intake = Form.ToIntake();
-        var problem = SubmitIntakeEndpoint.Validate(intake, IdempotencyKey, time, options);
-        if (!ReferenceEquals(problem, Problems.NoProblems))
-        {
-            Show(problem);
-            return Page();
-        }
-
-        var result = await commands.RunAsync((session, bus) =>
-            SubmitIntakeEndpoint.Post(intake, IdempotencyKey, session, bus, time, options, cancellation));
-        if (result is ProblemHttpResult)
+        var answer = await bus.AskAsync(new SubmitIntake(intake, IdempotencyKey), cancellation);
+        if (answer.Problem is { Status: StatusCodes.Status422UnprocessableEntity })
         {
             // This form was sent before with other answers (changed after going back): a new key lets it go as a new request.
             Show(new ProblemDetails { Status = 422, Detail = "This form was already sent with other answers. Check them and send it again to make a new request." });
             IdempotencyKey = Guid.NewGuid().ToString();
             return Page();
         }
-        var accepted = (result as IValueHttpResult)?.Value as IntakeAccepted;
-        TempData["urgent"] = accepted?.Urgent ?? intake.IsUrgent;
+        if (answer.Problem is { } problem)
+        {
+            Show(problem);
+            return Page();
+        }
+        TempData["urgent"] = answer.Result!.Urgent;
         return RedirectToPage("/Thanks");
     }
 }

@@ -9,6 +9,8 @@ namespace Matching.Tests.Clinicians.Availability;
 
 public class ChangeClinicianAvailabilityTests
 {
+    private static readonly ChangeClinicianAvailabilityValidator Validator = new();
+
     [Fact]
     public void new_availability_replaces_the_old()
     {
@@ -16,8 +18,8 @@ public class ChangeClinicianAvailabilityTests
         var windows = new[] { new AvailabilityWindow(WeekDay.Tuesday, "08:00", "12:00"), new AvailabilityWindow(WeekDay.Thursday, "13:00", "19:30") };
         var command = new ChangeClinicianAvailability(windows, null);
 
-        ChangeClinicianAvailabilityEndpoint.Validate(command, clinician).ShouldPass();
-        var changed = ChangeClinicianAvailabilityEndpoint.Decide(clinician, command).ShouldHaveSingleItem()
+        ChangeClinicianAvailabilityHandler.Validate(command, clinician, Validator).ShouldPass();
+        var changed = ChangeClinicianAvailabilityHandler.Decide(clinician, command).ShouldHaveSingleItem()
             .ShouldBeOfType<ClinicianAvailabilityChanged>();
         changed.Availability.ShouldBe(windows.Select(w => w.AsWeekly()).ToList());
         clinician.Then(changed).Availability.ShouldBe(windows);
@@ -25,11 +27,12 @@ public class ChangeClinicianAvailabilityTests
 
     [Fact]
     public void an_empty_list_clears_availability() =>
-        ChangeClinicianAvailabilityEndpoint.Validate(new ChangeClinicianAvailability([], null), ClinicianScenario.Onboarded()).ShouldPass();
+        ChangeClinicianAvailabilityHandler.Validate(new ChangeClinicianAvailability([], null), ClinicianScenario.Onboarded(), Validator)
+            .ShouldPass();
 
     [Fact]
     public void a_missing_list_is_refused() =>
-        ChangeClinicianAvailabilityEndpoint.Validate(new ChangeClinicianAvailability(null, null), ClinicianScenario.Onboarded())
+        ChangeClinicianAvailabilityHandler.Validate(new ChangeClinicianAvailability(null, null), ClinicianScenario.Onboarded(), Validator)
             .ShouldBeInvalid("availability");
 
     [Theory]
@@ -37,14 +40,15 @@ public class ChangeClinicianAvailabilityTests
     [InlineData("25:00", "26:00")]
     [InlineData(null, "10:00")]
     public void a_window_must_run_forward_in_hh_mm(string? from, string? to) =>
-        ChangeClinicianAvailabilityEndpoint.Validate(
+        ChangeClinicianAvailabilityHandler.Validate(
                 new ChangeClinicianAvailability([new AvailabilityWindow(WeekDay.Monday, "08:00", "09:00"), new AvailabilityWindow(WeekDay.Monday, from, to)], null),
-                ClinicianScenario.Onboarded())
+                ClinicianScenario.Onboarded(),
+                Validator)
             .ShouldBeInvalid("availability[1]");
 
     [Fact]
     public void an_offboarded_clinician_keeps_no_availability() =>
-        ChangeClinicianAvailabilityEndpoint.Validate(new ChangeClinicianAvailability([], null), ClinicianScenario.Offboarded())
+        ChangeClinicianAvailabilityHandler.Validate(new ChangeClinicianAvailability([], null), ClinicianScenario.Offboarded(), Validator)
             .ShouldBeConflict("clinicianOffboarded");
 }
 

@@ -8,20 +8,22 @@ namespace Matching.Tests.Clinicians.Capacity;
 
 public class ChangeClinicianCapacityTests
 {
+    private static readonly ChangeClinicianCapacityValidator Validator = new();
+
     [Fact]
     public void capacity_changes_are_recorded()
     {
         var clinician = ClinicianScenario.Onboarded();
         var command = new ChangeClinicianCapacity(30, 4, false, 1);
 
-        ChangeClinicianCapacityEndpoint.Validate(command, clinician).ShouldPass();
-        ChangeClinicianCapacityEndpoint.Decide(clinician, command).ShouldHaveSingleItem()
+        ChangeClinicianCapacityHandler.Validate(command, clinician, Validator).ShouldPass();
+        ChangeClinicianCapacityHandler.Decide(clinician, command).ShouldHaveSingleItem()
             .ShouldBe(new ClinicianCapacityChanged(30, 4, false));
     }
 
     [Fact]
     public void leaving_out_accepting_is_a_400_not_a_default() =>
-        ChangeClinicianCapacityEndpoint.Validate(new ChangeClinicianCapacity(10, 1, null, null), ClinicianScenario.Onboarded())
+        ChangeClinicianCapacityHandler.Validate(new ChangeClinicianCapacity(10, 1, null, null), ClinicianScenario.Onboarded(), Validator)
             .ShouldBeInvalid("acceptingNewClients");
 
     [Theory]
@@ -30,17 +32,18 @@ public class ChangeClinicianCapacityTests
     [InlineData(25, -1, "weeklyNewClientLimit")]
     [InlineData(25, null, "weeklyNewClientLimit")]
     public void limits_must_be_zero_or_more(int? caseload, int? weekly, string field) =>
-        ChangeClinicianCapacityEndpoint.Validate(new ChangeClinicianCapacity(caseload, weekly, true, null), ClinicianScenario.Onboarded())
+        ChangeClinicianCapacityHandler.Validate(
+                new ChangeClinicianCapacity(caseload, weekly, true, null), ClinicianScenario.Onboarded(), Validator)
             .ShouldBeInvalid(field);
 
     [Fact]
     public void an_offboarded_clinician_has_no_capacity_to_change() =>
-        ChangeClinicianCapacityEndpoint.Validate(new ChangeClinicianCapacity(10, 1, true, null), ClinicianScenario.Offboarded())
+        ChangeClinicianCapacityHandler.Validate(new ChangeClinicianCapacity(10, 1, true, null), ClinicianScenario.Offboarded(), Validator)
             .ShouldBeConflict("clinicianOffboarded");
 
     [Fact]
     public void a_stale_expected_version_is_refused() =>
-        ChangeClinicianCapacityEndpoint.Validate(new ChangeClinicianCapacity(10, 1, true, 5), ClinicianScenario.Onboarded())
+        ChangeClinicianCapacityHandler.Validate(new ChangeClinicianCapacity(10, 1, true, 5), ClinicianScenario.Onboarded(), Validator)
             .ShouldBeConflict("staleVersion");
 }
 

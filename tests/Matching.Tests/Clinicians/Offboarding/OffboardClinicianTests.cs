@@ -8,14 +8,16 @@ namespace Matching.Tests.Clinicians.Offboarding;
 
 public class OffboardClinicianTests
 {
+    private static readonly OffboardClinicianValidator Validator = new();
+
     [Fact]
     public void offboarding_records_the_reason_and_stops_new_clients()
     {
         var clinician = ClinicianScenario.Onboarded();
         var command = new OffboardClinician("Moved out of state", null);
 
-        OffboardClinicianEndpoint.Validate(command, clinician).ShouldPass();
-        var offboarded = OffboardClinicianEndpoint.Decide(clinician, command).ShouldHaveSingleItem();
+        OffboardClinicianHandler.Validate(command, clinician, Validator).ShouldPass();
+        var offboarded = OffboardClinicianHandler.Decide(clinician, command).ShouldHaveSingleItem();
         offboarded.ShouldBe(new ClinicianOffboarded("Moved out of state"));
         var after = clinician.Then(offboarded);
         after.Offboarded.ShouldBeTrue();
@@ -26,11 +28,12 @@ public class OffboardClinicianTests
     [InlineData(null)]
     [InlineData("  ")]
     public void a_reason_is_required(string? reason) =>
-        OffboardClinicianEndpoint.Validate(new OffboardClinician(reason, null), ClinicianScenario.Onboarded()).ShouldBeInvalid("reason");
+        OffboardClinicianHandler.Validate(new OffboardClinician(reason, null), ClinicianScenario.Onboarded(), Validator)
+            .ShouldBeInvalid("reason");
 
     [Fact]
     public void a_clinician_is_offboarded_once() =>
-        OffboardClinicianEndpoint.Validate(new OffboardClinician("again", null), ClinicianScenario.Offboarded())
+        OffboardClinicianHandler.Validate(new OffboardClinician("again", null), ClinicianScenario.Offboarded(), Validator)
             .ShouldBeConflict("clinicianOffboarded");
 }
 

@@ -7,14 +7,16 @@ namespace Matching.Tests.Clinicians.Onboarding;
 
 public class OnboardClinicianTests
 {
+    private static readonly OnboardClinicianValidator Validator = new();
+
     [Fact]
     public void the_contract_example_is_valid() =>
-        OnboardClinicianEndpoint.Validate(Samples.Clinician()).ShouldPass();
+        OnboardClinicianHandler.Validate(Samples.Clinician(), Validator).ShouldPass();
 
     [Fact]
     public void onboarding_records_the_profile_capacity_and_availability()
     {
-        var events = OnboardClinicianEndpoint.Decide(Samples.Clinician());
+        var events = OnboardClinicianHandler.Decide(Samples.Clinician());
 
         var onboarded = events.ShouldHaveSingleItem().ShouldBeOfType<ClinicianOnboarded>();
         onboarded.Profile.Name.ShouldBe("Grace Kim");
@@ -29,18 +31,18 @@ public class OnboardClinicianTests
     [Fact]
     public void a_clinician_accepts_new_clients_unless_told_otherwise()
     {
-        var onboarded = (ClinicianOnboarded)OnboardClinicianEndpoint.Decide(Samples.Clinician() with { AcceptingNewClients = null })[0];
+        var onboarded = (ClinicianOnboarded)OnboardClinicianHandler.Decide(Samples.Clinician() with { AcceptingNewClients = null })[0];
         onboarded.AcceptingNewClients.ShouldBeTrue();
     }
 
     [Fact]
     public void payers_rates_identity_flags_and_availability_are_optional() =>
-        OnboardClinicianEndpoint.Validate(Samples.Clinician() with
+        OnboardClinicianHandler.Validate(Samples.Clinician() with
         {
             Payers = null, SelfPayRate = null, SlidingScaleMin = null, Gender = null, LgbtqAffirming = null,
             BipocAffirming = null, OffersKetamineAssistedTherapy = null, Availability = null, Modalities = null,
             Credentials = null, AcceptingNewClients = null
-        }).ShouldPass();
+        }, Validator).ShouldPass();
 
     public static TheoryData<OnboardClinician, string> InvalidBodies => new()
     {
@@ -70,16 +72,16 @@ public class OnboardClinicianTests
 
     [Theory, MemberData(nameof(InvalidBodies))]
     public void an_invalid_body_is_refused_naming_the_field(OnboardClinician body, string field) =>
-        OnboardClinicianEndpoint.Validate(body).ShouldBeInvalid(field);
+        OnboardClinicianHandler.Validate(body, Validator).ShouldBeInvalid(field);
 
     [Fact]
     public void telehealth_only_needs_no_office() =>
-        OnboardClinicianEndpoint.Validate(Samples.Clinician() with
+        OnboardClinicianHandler.Validate(Samples.Clinician() with
         {
             Formats = [SessionFormat.Telehealth], OfficeStates = []
-        }).ShouldPass();
+        }, Validator).ShouldPass();
 
     [Fact]
     public void zero_caseload_and_weekly_limits_are_allowed() =>
-        OnboardClinicianEndpoint.Validate(Samples.Clinician() with { CaseloadLimit = 0, WeeklyNewClientLimit = 0 }).ShouldPass();
+        OnboardClinicianHandler.Validate(Samples.Clinician() with { CaseloadLimit = 0, WeeklyNewClientLimit = 0 }, Validator).ShouldPass();
 }

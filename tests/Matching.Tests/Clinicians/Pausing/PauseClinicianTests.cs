@@ -13,8 +13,8 @@ public class PauseClinicianTests
         var clinician = ClinicianScenario.Onboarded();
         var command = new PauseClinician("Parental leave", null);
 
-        PauseClinicianEndpoint.Validate(command, clinician).ShouldPass();
-        var paused = PauseClinicianEndpoint.Decide(clinician, command).ShouldHaveSingleItem();
+        PauseClinicianHandler.Validate(command, clinician, new PauseClinicianValidator()).ShouldPass();
+        var paused = PauseClinicianHandler.Decide(clinician, command).ShouldHaveSingleItem();
         paused.ShouldBe(new ClinicianPaused("Parental leave"));
         var after = clinician.Then(paused);
         after.Paused.ShouldBeTrue();
@@ -24,7 +24,10 @@ public class PauseClinicianTests
 
     [Fact]
     public void a_paused_clinician_can_not_be_paused_again() =>
-        PauseClinicianEndpoint.Validate(new PauseClinician(null, null), ClinicianScenario.Onboarded().Then(new ClinicianPaused(null)))
+        PauseClinicianHandler.Validate(
+                new PauseClinician(null, null),
+                ClinicianScenario.Onboarded().Then(new ClinicianPaused(null)),
+                new PauseClinicianValidator())
             .ShouldBeConflict("alreadyPaused");
 
     [Fact]
@@ -33,27 +36,33 @@ public class PauseClinicianTests
         var clinician = ClinicianScenario.Onboarded().Then(new ClinicianPaused(null));
         var command = new ResumeClinician(null, 2);
 
-        ResumeClinicianEndpoint.Validate(command, clinician).ShouldPass();
-        var resumed = ResumeClinicianEndpoint.Decide(clinician, command).ShouldHaveSingleItem();
+        ResumeClinicianHandler.Validate(command, clinician, new ResumeClinicianValidator()).ShouldPass();
+        var resumed = ResumeClinicianHandler.Decide(clinician, command).ShouldHaveSingleItem();
         resumed.ShouldBe(new ClinicianResumed(null));
         clinician.Then(resumed).OpenToNewClients.ShouldBeTrue();
     }
 
     [Fact]
     public void only_a_paused_clinician_can_resume() =>
-        ResumeClinicianEndpoint.Validate(new ResumeClinician(null, null), ClinicianScenario.Onboarded()).ShouldBeConflict("notPaused");
+        ResumeClinicianHandler.Validate(new ResumeClinician(null, null), ClinicianScenario.Onboarded(), new ResumeClinicianValidator())
+            .ShouldBeConflict("notPaused");
 
     [Fact]
     public void an_offboarded_clinician_can_not_be_paused_or_resumed()
     {
-        PauseClinicianEndpoint.Validate(new PauseClinician(null, null), ClinicianScenario.Offboarded()).ShouldBeConflict("clinicianOffboarded");
-        ResumeClinicianEndpoint.Validate(new ResumeClinician(null, null), ClinicianScenario.Onboarded().Then(new ClinicianPaused(null), new ClinicianOffboarded("left")))
+        PauseClinicianHandler.Validate(new PauseClinician(null, null), ClinicianScenario.Offboarded(), new PauseClinicianValidator())
+            .ShouldBeConflict("clinicianOffboarded");
+        ResumeClinicianHandler.Validate(
+                new ResumeClinician(null, null),
+                ClinicianScenario.Onboarded().Then(new ClinicianPaused(null), new ClinicianOffboarded("left")),
+                new ResumeClinicianValidator())
             .ShouldBeConflict("clinicianOffboarded");
     }
 
     [Fact]
     public void a_stale_expected_version_is_refused() =>
-        PauseClinicianEndpoint.Validate(new PauseClinician(null, 3), ClinicianScenario.Onboarded()).ShouldBeConflict("staleVersion");
+        PauseClinicianHandler.Validate(new PauseClinician(null, 3), ClinicianScenario.Onboarded(), new PauseClinicianValidator())
+            .ShouldBeConflict("staleVersion");
 }
 
 public class PauseClinicianHttpTests(AppFixture app) : IClassFixture<AppFixture>

@@ -9,6 +9,8 @@ namespace Matching.Tests.Clinicians.Profile;
 
 public class UpdateClinicianProfileTests
 {
+    private static readonly UpdateClinicianProfileValidator Validator = new();
+
     public static UpdateClinicianProfile Update(int? expectedVersion = null)
     {
         var s = Samples.Clinician();
@@ -23,8 +25,8 @@ public class UpdateClinicianProfileTests
         var clinician = ClinicianScenario.Onboarded();
         var command = Update() with { Specialties = [Concern.Anxiety], LicensedStates = ["CO", "UT"] };
 
-        UpdateClinicianProfileEndpoint.Validate(command, clinician).ShouldPass();
-        var updated = UpdateClinicianProfileEndpoint.Decide(clinician, command).ShouldHaveSingleItem()
+        UpdateClinicianProfileHandler.Validate(command, clinician, Validator).ShouldPass();
+        var updated = UpdateClinicianProfileHandler.Decide(clinician, command).ShouldHaveSingleItem()
             .ShouldBeOfType<ClinicianProfileUpdated>();
         updated.Profile.Specialties.ShouldBe([Concern.Anxiety]);
         updated.Profile.LicensedStates.ShouldBe(["CO", "UT"]);
@@ -32,20 +34,21 @@ public class UpdateClinicianProfileTests
 
     [Fact]
     public void the_profile_rules_of_onboarding_apply() =>
-        UpdateClinicianProfileEndpoint.Validate(Update() with { OfficeStates = [] }, ClinicianScenario.Onboarded())
+        UpdateClinicianProfileHandler.Validate(Update() with { OfficeStates = [] }, ClinicianScenario.Onboarded(), Validator)
             .ShouldBeInvalid("officeStates");
 
     [Fact]
     public void an_offboarded_clinician_can_not_be_updated() =>
-        UpdateClinicianProfileEndpoint.Validate(Update(), ClinicianScenario.Offboarded()).ShouldBeConflict("clinicianOffboarded");
+        UpdateClinicianProfileHandler.Validate(Update(), ClinicianScenario.Offboarded(), Validator).ShouldBeConflict("clinicianOffboarded");
 
     [Fact]
     public void a_stale_expected_version_is_refused() =>
-        UpdateClinicianProfileEndpoint.Validate(Update(expectedVersion: 0), ClinicianScenario.Onboarded()).ShouldBeConflict("staleVersion");
+        UpdateClinicianProfileHandler.Validate(Update(expectedVersion: 0), ClinicianScenario.Onboarded(), Validator)
+            .ShouldBeConflict("staleVersion");
 
     [Fact]
     public void invalid_input_is_reported_before_a_stale_version() =>
-        UpdateClinicianProfileEndpoint.Validate(Update(expectedVersion: 0) with { Name = "" }, ClinicianScenario.Onboarded())
+        UpdateClinicianProfileHandler.Validate(Update(expectedVersion: 0) with { Name = "" }, ClinicianScenario.Onboarded(), Validator)
             .ShouldBeInvalid("name");
 }
 

@@ -15,7 +15,7 @@ public class ClinicianWorkloadHttpTests(AppFixture app) : IClassFixture<AppFixtu
         var referralId = Guid.CreateVersion7();
         await using var session = app.Store.LightweightSession();
         session.Events.StartStream<Referral>(referralId,
-            new IntakeSubmitted(SubmitIntakeEndpoint.Kept(Samples.Intake()), new DateOnly(2025, 3, 3), AgeGroup.Adult),
+            new IntakeSubmitted(SubmitIntakeHandler.Kept(Samples.Intake()), new DateOnly(2025, 3, 3), AgeGroup.Adult),
             new ReferralTriaged(TriagePriority.Routine, null),
             new MatchProposed(proposalId, clinicianId, DateTimeOffset.UtcNow.AddHours(72), null, null, null));
         await session.SaveChangesAsync();
@@ -114,7 +114,7 @@ public class ClinicianWorkloadHttpTests(AppFixture app) : IClassFixture<AppFixtu
         {
             await using var session = app.Store.LightweightSession();
             session.Events.StartStream<Referral>(Guid.CreateVersion7(),
-                new IntakeSubmitted(SubmitIntakeEndpoint.Kept(Samples.Intake()), new DateOnly(2025, 3, 3), AgeGroup.Adult),
+                new IntakeSubmitted(SubmitIntakeHandler.Kept(Samples.Intake()), new DateOnly(2025, 3, 3), AgeGroup.Adult),
                 new MatchProposed(Guid.NewGuid(), clinician, DateTimeOffset.UtcNow.AddHours(72), null, null, null));
             await session.SaveChangesAsync();
         }));

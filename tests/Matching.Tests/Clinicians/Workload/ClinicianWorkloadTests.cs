@@ -16,7 +16,7 @@ public class ClinicianWorkloadTests(AppFixture app) : IClassFixture<AppFixture>
         var referralId = Guid.CreateVersion7();
         await using var session = app.Store.LightweightSession();
         session.Events.StartStream<Referral>(referralId,
-            [new IntakeSubmitted(SubmitIntakeEndpoint.Kept(Samples.Intake()), new DateOnly(2025, 3, 3), AgeGroup.Adult), new ReferralTriaged(TriagePriority.Routine, null), ..events]);
+            [new IntakeSubmitted(SubmitIntakeHandler.Kept(Samples.Intake()), new DateOnly(2025, 3, 3), AgeGroup.Adult), new ReferralTriaged(TriagePriority.Routine, null), ..events]);
         await session.SaveChangesAsync();
         return referralId;
     }

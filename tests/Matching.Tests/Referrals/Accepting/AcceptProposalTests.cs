@@ -1,5 +1,7 @@
+using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
 using Matching.Service.Referrals.Accepting;
+using Matching.Service.Referrals.Declining;
 using Matching.Tests.Support;
 
 namespace Matching.Tests.Referrals.Accepting;
@@ -12,9 +14,14 @@ public class AcceptProposalTests
     public void clinician_accepts_the_proposal_addressed_to_them()
     {
         var given = Given.Submitted().Triaged().Proposed();
-        AcceptProposalEndpoint.Validate(Command, given.Referral, Given.ProposalA, Given.ClinicianUser(Given.ClinicianA), Given.Clock).ShouldBeAllowed();
+        AcceptProposalHandler.Validate(
+                Command with { ProposalId = Given.ProposalA, AnsweredBy = Given.ClinicianA },
+                given.Referral,
+                new AcceptProposalValidator(),
+                Given.Clock)
+            .ShouldBeAllowed();
 
-        var events = AcceptProposalEndpoint.Decide(given.Referral, Given.ProposalA, Command);
+        var events = AcceptProposalHandler.Decide(given.Referral, Command with { ProposalId = Given.ProposalA });
 
         events.ShouldBe([new ProposalAccepted(Given.ProposalA, Given.ClinicianA, Command.Note)]);
         var after = given.After(events);
@@ -24,13 +31,21 @@ public class AcceptProposalTests
 
     [Fact]
     public void another_clinicians_proposal_looks_unknown() =>
-        AcceptProposalEndpoint.Validate(Command, Given.Submitted().Triaged().Proposed().Referral, Given.ProposalA,
-            Given.ClinicianUser(Given.ClinicianB), Given.Clock).ShouldBeNotFound();
+        AcceptProposalHandler.Validate(
+                Command with { ProposalId = Given.ProposalA, AnsweredBy = Given.ClinicianB },
+                Given.Submitted().Triaged().Proposed().Referral,
+                new AcceptProposalValidator(),
+                Given.Clock)
+            .ShouldBeNotFound();
 
     [Fact]
     public void unknown_proposal_is_not_found() =>
-        AcceptProposalEndpoint.Validate(Command, Given.Submitted().Triaged().Proposed().Referral, Given.ProposalB,
-            Given.ClinicianUser(Given.ClinicianA), Given.Clock).ShouldBeNotFound();
+        AcceptProposalHandler.Validate(
+                Command with { ProposalId = Given.ProposalB, AnsweredBy = Given.ClinicianA },
+                Given.Submitted().Triaged().Proposed().Referral,
+                new AcceptProposalValidator(),
+                Given.Clock)
+            .ShouldBeNotFound();
 
     [Theory]
     [InlineData("accepted")]
@@ -47,14 +62,22 @@ public class AcceptProposalTests
             "withdrawn" => proposed.Withdrawn(),
             _ => proposed.Expired()
         };
-        AcceptProposalEndpoint.Validate(Command, given.Referral, Given.ProposalA, Given.ClinicianUser(Given.ClinicianA), Given.Clock)
+        AcceptProposalHandler.Validate(
+                Command with { ProposalId = Given.ProposalA, AnsweredBy = Given.ClinicianA },
+                given.Referral,
+                new AcceptProposalValidator(),
+                Given.Clock)
             .ShouldBeConflict("proposalNotPending");
     }
 
     [Fact]
     public void stale_expected_version_is_refused() =>
-        AcceptProposalEndpoint.Validate(Command with { ExpectedVersion = 2 }, Given.Submitted().Triaged().Proposed().Referral,
-            Given.ProposalA, Given.ClinicianUser(Given.ClinicianA), Given.Clock).ShouldBeConflict("staleVersion");
+        AcceptProposalHandler.Validate(
+                (Command with { ExpectedVersion = 2 }) with { ProposalId = Given.ProposalA, AnsweredBy = Given.ClinicianA },
+                Given.Submitted().Triaged().Proposed().Referral,
+                new AcceptProposalValidator(),
+                Given.Clock)
+            .ShouldBeConflict("staleVersion");
 }
 
 public class LateAnswerTests
@@ -63,13 +86,19 @@ public class LateAnswerTests
 
     [Fact]
     public void a_proposal_past_its_response_window_cannot_be_accepted() =>
-        AcceptProposalEndpoint.Validate(new AcceptProposal(null, null), Given.Submitted().Triaged().Proposed().Referral,
-            Given.ProposalA, Given.ClinicianUser(Given.ClinicianA), AfterExpiry).ShouldBeConflict("proposalExpired");
+        AcceptProposalHandler.Validate(
+                (new AcceptProposal(null, null)) with { ProposalId = Given.ProposalA, AnsweredBy = Given.ClinicianA },
+                Given.Submitted().Triaged().Proposed().Referral,
+                new AcceptProposalValidator(),
+                AfterExpiry)
+            .ShouldBeConflict("proposalExpired");
 
     [Fact]
     public void a_proposal_past_its_response_window_cannot_be_declined() =>
-        Matching.Service.Referrals.Declining.DeclineProposalEndpoint.Validate(
-            new Matching.Service.Referrals.Declining.DeclineProposal(DeclineReason.NoCapacity, null, null),
-            Given.Submitted().Triaged().Proposed().Referral, Given.ProposalA, Given.ClinicianUser(Given.ClinicianA), AfterExpiry)
+        Matching.Service.Referrals.Declining.DeclineProposalHandler.Validate(
+                (new Matching.Service.Referrals.Declining.DeclineProposal(DeclineReason.NoCapacity, null, null)) with { ProposalId = Given.ProposalA, AnsweredBy = Given.ClinicianA },
+                Given.Submitted().Triaged().Proposed().Referral,
+                new DeclineProposalValidator(),
+                AfterExpiry)
             .ShouldBeConflict("proposalExpired");
 }

@@ -15,9 +15,9 @@ public class BookFirstSessionTests
     public void accepted_referral_books_with_the_accepted_clinician_for_fifty_minutes_by_default()
     {
         var given = Given.Submitted().Triaged().Proposed().Accepted();
-        BookFirstSessionEndpoint.Validate(Command, given.Referral, Now).ShouldBeAllowed();
+        BookFirstSessionHandler.Validate(Command, given.Referral, new BookFirstSessionValidator(Now)).ShouldBeAllowed();
 
-        var events = BookFirstSessionEndpoint.Decide(given.Referral, Command, Given.SessionA);
+        var events = BookFirstSessionHandler.Decide(given.Referral, Command, Given.SessionA);
 
         events.ShouldBe([new FirstSessionBooked(Given.SessionA, Given.ClinicianA, Command.StartsAt!.Value, 50, SessionFormat.Telehealth)]);
         var after = given.After(events);
@@ -27,7 +27,8 @@ public class BookFirstSessionTests
 
     [Fact]
     public void missed_session_can_be_booked_again() =>
-        BookFirstSessionEndpoint.Validate(Command, Given.Submitted().Triaged().Proposed().Accepted().Booked().Missed().Referral, Now)
+        BookFirstSessionHandler.Validate(
+                Command, Given.Submitted().Triaged().Proposed().Accepted().Booked().Missed().Referral, new BookFirstSessionValidator(Now))
             .ShouldBeAllowed();
 
     [Theory]
@@ -44,25 +45,34 @@ public class BookFirstSessionTests
             "booked" => Given.Submitted().Triaged().Proposed().Accepted().Booked(),
             _ => Given.Submitted().Triaged().Proposed().Accepted().Booked().Attended()
         };
-        BookFirstSessionEndpoint.Validate(Command, given.Referral, Now).ShouldBeConflict("invalidTransition");
+        BookFirstSessionHandler.Validate(Command, given.Referral, new BookFirstSessionValidator(Now)).ShouldBeConflict("invalidTransition");
     }
 
     [Fact]
     public void start_in_the_past_is_invalid() =>
-        BookFirstSessionEndpoint.Validate(Command with { StartsAt = Now.GetUtcNow().AddMinutes(-1) },
-            Given.Submitted().Triaged().Proposed().Accepted().Referral, Now).ShouldBeInvalid("startsAt");
+        BookFirstSessionHandler.Validate(
+                Command with { StartsAt = Now.GetUtcNow().AddMinutes(-1) },
+                Given.Submitted().Triaged().Proposed().Accepted().Referral,
+                new BookFirstSessionValidator(Now))
+            .ShouldBeInvalid("startsAt");
 
     [Theory]
     [InlineData(14)]
     [InlineData(241)]
     public void duration_outside_15_to_240_minutes_is_invalid(int minutes) =>
-        BookFirstSessionEndpoint.Validate(Command with { DurationMinutes = minutes },
-            Given.Submitted().Triaged().Proposed().Accepted().Referral, Now).ShouldBeInvalid("durationMinutes");
+        BookFirstSessionHandler.Validate(
+                Command with { DurationMinutes = minutes },
+                Given.Submitted().Triaged().Proposed().Accepted().Referral,
+                new BookFirstSessionValidator(Now))
+            .ShouldBeInvalid("durationMinutes");
 
     [Fact]
     public void format_is_required() =>
-        BookFirstSessionEndpoint.Validate(Command with { Format = null },
-            Given.Submitted().Triaged().Proposed().Accepted().Referral, Now).ShouldBeInvalid("format");
+        BookFirstSessionHandler.Validate(
+                Command with { Format = null },
+                Given.Submitted().Triaged().Proposed().Accepted().Referral,
+                new BookFirstSessionValidator(Now))
+            .ShouldBeInvalid("format");
 }
 
 public class RescheduleFirstSessionTests
@@ -74,9 +84,9 @@ public class RescheduleFirstSessionTests
     public void booked_session_moves_and_stays_booked()
     {
         var given = Given.Submitted().Triaged().Proposed().Accepted().Booked();
-        RescheduleFirstSessionEndpoint.Validate(Command, given.Referral, Now).ShouldBeAllowed();
+        RescheduleFirstSessionHandler.Validate(Command, given.Referral, new RescheduleFirstSessionValidator(Now)).ShouldBeAllowed();
 
-        var events = RescheduleFirstSessionEndpoint.Decide(given.Referral, Command);
+        var events = RescheduleFirstSessionHandler.Decide(given.Referral, Command);
 
         events.ShouldBe([new FirstSessionRescheduled(Given.SessionA, Given.ClinicianA, Given.SessionStart, Command.StartsAt!.Value, 50)]);
         var after = given.After(events);
@@ -86,13 +96,17 @@ public class RescheduleFirstSessionTests
 
     [Fact]
     public void nothing_to_reschedule_before_booking() =>
-        RescheduleFirstSessionEndpoint.Validate(Command, Given.Submitted().Triaged().Proposed().Accepted().Referral, Now)
+        RescheduleFirstSessionHandler.Validate(
+                Command, Given.Submitted().Triaged().Proposed().Accepted().Referral, new RescheduleFirstSessionValidator(Now))
             .ShouldBeConflict("invalidTransition");
 
     [Fact]
     public void new_start_in_the_past_is_invalid() =>
-        RescheduleFirstSessionEndpoint.Validate(Command with { StartsAt = Given.Start },
-            Given.Submitted().Triaged().Proposed().Accepted().Booked().Referral, Now).ShouldBeInvalid("startsAt");
+        RescheduleFirstSessionHandler.Validate(
+                Command with { StartsAt = Given.Start },
+                Given.Submitted().Triaged().Proposed().Accepted().Booked().Referral,
+                new RescheduleFirstSessionValidator(Now))
+            .ShouldBeInvalid("startsAt");
 }
 
 public class CancelFirstSessionTests
@@ -103,9 +117,9 @@ public class CancelFirstSessionTests
     public void cancelled_session_returns_the_referral_to_accepted()
     {
         var given = Given.Submitted().Triaged().Proposed().Accepted().Booked();
-        CancelFirstSessionEndpoint.Validate(Command, given.Referral).ShouldBeAllowed();
+        CancelFirstSessionHandler.Validate(Command, given.Referral, new CancelFirstSessionValidator()).ShouldBeAllowed();
 
-        var events = CancelFirstSessionEndpoint.Decide(given.Referral, Command);
+        var events = CancelFirstSessionHandler.Decide(given.Referral, Command);
 
         events.ShouldBe([new FirstSessionCancelled(Given.SessionA, Given.ClinicianA, CancelledBy.Client, "Work trip.")]);
         var after = given.After(events);
@@ -116,14 +130,17 @@ public class CancelFirstSessionTests
 
     [Fact]
     public void nothing_to_cancel_before_booking() =>
-        CancelFirstSessionEndpoint.Validate(Command, Given.Submitted().Triaged().Proposed().Accepted().Referral)
+        CancelFirstSessionHandler.Validate(
+                Command, Given.Submitted().Triaged().Proposed().Accepted().Referral, new CancelFirstSessionValidator())
             .ShouldBeConflict("invalidTransition");
 
     [Fact]
     public void who_and_why_are_required()
     {
-        var problem = CancelFirstSessionEndpoint.Validate(Command with { By = null, Reason = "" },
-            Given.Submitted().Triaged().Proposed().Accepted().Booked().Referral);
+        var problem = CancelFirstSessionHandler.Validate(
+                Command with { By = null, Reason = "" },
+                Given.Submitted().Triaged().Proposed().Accepted().Booked().Referral,
+                new CancelFirstSessionValidator());
         problem.ShouldBeInvalid("by");
         problem.ShouldBeInvalid("reason");
     }
@@ -138,9 +155,10 @@ public class RecordFirstSessionOutcomeTests
     public void attended_session_closes_the_referral_as_engaged()
     {
         var command = new RecordFirstSessionOutcome(FirstSessionOutcome.Attended, "Good first meeting.", null);
-        RecordFirstSessionOutcomeEndpoint.Validate(command, Booked.Referral, AfterStart).ShouldBeAllowed();
+        RecordFirstSessionOutcomeHandler.Validate(command, Booked.Referral, new RecordFirstSessionOutcomeValidator(), AfterStart)
+            .ShouldBeAllowed();
 
-        var events = RecordFirstSessionOutcomeEndpoint.Decide(Booked.Referral, command);
+        var events = RecordFirstSessionOutcomeHandler.Decide(Booked.Referral, command);
 
         events.ShouldBe([new FirstSessionAttended(Given.SessionA, Given.ClinicianA, "Good first meeting.")]);
         var after = Booked.After(events);
@@ -152,9 +170,10 @@ public class RecordFirstSessionOutcomeTests
     public void missed_session_returns_the_referral_to_accepted_for_a_rebooking()
     {
         var command = new RecordFirstSessionOutcome(FirstSessionOutcome.NoShow, null, null);
-        RecordFirstSessionOutcomeEndpoint.Validate(command, Booked.Referral, AfterStart).ShouldBeAllowed();
+        RecordFirstSessionOutcomeHandler.Validate(command, Booked.Referral, new RecordFirstSessionOutcomeValidator(), AfterStart)
+            .ShouldBeAllowed();
 
-        var events = RecordFirstSessionOutcomeEndpoint.Decide(Booked.Referral, command);
+        var events = RecordFirstSessionOutcomeHandler.Decide(Booked.Referral, command);
 
         events.ShouldBe([new FirstSessionMissed(Given.SessionA, Given.ClinicianA, null)]);
         var after = Booked.After(events);
@@ -164,17 +183,26 @@ public class RecordFirstSessionOutcomeTests
 
     [Fact]
     public void outcome_waits_until_the_session_has_started() =>
-        RecordFirstSessionOutcomeEndpoint.Validate(new RecordFirstSessionOutcome(FirstSessionOutcome.Attended, null, null),
-            Booked.Referral, new FakeTimeProvider(Given.SessionStart.AddMinutes(-1))).ShouldBeConflict("sessionNotStarted");
+        RecordFirstSessionOutcomeHandler.Validate(
+                new RecordFirstSessionOutcome(FirstSessionOutcome.Attended, null, null),
+                Booked.Referral,
+                new RecordFirstSessionOutcomeValidator(),
+                new FakeTimeProvider(Given.SessionStart.AddMinutes(-1)))
+            .ShouldBeConflict("sessionNotStarted");
 
     [Fact]
     public void outcome_needs_a_booked_session() =>
-        RecordFirstSessionOutcomeEndpoint.Validate(new RecordFirstSessionOutcome(FirstSessionOutcome.NoShow, null, null),
-            Booked.Missed().Referral, AfterStart).ShouldBeConflict("invalidTransition");
+        RecordFirstSessionOutcomeHandler.Validate(
+                new RecordFirstSessionOutcome(FirstSessionOutcome.NoShow, null, null),
+                Booked.Missed().Referral,
+                new RecordFirstSessionOutcomeValidator(),
+                AfterStart)
+            .ShouldBeConflict("invalidTransition");
 
     [Fact]
     public void outcome_is_required() =>
-        RecordFirstSessionOutcomeEndpoint.Validate(new RecordFirstSessionOutcome(null, null, null), Booked.Referral, AfterStart)
+        RecordFirstSessionOutcomeHandler.Validate(
+                new RecordFirstSessionOutcome(null, null, null), Booked.Referral, new RecordFirstSessionOutcomeValidator(), AfterStart)
             .ShouldBeInvalid("outcome");
 }
 
@@ -192,8 +220,8 @@ public class BookingFormatTests
     {
         var accepted = Given.Submitted().Triaged().Proposed().Accepted().Referral;
         var referral = accepted with { Intake = accepted.Intake with { Format = wants } };
-        var problem = BookFirstSessionEndpoint.Validate(
-            new BookFirstSession(Now.GetUtcNow().AddDays(2), null, booked, null), referral, Now);
+        var problem = BookFirstSessionHandler.Validate(
+                new BookFirstSession(Now.GetUtcNow().AddDays(2), null, booked, null), referral, new BookFirstSessionValidator(Now));
         if (allowed) problem.ShouldBeAllowed();
         else problem.ShouldBeConflict("formatNotAccepted");
     }

@@ -6,6 +6,8 @@ namespace Matching.Tests.Referrals.Closing;
 
 public class CloseReferralTests
 {
+    private static readonly CloseReferralValidator Validator = new();
+
     public static TheoryData<ClosureOutcome> Outcomes => new()
     {
         ClosureOutcome.Withdrawn, ClosureOutcome.Unreachable, ClosureOutcome.ReferredOut, ClosureOutcome.Ineligible, ClosureOutcome.Duplicate
@@ -16,9 +18,9 @@ public class CloseReferralTests
     {
         var given = Given.Submitted().Triaged();
         var command = new CloseReferral(outcome, "Per client call.", null);
-        CloseReferralEndpoint.Validate(command, given.Referral).ShouldBeAllowed();
+        CloseReferralHandler.Validate(command, given.Referral, Validator).ShouldBeAllowed();
 
-        var events = CloseReferralEndpoint.Decide(given.Referral, command);
+        var events = CloseReferralHandler.Decide(given.Referral, command);
 
         events.ShouldBe([new ReferralClosed(outcome, "Per client call.", null)]);
         var after = given.After(events);
@@ -28,23 +30,25 @@ public class CloseReferralTests
 
     [Fact]
     public void engaged_is_not_a_coordinator_outcome() =>
-        CloseReferralEndpoint.Validate(new CloseReferral(ClosureOutcome.Engaged, null, null), Given.Submitted().Referral)
+        CloseReferralHandler.Validate(new CloseReferral(ClosureOutcome.Engaged, null, null), Given.Submitted().Referral, Validator)
             .ShouldBeInvalid("outcome");
 
     [Fact]
     public void outcome_is_required() =>
-        CloseReferralEndpoint.Validate(new CloseReferral(null, null, null), Given.Submitted().Referral).ShouldBeInvalid("outcome");
+        CloseReferralHandler.Validate(new CloseReferral(null, null, null), Given.Submitted().Referral, Validator)
+            .ShouldBeInvalid("outcome");
 
     [Fact]
     public void closed_referral_is_not_closed_again() =>
-        CloseReferralEndpoint.Validate(new CloseReferral(ClosureOutcome.Duplicate, null, null), Given.Submitted().Closed().Referral)
+        CloseReferralHandler.Validate(
+                new CloseReferral(ClosureOutcome.Duplicate, null, null), Given.Submitted().Closed().Referral, Validator)
             .ShouldBeConflict("referralClosed");
 
     [Fact]
     public void closing_withdraws_the_open_proposal_first()
     {
         var given = Given.Submitted().Triaged().Proposed();
-        var events = CloseReferralEndpoint.Decide(given.Referral, new CloseReferral(ClosureOutcome.Unreachable, null, null));
+        var events = CloseReferralHandler.Decide(given.Referral, new CloseReferral(ClosureOutcome.Unreachable, null, null));
 
         events.ShouldBe([
             new ProposalWithdrawn(Given.ProposalA, Given.ClinicianA, "Referral closed", ClosesReferral: true),
@@ -61,7 +65,7 @@ public class CloseReferralTests
     public void closing_cancels_the_booked_session_first()
     {
         var given = Given.Submitted().Triaged().Proposed().Accepted().Booked();
-        var events = CloseReferralEndpoint.Decide(given.Referral, new CloseReferral(ClosureOutcome.Withdrawn, null, null));
+        var events = CloseReferralHandler.Decide(given.Referral, new CloseReferral(ClosureOutcome.Withdrawn, null, null));
 
         events.ShouldBe([
             new FirstSessionCancelled(Given.SessionA, Given.ClinicianA, CancelledBy.Practice, "Referral closed"),
@@ -74,15 +78,16 @@ public class CloseReferralTests
 
     [Fact]
     public void closing_an_accepted_referral_names_its_clinician() =>
-        CloseReferralEndpoint.Decide(Given.Submitted().Triaged().Proposed().Accepted().Referral,
-                new CloseReferral(ClosureOutcome.ReferredOut, null, null))
+        CloseReferralHandler.Decide(Given.Submitted().Triaged().Proposed().Accepted().Referral, new CloseReferral(ClosureOutcome.ReferredOut, null, null))
             .ShouldBe([new ReferralClosed(ClosureOutcome.ReferredOut, null, Given.ClinicianA)]);
 
     [Fact]
     public void waitlisted_and_untriaged_referrals_can_close()
     {
-        CloseReferralEndpoint.Validate(new CloseReferral(ClosureOutcome.Duplicate, null, null), Given.Submitted().Referral).ShouldBeAllowed();
-        CloseReferralEndpoint.Validate(new CloseReferral(ClosureOutcome.Duplicate, null, null), Given.Submitted().Triaged().Waitlisted().Referral)
+        CloseReferralHandler.Validate(new CloseReferral(ClosureOutcome.Duplicate, null, null), Given.Submitted().Referral, Validator)
+            .ShouldBeAllowed();
+        CloseReferralHandler.Validate(
+                new CloseReferral(ClosureOutcome.Duplicate, null, null), Given.Submitted().Triaged().Waitlisted().Referral, Validator)
             .ShouldBeAllowed();
     }
 }

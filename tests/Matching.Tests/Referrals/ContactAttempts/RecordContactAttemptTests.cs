@@ -6,6 +6,8 @@ namespace Matching.Tests.Referrals.ContactAttempts;
 
 public class RecordContactAttemptTests
 {
+    private static readonly RecordContactAttemptValidator Validator = new();
+
     private static readonly RecordContactAttempt Command = new(ContactChannel.Phone, ContactOutcome.LeftMessage, null, null);
 
     public static TheoryData<string> OpenStatuses => new() { "awaitingTriage", "awaitingMatch", "proposed", "accepted", "booked", "waitlisted" };
@@ -25,9 +27,9 @@ public class RecordContactAttemptTests
     public void contact_attempt_is_recorded_in_any_open_status(string status)
     {
         var given = In(status);
-        RecordContactAttemptEndpoint.Validate(Command, given.Referral).ShouldBeAllowed();
+        RecordContactAttemptHandler.Validate(Command, given.Referral, Validator).ShouldBeAllowed();
 
-        var events = RecordContactAttemptEndpoint.Decide(given.Referral, Command);
+        var events = RecordContactAttemptHandler.Decide(given.Referral, Command);
 
         events.ShouldBe([new ContactAttempted(ContactChannel.Phone, ContactOutcome.LeftMessage, null)]);
         var after = given.After(events);
@@ -37,23 +39,24 @@ public class RecordContactAttemptTests
 
     [Fact]
     public void closed_referral_takes_no_contact_attempts() =>
-        RecordContactAttemptEndpoint.Validate(Command, Given.Submitted().Closed().Referral).ShouldBeConflict("referralClosed");
+        RecordContactAttemptHandler.Validate(Command, Given.Submitted().Closed().Referral, Validator).ShouldBeConflict("referralClosed");
 
     [Fact]
     public void channel_and_outcome_are_required()
     {
-        var problem = RecordContactAttemptEndpoint.Validate(Command with { Channel = null, Outcome = null }, Given.Submitted().Referral);
+        var problem = RecordContactAttemptHandler.Validate(
+                Command with { Channel = null, Outcome = null }, Given.Submitted().Referral, Validator);
         problem.ShouldBeInvalid("channel");
         problem.ShouldBeInvalid("outcome");
     }
 
     [Fact]
     public void stale_expected_version_is_refused() =>
-        RecordContactAttemptEndpoint.Validate(Command with { ExpectedVersion = 0 }, Given.Submitted().Referral)
+        RecordContactAttemptHandler.Validate(Command with { ExpectedVersion = 0 }, Given.Submitted().Referral, Validator)
             .ShouldBeConflict("staleVersion");
 
     [Fact]
     public void current_expected_version_is_accepted() =>
-        RecordContactAttemptEndpoint.Validate(Command with { ExpectedVersion = 2 }, Given.Submitted().Triaged().Referral)
+        RecordContactAttemptHandler.Validate(Command with { ExpectedVersion = 2 }, Given.Submitted().Triaged().Referral, Validator)
             .ShouldBeAllowed();
 }

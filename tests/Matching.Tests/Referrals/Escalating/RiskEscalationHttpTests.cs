@@ -45,7 +45,7 @@ public class RiskEscalationHttpTests(TimerFixture app) : IClassFixture<TimerFixt
     {
         var key = Guid.NewGuid().ToString();
         var headers = new Dictionary<string, string> { ["Idempotency-Key"] = key };
-        var id = SubmitIntakeEndpoint.StreamIdFor(key);
+        var id = SubmitIntakeHandler.StreamIdFor(key);
 
         var first = await app.Host.Send(HttpMethod.Post, "/api/intake", Samples.UrgentIntake(), headers: headers);
         var again = await app.Host.Send(HttpMethod.Post, "/api/intake", Samples.UrgentIntake(), headers: headers);

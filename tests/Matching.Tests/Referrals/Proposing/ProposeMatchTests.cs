@@ -9,6 +9,8 @@ namespace Matching.Tests.Referrals.Proposing;
 
 public class ProposeMatchTests
 {
+    private static readonly ProposeMatchValidator Validator = new();
+
     private static readonly TimeSpan Window = TimeSpan.FromHours(72);
     private static readonly ProposeMatch Command = new(Given.ClinicianA, "Trauma and grief focus.", null, null);
     private static readonly ProposalTarget Open = Target(Given.ClinicianA);
@@ -30,10 +32,10 @@ public class ProposeMatchTests
     public void proposal_from_awaiting_match_opens_with_the_response_window()
     {
         var given = Given.Submitted().Triaged();
-        ProposeMatchEndpoint.Validate(Command, given.Referral, Open).ShouldBeAllowed();
+        ProposeMatchHandler.Validate(Command, given.Referral, Open, Validator).ShouldBeAllowed();
 
         var now = Given.Start.AddHours(1);
-        var events = ProposeMatchEndpoint.Decide(given.Referral, Command, Given.ProposalA, now, Window);
+        var events = ProposeMatchHandler.Decide(given.Referral, Command, Given.ProposalA, now, Window);
 
         events.ShouldBe([new MatchProposed(Given.ProposalA, Given.ClinicianA, now + Window, Command.Note, null, null)]);
         var after = given.After(events);
@@ -46,8 +48,8 @@ public class ProposeMatchTests
     public void waitlisted_referral_can_be_proposed()
     {
         var given = Given.Submitted().Triaged().Waitlisted();
-        ProposeMatchEndpoint.Validate(Command, given.Referral, Open).ShouldBeAllowed();
-        var after = given.After(ProposeMatchEndpoint.Decide(given.Referral, Command, Given.ProposalA, Given.Start, Window));
+        ProposeMatchHandler.Validate(Command, given.Referral, Open, Validator).ShouldBeAllowed();
+        var after = given.After(ProposeMatchHandler.Decide(given.Referral, Command, Given.ProposalA, Given.Start, Window));
         after.Status.ShouldBe(ReferralStatus.Proposed);
         after.WaitlistReason.ShouldBeNull();
     }
@@ -56,22 +58,27 @@ public class ProposeMatchTests
     public void override_reason_is_recorded()
     {
         var command = Command with { OverrideReason = "Client asked for this clinician by name." };
-        var events = ProposeMatchEndpoint.Decide(Given.Submitted().Triaged().Referral, command, Given.ProposalA, Given.Start, Window);
+        var events = ProposeMatchHandler.Decide(Given.Submitted().Triaged().Referral, command, Given.ProposalA, Given.Start, Window);
         events.ShouldHaveSingleItem().ShouldBeOfType<MatchProposed>().OverrideReason.ShouldBe(command.OverrideReason);
     }
 
     [Fact]
     public void untriaged_referral_is_not_proposed() =>
-        ProposeMatchEndpoint.Validate(Command, Given.Submitted().Referral, Open).ShouldBeConflict("invalidTransition");
+        ProposeMatchHandler.Validate(Command, Given.Submitted().Referral, Open, Validator).ShouldBeConflict("invalidTransition");
 
     [Fact]
     public void urgent_referral_is_not_proposed_before_risk_acknowledgement() =>
-        ProposeMatchEndpoint.Validate(Command, Given.Submitted(urgent: true).Referral, Open).ShouldBeConflict("riskNotAcknowledged");
+        ProposeMatchHandler.Validate(Command, Given.Submitted(urgent: true).Referral, Open, Validator)
+            .ShouldBeConflict("riskNotAcknowledged");
 
     [Fact]
     public void one_open_proposal_at_a_time() =>
-        ProposeMatchEndpoint.Validate(Command with { ClinicianId = Given.ClinicianB },
-            Given.Submitted().Triaged().Proposed().Referral, Target(Given.ClinicianB)).ShouldBeConflict("proposalOpen");
+        ProposeMatchHandler.Validate(
+                Command with { ClinicianId = Given.ClinicianB },
+                Given.Submitted().Triaged().Proposed().Referral,
+                Target(Given.ClinicianB),
+                Validator)
+            .ShouldBeConflict("proposalOpen");
 
     [Theory]
     [InlineData("declined")]
@@ -86,51 +93,59 @@ public class ProposeMatchTests
             "expired" => proposed.Expired(),
             _ => proposed.Withdrawn()
         };
-        ProposeMatchEndpoint.Validate(Command, given.Referral, Open).ShouldBeConflict("previouslyDeclined");
-        ProposeMatchEndpoint.Validate(Command with { OverrideReason = "Client insists." }, given.Referral, Open)
+        ProposeMatchHandler.Validate(Command, given.Referral, Open, Validator).ShouldBeConflict("previouslyDeclined");
+        ProposeMatchHandler.Validate(Command with { OverrideReason = "Client insists." }, given.Referral, Open, Validator)
             .ShouldBeConflict("previouslyDeclined");
-        ProposeMatchEndpoint.Validate(Command with { ClinicianId = Given.ClinicianB }, given.Referral, Target(Given.ClinicianB))
+        ProposeMatchHandler.Validate(Command with { ClinicianId = Given.ClinicianB }, given.Referral, Target(Given.ClinicianB), Validator)
             .ShouldBeAllowed();
     }
 
     [Fact]
     public void unknown_clinician_is_not_found()
     {
-        var problem = ProposeMatchEndpoint.Validate(Command, Given.Submitted().Triaged().Referral, null);
+        var problem = ProposeMatchHandler.Validate(Command, Given.Submitted().Triaged().Referral, null, Validator);
         problem.ShouldBeNotFound();
         problem.Detail!.ShouldContain(Given.ClinicianA.ToString());
     }
 
     [Fact]
     public void offboarded_clinician_is_refused() =>
-        ProposeMatchEndpoint.Validate(Command, Given.Submitted().Triaged().Referral, With(c => c with { Offboarded = true, AcceptingNewClients = false }))
+        ProposeMatchHandler.Validate(
+                Command,
+                Given.Submitted().Triaged().Referral,
+                With(c => c with { Offboarded = true, AcceptingNewClients = false }),
+                Validator)
             .ShouldBeConflict("clinicianOffboarded");
 
     [Fact]
     public void paused_clinician_is_refused() =>
-        ProposeMatchEndpoint.Validate(Command, Given.Submitted().Triaged().Referral, With(c => c with { Paused = true }))
+        ProposeMatchHandler.Validate(Command, Given.Submitted().Triaged().Referral, With(c => c with { Paused = true }), Validator)
             .ShouldBeConflict("clinicianPaused");
 
     [Fact]
     public void clinician_not_accepting_new_clients_is_refused_even_with_override() =>
-        ProposeMatchEndpoint.Validate(Command with { OverrideReason = "Known to the client." }, Given.Submitted().Triaged().Referral,
-            With(c => c with { AcceptingNewClients = false })).ShouldBeConflict("notAccepting");
+        ProposeMatchHandler.Validate(
+                Command with { OverrideReason = "Known to the client." },
+                Given.Submitted().Triaged().Referral,
+                With(c => c with { AcceptingNewClients = false }),
+                Validator)
+            .ShouldBeConflict("notAccepting");
 
     [Fact]
     public void clinician_is_required() =>
-        ProposeMatchEndpoint.Validate(Command with { ClinicianId = null }, Given.Submitted().Triaged().Referral, null)
+        ProposeMatchHandler.Validate(Command with { ClinicianId = null }, Given.Submitted().Triaged().Referral, null, Validator)
             .ShouldBeInvalid("clinicianId");
 
     [Fact]
     public void stale_expected_version_is_refused() =>
-        ProposeMatchEndpoint.Validate(Command with { ExpectedVersion = 1 }, Given.Submitted().Triaged().Referral, Open)
+        ProposeMatchHandler.Validate(Command with { ExpectedVersion = 1 }, Given.Submitted().Triaged().Referral, Open, Validator)
             .ShouldBeConflict("staleVersion");
 
     [Fact]
     public void clinician_without_a_free_place_is_refused_naming_the_failed_filter()
     {
         var full = Open with { Workload = new ClinicianWorkload(Given.ClinicianA, 1, 19, 0) };
-        var problem = ProposeMatchEndpoint.Validate(Command, Given.Submitted().Triaged().Referral, full);
+        var problem = ProposeMatchHandler.Validate(Command, Given.Submitted().Triaged().Referral, full, Validator);
         problem.ShouldBeConflict("excludedByFilters");
         problem.Extensions["failedFilters"].ShouldBe(new[] { "noCapacity" });
     }
@@ -143,7 +158,7 @@ public class ProposeMatchTests
             WeeklyNewClientLimit = 0,
             Profile = c.Profile with { LicensedStates = ["WY"], OfficeStates = ["WY"], Payers = ["Cigna"], SelfPayRate = null, Languages = ["Spanish"] }
         });
-        var problem = ProposeMatchEndpoint.Validate(Command, Given.Submitted().Triaged().Referral, target);
+        var problem = ProposeMatchHandler.Validate(Command, Given.Submitted().Triaged().Referral, target, Validator);
         problem.ShouldBeConflict("excludedByFilters");
         problem.Extensions["failedFilters"].ShouldBe(new[] { "noCapacity", "notLicensedInState", "payerMismatch", "languageMismatch" });
     }
@@ -154,11 +169,11 @@ public class ProposeMatchTests
         var given = Given.Submitted().Triaged();
         var target = With(c => c with { Profile = c.Profile with { LicensedStates = ["WY"], OfficeStates = ["WY"] } });
         var command = Command with { OverrideReason = "Moving to Wyoming next week; client asked for her." };
-        ProposeMatchEndpoint.Validate(command, given.Referral, target).ShouldBeAllowed();
+        ProposeMatchHandler.Validate(command, given.Referral, target, Validator).ShouldBeAllowed();
 
-        var failed = ProposeMatchEndpoint.FailedFilters(given.Referral, target);
+        var failed = ProposeMatchHandler.FailedFilters(given.Referral, target);
         failed.ShouldBe(["notLicensedInState"]);
-        var proposed = ProposeMatchEndpoint.Decide(given.Referral, command, Given.ProposalA, Given.Start, Window, failed)
+        var proposed = ProposeMatchHandler.Decide(given.Referral, command, Given.ProposalA, Given.Start, Window, failed)
             .ShouldHaveSingleItem().ShouldBeOfType<MatchProposed>();
         proposed.OverrideReason.ShouldBe(command.OverrideReason);
         proposed.OverriddenFilters.ShouldBe(["notLicensedInState"]);
@@ -166,16 +181,19 @@ public class ProposeMatchTests
 
     [Fact]
     public void blank_override_reason_does_not_lift_filters() =>
-        ProposeMatchEndpoint.Validate(Command with { OverrideReason = "  " }, Given.Submitted().Triaged().Referral,
-            Open with { Workload = new ClinicianWorkload(Given.ClinicianA, 20, 0, 0) }).ShouldBeConflict("excludedByFilters");
+        ProposeMatchHandler.Validate(
+                Command with { OverrideReason = "  " },
+                Given.Submitted().Triaged().Referral,
+                Open with { Workload = new ClinicianWorkload(Given.ClinicianA, 20, 0, 0) },
+                Validator)
+            .ShouldBeConflict("excludedByFilters");
 
     [Fact]
     public void eligible_clinician_records_no_overridden_filters()
     {
         var given = Given.Submitted().Triaged();
-        ProposeMatchEndpoint.FailedFilters(given.Referral, Open).ShouldBeEmpty();
-        var proposed = (MatchProposed)ProposeMatchEndpoint.Decide(given.Referral, Command with { OverrideReason = "Asked by name." },
-            Given.ProposalA, Given.Start, Window, ProposeMatchEndpoint.FailedFilters(given.Referral, Open))[0];
+        ProposeMatchHandler.FailedFilters(given.Referral, Open).ShouldBeEmpty();
+        var proposed = (MatchProposed)ProposeMatchHandler.Decide(given.Referral, Command with { OverrideReason = "Asked by name." }, Given.ProposalA, Given.Start, Window, ProposeMatchHandler.FailedFilters(given.Referral, Open))[0];
         proposed.OverriddenFilters.ShouldBeNull();
     }
 }

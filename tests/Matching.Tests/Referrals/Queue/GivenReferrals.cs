@@ -21,7 +21,7 @@ public static class GivenReferrals
     public static IEvent At<T>(this T data, DateTimeOffset at) where T : notnull => new Event<T>(data) { Timestamp = at };
 
     public static IntakeSubmitted Submitted(Intake? intake = null) =>
-        new(SubmitIntakeEndpoint.Kept(intake ?? Samples.Intake()), new DateOnly(2025, 1, 6), AgeGroup.Adult);
+        new(SubmitIntakeHandler.Kept(intake ?? Samples.Intake()), new DateOnly(2025, 1, 6), AgeGroup.Adult);
 
     public static async Task<Guid> Referral(this AppFixture app, params object[] events)
     {

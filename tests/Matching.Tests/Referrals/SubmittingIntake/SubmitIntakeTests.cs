@@ -14,7 +14,7 @@ public class SubmitIntakeDecisionTests
     [Fact]
     public void a_routine_intake_is_submitted_with_the_age_group_at_the_intake_date()
     {
-        var events = SubmitIntakeEndpoint.Decide(Samples.Intake(), Today);
+        var events = SubmitIntakeHandler.Decide(Samples.Intake(), Today);
         var submitted = events.ShouldHaveSingleItem().ShouldBeOfType<IntakeSubmitted>();
         submitted.AgeGroup.ShouldBe(AgeGroup.Adult);
         submitted.IntakeDate.ShouldBe(Today);
@@ -26,7 +26,7 @@ public class SubmitIntakeDecisionTests
     [InlineData(SelfHarmAnswer.NearlyEveryDay)]
     public void any_answer_but_not_at_all_flags_the_risk(SelfHarmAnswer answer)
     {
-        var events = SubmitIntakeEndpoint.Decide(Samples.Intake(answer), Today);
+        var events = SubmitIntakeHandler.Decide(Samples.Intake(answer), Today);
         events.Length.ShouldBe(2);
         events[1].ShouldBe(new RiskFlagged(answer));
     }
@@ -40,14 +40,14 @@ public class SubmitIntakeDecisionTests
     public void the_age_group_follows_the_birthday(string dateOfBirth, AgeGroup expected)
     {
         var intake = Samples.Intake() with { Client = Samples.Intake().Client! with { DateOfBirth = DateOnly.Parse(dateOfBirth) } };
-        SubmitIntakeEndpoint.Decide(intake, Today)[0].ShouldBeOfType<IntakeSubmitted>().AgeGroup.ShouldBe(expected);
+        SubmitIntakeHandler.Decide(intake, Today)[0].ShouldBeOfType<IntakeSubmitted>().AgeGroup.ShouldBe(expected);
     }
 
     [Fact]
     public void the_same_idempotency_key_always_names_the_same_stream()
     {
-        SubmitIntakeEndpoint.StreamIdFor("abc").ShouldBe(SubmitIntakeEndpoint.StreamIdFor("abc"));
-        SubmitIntakeEndpoint.StreamIdFor("abc").ShouldNotBe(SubmitIntakeEndpoint.StreamIdFor("abd"));
+        SubmitIntakeHandler.StreamIdFor("abc").ShouldBe(SubmitIntakeHandler.StreamIdFor("abc"));
+        SubmitIntakeHandler.StreamIdFor("abc").ShouldNotBe(SubmitIntakeHandler.StreamIdFor("abd"));
     }
 }
 
@@ -118,7 +118,8 @@ public class SubmitIntakeTests(AppFixture app) : IClassFixture<AppFixture>
             app.Host.Post("/api/intake", Samples.Intake() with { Notes = $"Note {i}" }, headers: headers)));
 
         results.Count(r => r.Status == HttpStatusCode.Created).ShouldBe(1);
-        results.Count(r => r.Status == HttpStatusCode.UnprocessableEntity).ShouldBe(5, string.Join(", ", results.Select(r => (int)r.Status)));
+        results.Count(r => r.Status == HttpStatusCode.UnprocessableEntity)
+            .ShouldBe(5, string.Join(", ", results.Select(r => (int)r.Status)));
     }
 
     [Fact]

@@ -10,6 +10,8 @@ namespace Matching.Tests.Referrals.Suggesting;
 
 public class SuggestMatchesTests
 {
+    private static readonly SuggestMatchesValidator Validator = new();
+
     private static readonly SuggestMatches Command = new(null, null);
     private static readonly TimeZoneInfo Denver = ClientNeeds.DefaultTimeZone;
 
@@ -36,7 +38,7 @@ public class SuggestMatchesTests
     [InlineData(1)]
     [InlineData(50)]
     public void limit_from_1_to_50_or_none_is_accepted(int? limit) =>
-        SuggestMatchesEndpoint.Validate(Command with { Limit = limit }, Given.Submitted().Triaged().Referral).ShouldBeAllowed();
+        SuggestMatchesHandler.Validate(Command with { Limit = limit }, Given.Submitted().Triaged().Referral, Validator).ShouldBeAllowed();
 
     [Theory]
     [InlineData(0)]
@@ -44,42 +46,45 @@ public class SuggestMatchesTests
     [InlineData(51)]
     [InlineData(int.MaxValue)]
     public void limit_outside_1_to_50_is_invalid(int limit) =>
-        SuggestMatchesEndpoint.Validate(Command with { Limit = limit }, Given.Submitted().Triaged().Referral).ShouldBeInvalid("limit");
+        SuggestMatchesHandler.Validate(Command with { Limit = limit }, Given.Submitted().Triaged().Referral, Validator)
+            .ShouldBeInvalid("limit");
 
     [Fact]
     public void missing_body_is_invalid() =>
-        SuggestMatchesEndpoint.Validate(null, Given.Submitted().Triaged().Referral).ShouldBeInvalid("body");
+        SuggestMatchesHandler.Validate(null!, Given.Submitted().Triaged().Referral, Validator).ShouldBeInvalid("body");
 
     [Fact]
     public void waitlisted_referral_can_be_matched() =>
-        SuggestMatchesEndpoint.Validate(Command, Given.Submitted().Triaged().Waitlisted().Referral).ShouldBeAllowed();
+        SuggestMatchesHandler.Validate(Command, Given.Submitted().Triaged().Waitlisted().Referral, Validator).ShouldBeAllowed();
 
     [Fact]
     public void untriaged_referral_is_not_matched() =>
-        SuggestMatchesEndpoint.Validate(Command, Given.Submitted().Referral).ShouldBeConflict("invalidTransition");
+        SuggestMatchesHandler.Validate(Command, Given.Submitted().Referral, Validator).ShouldBeConflict("invalidTransition");
 
     [Fact]
     public void referral_with_an_open_proposal_is_not_matched() =>
-        SuggestMatchesEndpoint.Validate(Command, Given.Submitted().Triaged().Proposed().Referral).ShouldBeConflict("invalidTransition");
+        SuggestMatchesHandler.Validate(Command, Given.Submitted().Triaged().Proposed().Referral, Validator)
+            .ShouldBeConflict("invalidTransition");
 
     [Fact]
     public void closed_referral_is_not_matched() =>
-        SuggestMatchesEndpoint.Validate(Command, Given.Submitted().Triaged().Closed().Referral).ShouldBeConflict("invalidTransition");
+        SuggestMatchesHandler.Validate(Command, Given.Submitted().Triaged().Closed().Referral, Validator)
+            .ShouldBeConflict("invalidTransition");
 
     [Fact]
     public void urgent_referral_is_not_matched_before_risk_acknowledgement() =>
-        SuggestMatchesEndpoint.Validate(Command, Given.Submitted(urgent: true).Referral).ShouldBeConflict("riskNotAcknowledged");
+        SuggestMatchesHandler.Validate(Command, Given.Submitted(urgent: true).Referral, Validator).ShouldBeConflict("riskNotAcknowledged");
 
     [Fact]
     public void stale_expected_version_is_refused() =>
-        SuggestMatchesEndpoint.Validate(Command with { ExpectedVersion = 1 }, Given.Submitted().Triaged().Referral)
+        SuggestMatchesHandler.Validate(Command with { ExpectedVersion = 1 }, Given.Submitted().Triaged().Referral, Validator)
             .ShouldBeConflict("staleVersion");
 
     [Fact]
     public void run_records_counts_that_add_up_and_candidates_by_score()
     {
         var given = Given.Submitted().Triaged();
-        var suggested = SuggestMatchesEndpoint.Decide(given.Referral, Command, Directory(), new MatchWeights(), Denver);
+        var suggested = SuggestMatchesHandler.Decide(given.Referral, Command, Directory(), new MatchWeights(), Denver);
 
         suggested.EngineVersion.ShouldBe(MatchingEngine.Version);
         suggested.WeightsVersion.ShouldBe("1");
@@ -99,8 +104,7 @@ public class SuggestMatchesTests
     [Fact]
     public void limit_keeps_the_best_and_still_counts_every_eligible()
     {
-        var suggested = SuggestMatchesEndpoint.Decide(Given.Submitted().Triaged().Referral, Command with { Limit = 1 },
-            Directory(), new MatchWeights(), Denver);
+        var suggested = SuggestMatchesHandler.Decide(Given.Submitted().Triaged().Referral, Command with { Limit = 1 }, Directory(), new MatchWeights(), Denver);
         suggested.EligibleCount.ShouldBe(2);
         suggested.Candidates.ShouldHaveSingleItem().ClinicianId.ShouldBe(Grace);
     }
@@ -109,7 +113,7 @@ public class SuggestMatchesTests
     public void clinician_who_declined_this_referral_is_counted_as_previously_declined()
     {
         var given = Given.Submitted().Triaged().Proposed(Omar).Declined();
-        var suggested = SuggestMatchesEndpoint.Decide(given.Referral, Command, Directory(), new MatchWeights(), Denver);
+        var suggested = SuggestMatchesHandler.Decide(given.Referral, Command, Directory(), new MatchWeights(), Denver);
         suggested.ExclusionCounts.PreviouslyDeclined.ShouldBe(1);
         suggested.Candidates.Select(c => c.ClinicianId).ShouldNotContain(Omar);
     }
@@ -117,7 +121,7 @@ public class SuggestMatchesTests
     [Fact]
     public void recorded_run_names_no_client_and_keeps_the_contract_key_order()
     {
-        var suggested = SuggestMatchesEndpoint.Decide(Given.Submitted().Triaged().Referral, Command, Directory(), new MatchWeights(), Denver);
+        var suggested = SuggestMatchesHandler.Decide(Given.Submitted().Triaged().Referral, Command, Directory(), new MatchWeights(), Denver);
         var options = new JsonSerializerOptions();
         ServiceSetup.Configure(options);
         var json = JsonSerializer.Serialize(suggested, options);
@@ -133,7 +137,7 @@ public class SuggestMatchesTests
     [Fact]
     public void summary_gives_eligible_considered_and_top_score()
     {
-        var suggested = SuggestMatchesEndpoint.Decide(Given.Submitted().Triaged().Referral, Command, Directory(), new MatchWeights(), Denver);
+        var suggested = SuggestMatchesHandler.Decide(Given.Submitted().Triaged().Referral, Command, Directory(), new MatchWeights(), Denver);
         EventSummaries.Describe(suggested)
             .ShouldBe($"Matches suggested: 2 eligible of 4; top score {suggested.Candidates[0].Score.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)}");
         EventSummaries.Describe(suggested with { EligibleCount = 0, Candidates = [] }).ShouldBe("Matches suggested: none eligible of 4");

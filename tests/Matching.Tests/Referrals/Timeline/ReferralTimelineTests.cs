@@ -73,7 +73,7 @@ public class EventSummariesTests
 {
     public static TheoryData<object, string> Events => new()
     {
-        { new IntakeSubmitted(SubmitIntakeEndpoint.Kept(Samples.Intake()), new DateOnly(2026, 1, 7), AgeGroup.Adult), "Intake submitted (individual; trauma, grief)" },
+        { new IntakeSubmitted(SubmitIntakeHandler.Kept(Samples.Intake()), new DateOnly(2026, 1, 7), AgeGroup.Adult), "Intake submitted (individual; trauma, grief)" },
         { new RiskFlagged(SelfHarmAnswer.SeveralDays), "Urgent: risk flagged by the safety answer (severalDays)" },
         { new RiskAcknowledged(RiskAction.ReferredToCrisisServices, "Ann is with her sister"), "Risk acknowledged: referredToCrisisServices" },
         { new RiskEscalated(DateTimeOffset.UnixEpoch, TimeSpan.FromMinutes(15)), "Risk escalated: not acknowledged within 15 minutes" },

@@ -6,19 +6,21 @@ namespace Matching.Tests.Referrals.Waitlisting;
 
 public class WaitlistReferralTests
 {
+    private static readonly WaitlistReferralValidator Validator = new();
+
     private static readonly WaitlistReferral Command = new("No openings for evenings this month.", null);
 
     [Fact]
     public void an_untriaged_referral_is_triaged_before_it_waits() =>
-        WaitlistReferralEndpoint.Validate(Command, Given.Submitted().Referral).ShouldBeConflict("invalidTransition");
+        WaitlistReferralHandler.Validate(Command, Given.Submitted().Referral, Validator).ShouldBeConflict("invalidTransition");
 
     [Fact]
     public void waitlists_a_triaged_referral_before_a_match()
     {
         var given = Given.Submitted().Triaged();
-        WaitlistReferralEndpoint.Validate(Command, given.Referral).ShouldBeAllowed();
+        WaitlistReferralHandler.Validate(Command, given.Referral, Validator).ShouldBeAllowed();
 
-        var events = WaitlistReferralEndpoint.Decide(given.Referral, Command);
+        var events = WaitlistReferralHandler.Decide(given.Referral, Command);
 
         events.ShouldBe([new ReferralWaitlisted(Command.Reason!)]);
         given.After(events).Status.ShouldBe(ReferralStatus.Waitlisted);
@@ -26,25 +28,29 @@ public class WaitlistReferralTests
 
     [Fact]
     public void urgent_referral_waits_for_risk_acknowledgement() =>
-        WaitlistReferralEndpoint.Validate(Command, Given.Submitted(urgent: true).Referral).ShouldBeConflict("riskNotAcknowledged");
+        WaitlistReferralHandler.Validate(Command, Given.Submitted(urgent: true).Referral, Validator)
+            .ShouldBeConflict("riskNotAcknowledged");
 
     [Fact]
     public void acknowledged_urgent_referral_can_wait() =>
-        WaitlistReferralEndpoint.Validate(Command, Given.Submitted(urgent: true).RiskAcknowledged().Triaged().Referral).ShouldBeAllowed();
+        WaitlistReferralHandler.Validate(Command, Given.Submitted(urgent: true).RiskAcknowledged().Triaged().Referral, Validator)
+            .ShouldBeAllowed();
 
     [Fact]
     public void proposed_referral_is_not_waitlisted() =>
-        WaitlistReferralEndpoint.Validate(Command, Given.Submitted().Triaged().Proposed().Referral).ShouldBeConflict("invalidTransition");
+        WaitlistReferralHandler.Validate(Command, Given.Submitted().Triaged().Proposed().Referral, Validator)
+            .ShouldBeConflict("invalidTransition");
 
     [Fact]
     public void waitlisted_referral_is_not_waitlisted_again() =>
-        WaitlistReferralEndpoint.Validate(Command, Given.Submitted().Triaged().Waitlisted().Referral).ShouldBeConflict("invalidTransition");
+        WaitlistReferralHandler.Validate(Command, Given.Submitted().Triaged().Waitlisted().Referral, Validator)
+            .ShouldBeConflict("invalidTransition");
 
     [Fact]
     public void closed_referral_is_not_waitlisted() =>
-        WaitlistReferralEndpoint.Validate(Command, Given.Submitted().Closed().Referral).ShouldBeConflict("invalidTransition");
+        WaitlistReferralHandler.Validate(Command, Given.Submitted().Closed().Referral, Validator).ShouldBeConflict("invalidTransition");
 
     [Fact]
     public void reason_is_required() =>
-        WaitlistReferralEndpoint.Validate(Command with { Reason = "" }, Given.Submitted().Referral).ShouldBeInvalid("reason");
+        WaitlistReferralHandler.Validate(Command with { Reason = "" }, Given.Submitted().Referral, Validator).ShouldBeInvalid("reason");
 }

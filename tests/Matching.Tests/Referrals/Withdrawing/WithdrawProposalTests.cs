@@ -6,15 +6,17 @@ namespace Matching.Tests.Referrals.Withdrawing;
 
 public class WithdrawProposalTests
 {
+    private static readonly WithdrawProposalValidator Validator = new();
+
     private static readonly WithdrawProposal Command = new("Client found care elsewhere for now.", null);
 
     [Fact]
     public void open_proposal_is_withdrawn_and_the_referral_awaits_a_match_again()
     {
         var given = Given.Submitted().Triaged().Proposed();
-        WithdrawProposalEndpoint.Validate(Command, given.Referral, Given.ProposalA).ShouldBeAllowed();
+        WithdrawProposalHandler.Validate(Command with { ProposalId = Given.ProposalA }, given.Referral, Validator).ShouldBeAllowed();
 
-        var events = WithdrawProposalEndpoint.Decide(given.Referral, Given.ProposalA, Command);
+        var events = WithdrawProposalHandler.Decide(given.Referral, Command with { ProposalId = Given.ProposalA });
 
         events.ShouldBe([new ProposalWithdrawn(Given.ProposalA, Given.ClinicianA, Command.Reason!)]);
         var after = given.After(events);
@@ -25,15 +27,21 @@ public class WithdrawProposalTests
 
     [Fact]
     public void unknown_proposal_is_not_found() =>
-        WithdrawProposalEndpoint.Validate(Command, Given.Submitted().Triaged().Proposed().Referral, Given.ProposalB).ShouldBeNotFound();
+        WithdrawProposalHandler.Validate(
+                Command with { ProposalId = Given.ProposalB }, Given.Submitted().Triaged().Proposed().Referral, Validator)
+            .ShouldBeNotFound();
 
     [Fact]
     public void answered_proposal_is_not_withdrawn() =>
-        WithdrawProposalEndpoint.Validate(Command, Given.Submitted().Triaged().Proposed().Accepted().Referral, Given.ProposalA)
+        WithdrawProposalHandler.Validate(
+                Command with { ProposalId = Given.ProposalA }, Given.Submitted().Triaged().Proposed().Accepted().Referral, Validator)
             .ShouldBeConflict("proposalNotPending");
 
     [Fact]
     public void reason_is_required() =>
-        WithdrawProposalEndpoint.Validate(Command with { Reason = null }, Given.Submitted().Triaged().Proposed().Referral, Given.ProposalA)
+        WithdrawProposalHandler.Validate(
+                (Command with { Reason = null }) with { ProposalId = Given.ProposalA },
+                Given.Submitted().Triaged().Proposed().Referral,
+                Validator)
             .ShouldBeInvalid("reason");
 }

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Routing;
 using System;
 using System.Linq;
 using Wolverine.Http;
-using Wolverine.Marten.Publishing;
 using Wolverine.Runtime;
 
 namespace Internal.Generated.WolverineHandlers
@@ -14,20 +13,19 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class POST_api_referrals_referralId_proposals_proposalId_decline : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
-        private readonly System.TimeProvider _timeProvider;
-        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public POST_api_referrals_referralId_proposals_proposalId_decline(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public POST_api_referrals_referralId_proposals_proposalId_decline(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
-            _timeProvider = timeProvider;
-            _outboxedSessionFactory = outboxedSessionFactory;
             _wolverineRuntime = wolverineRuntime;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
+            var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
+            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Matching.Service.Referrals.Declining.DeclineProposalEndpoint").SetTag("http.route", "/api/referrals/{referralId}/proposals/{proposalId}/decline").SetTag("http.request.method", "POST");
+            Wolverine.Http.Runtime.RequestIdMiddleware.Apply(httpContext, messageContext);
             string referralId_rawValue = (string?)httpContext.GetRouteValue("referralId");
             System.Guid referralId = default;
 
@@ -40,95 +38,29 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
-            var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
-            // Building the Marten session
-            await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
-            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Matching.Service.Referrals.Declining.DeclineProposalEndpoint").SetTag("http.route", "/api/referrals/{referralId}/proposals/{proposalId}/decline").SetTag("http.request.method", "POST");
-            try
+            string proposalId_rawValue = (string?)httpContext.GetRouteValue("proposalId");
+            System.Guid proposalId = default;
+
+            if (proposalId_rawValue != null && System.Guid.TryParse(proposalId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out proposalId))
             {
-                // Reading the request body via JSON deserialization
-                var (command, jsonContinue) = await ReadJsonAsync<Matching.Service.Referrals.Declining.DeclineProposal>(httpContext);
-                if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
-                string proposalId_rawValue = (string?)httpContext.GetRouteValue("proposalId");
-                System.Guid proposalId = default;
-
-                if (proposalId_rawValue != null && System.Guid.TryParse(proposalId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out proposalId))
-                {
-                }
-                else
-                {
-                    httpContext.Response.StatusCode = 404;
-                    return;
-                }
-
-                var batchedQuery = documentSession.CreateBatchQuery();
-
-                var stream_referral_BatchItem = batchedQuery.Events.FetchForWriting<Matching.Service.Referrals.Referral>(referralId);
-
-                await batchedQuery.Execute(httpContext.RequestAborted);
-
-                // Loading Marten aggregate as part of the aggregate handler workflow
-                var stream_referral = await stream_referral_BatchItem.ConfigureAwait(false);
-
-                Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.id", referralId);
-                Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.type", "Matching.Service.Referrals.Referral");
-                // 404 if this required object is null
-                if (stream_referral.Aggregate == null)
-                {
-                    httpContext.Response.StatusCode = 404;
-                    return;
-                }
-
-                var problemDetails1 = Matching.Service.Referrals.Declining.DeclineProposalEndpoint.Validate(command, stream_referral.Aggregate, proposalId, httpContext.User, _timeProvider);
-                // Evaluate whether the processing should stop if there are any problems
-                if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
-                {
-                    await WriteProblems(problemDetails1, httpContext).ConfigureAwait(false);
-                    return;
-                }
-
-                
-                // The actual HTTP request handler execution
-                (var referralCommandResult_response, var events) = Matching.Service.Referrals.Declining.DeclineProposalEndpoint.Post(command, proposalId, stream_referral.Aggregate);
-
-                if (events != null)
-                {
-                    
-                    // Capturing any possible events returned from the command handlers
-                    stream_referral.AppendMany(events);
-                }
-
-                
-                // Save all pending changes to this Marten session
-                await documentSession.SaveChangesAsync(httpContext.RequestAborted).ConfigureAwait(false);
-
-                
-                // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
-                await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
-
-                // Writing the response body to JSON because this was the first 'return variable' in the method signature
-                await WriteJsonAsync(httpContext, referralCommandResult_response, 404);
             }
-            catch (System.AggregateException aggregateException) when (Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnExceptionFilter(aggregateException))
+            else
             {
-                var onExceptionProblemDetails = Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnException(aggregateException, _wolverineHttpOptions);
-                // Evaluate whether the processing should stop if there are any problems
-                if (!(ReferenceEquals(onExceptionProblemDetails, Wolverine.Http.WolverineContinue.NoProblems)))
-                {
-                    await WriteProblems(onExceptionProblemDetails, httpContext).ConfigureAwait(false);
-                    return;
-                }
+                httpContext.Response.StatusCode = 404;
+                return;
             }
-            catch (JasperFx.ConcurrencyException concurrencyException)
-            {
-                var onExceptionProblemDetails = Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnException(concurrencyException, _wolverineHttpOptions);
-                // Evaluate whether the processing should stop if there are any problems
-                if (!(ReferenceEquals(onExceptionProblemDetails, Wolverine.Http.WolverineContinue.NoProblems)))
-                {
-                    await WriteProblems(onExceptionProblemDetails, httpContext).ConfigureAwait(false);
-                    return;
-                }
-            }
+
+            // Reading the request body via JSON deserialization
+            var (command, jsonContinue) = await ReadJsonAsync<Matching.Service.Referrals.Declining.DeclineProposal>(httpContext);
+            if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
+            
+            // The actual HTTP request handler execution
+            var httpAnswerOfReferralCommandResult = await Matching.Service.Referrals.Declining.DeclineProposalEndpoint.Post(referralId, proposalId, command, httpContext.User, messageContext, httpContext.RequestAborted).ConfigureAwait(false);
+
+            await httpAnswerOfReferralCommandResult.ExecuteAsync(httpContext).ConfigureAwait(false);
+            
+            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
+            await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
         }
     }
 

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Routing;
 using System;
 using System.Linq;
 using Wolverine.Http;
-using Wolverine.Marten.Publishing;
 using Wolverine.Runtime;
 
 namespace Internal.Generated.WolverineHandlers
@@ -14,18 +13,19 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class PUT_api_clinicians_clinicianId_profile : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
-        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public PUT_api_clinicians_clinicianId_profile(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public PUT_api_clinicians_clinicianId_profile(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
-            _outboxedSessionFactory = outboxedSessionFactory;
             _wolverineRuntime = wolverineRuntime;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
+            var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
+            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Matching.Service.Clinicians.Profile.UpdateClinicianProfileEndpoint").SetTag("http.route", "/api/clinicians/{clinicianId}/profile").SetTag("http.request.method", "PUT");
+            Wolverine.Http.Runtime.RequestIdMiddleware.Apply(httpContext, messageContext);
             string clinicianId_rawValue = (string?)httpContext.GetRouteValue("clinicianId");
             System.Guid clinicianId = default;
 
@@ -38,83 +38,17 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
-            var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
-            // Building the Marten session
-            await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
-            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Matching.Service.Clinicians.Profile.UpdateClinicianProfileEndpoint").SetTag("http.route", "/api/clinicians/{clinicianId}/profile").SetTag("http.request.method", "PUT");
-            try
-            {
-                // Reading the request body via JSON deserialization
-                var (command, jsonContinue) = await ReadJsonAsync<Matching.Service.Clinicians.Profile.UpdateClinicianProfile>(httpContext);
-                if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
-                var batchedQuery = documentSession.CreateBatchQuery();
+            // Reading the request body via JSON deserialization
+            var (command, jsonContinue) = await ReadJsonAsync<Matching.Service.Clinicians.Profile.UpdateClinicianProfile>(httpContext);
+            if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
+            
+            // The actual HTTP request handler execution
+            var httpAnswerOfClinicianCommandResult = await Matching.Service.Clinicians.Profile.UpdateClinicianProfileEndpoint.Put(clinicianId, command, messageContext, httpContext.RequestAborted).ConfigureAwait(false);
 
-                var stream_clinician_BatchItem = batchedQuery.Events.FetchForWriting<Matching.Service.Clinicians.Clinician>(clinicianId);
-
-                await batchedQuery.Execute(httpContext.RequestAborted);
-
-                // Loading Marten aggregate as part of the aggregate handler workflow
-                var stream_clinician = await stream_clinician_BatchItem.ConfigureAwait(false);
-
-                Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.id", clinicianId);
-                Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.type", "Matching.Service.Clinicians.Clinician");
-                // 404 if this required object is null
-                if (stream_clinician.Aggregate == null)
-                {
-                    httpContext.Response.StatusCode = 404;
-                    return;
-                }
-
-                var problemDetails1 = Matching.Service.Clinicians.Profile.UpdateClinicianProfileEndpoint.Validate(command, stream_clinician.Aggregate);
-                // Evaluate whether the processing should stop if there are any problems
-                if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
-                {
-                    await WriteProblems(problemDetails1, httpContext).ConfigureAwait(false);
-                    return;
-                }
-
-                
-                // The actual HTTP request handler execution
-                (var clinicianCommandResult_response, var events) = Matching.Service.Clinicians.Profile.UpdateClinicianProfileEndpoint.Put(command, stream_clinician.Aggregate);
-
-                if (events != null)
-                {
-                    
-                    // Capturing any possible events returned from the command handlers
-                    stream_clinician.AppendMany(events);
-                }
-
-                
-                // Save all pending changes to this Marten session
-                await documentSession.SaveChangesAsync(httpContext.RequestAborted).ConfigureAwait(false);
-
-                
-                // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
-                await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
-
-                // Writing the response body to JSON because this was the first 'return variable' in the method signature
-                await WriteJsonAsync(httpContext, clinicianCommandResult_response, 404);
-            }
-            catch (System.AggregateException aggregateException) when (Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnExceptionFilter(aggregateException))
-            {
-                var onExceptionProblemDetails = Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnException(aggregateException, _wolverineHttpOptions);
-                // Evaluate whether the processing should stop if there are any problems
-                if (!(ReferenceEquals(onExceptionProblemDetails, Wolverine.Http.WolverineContinue.NoProblems)))
-                {
-                    await WriteProblems(onExceptionProblemDetails, httpContext).ConfigureAwait(false);
-                    return;
-                }
-            }
-            catch (JasperFx.ConcurrencyException concurrencyException)
-            {
-                var onExceptionProblemDetails = Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnException(concurrencyException, _wolverineHttpOptions);
-                // Evaluate whether the processing should stop if there are any problems
-                if (!(ReferenceEquals(onExceptionProblemDetails, Wolverine.Http.WolverineContinue.NoProblems)))
-                {
-                    await WriteProblems(onExceptionProblemDetails, httpContext).ConfigureAwait(false);
-                    return;
-                }
-            }
+            await httpAnswerOfClinicianCommandResult.ExecuteAsync(httpContext).ConfigureAwait(false);
+            
+            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
+            await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
         }
     }
 

@@ -3,12 +3,12 @@ using Matching.Service.Clinicians.Onboarding;
 using Matching.Service.Clinicians.Profile;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine.Marten;
+using Wolverine;
 
 namespace Matching.Service.Web.Pages.Admin;
 
-/// <summary>Onboarding (no id) and profile editing (with an id), through the endpoints' own validation and decisions.</summary>
-public sealed class ClinicianModel(IQuerySession session, PageCommands commands) : AppPage
+/// <summary>Onboarding (no id) and profile editing (with an id), through the same command handlers as the API.</summary>
+public sealed class ClinicianModel(IQuerySession session, IMessageBus bus) : AppPage
 {
     [BindProperty] public ClinicianForm Form { get; set; } = new();
     [BindProperty] public int? ExpectedVersion { get; set; }
@@ -27,39 +27,15 @@ public sealed class ClinicianModel(IQuerySession session, PageCommands commands)
     public async Task<IActionResult> OnPostAsync(Guid? id, CancellationToken cancellation)
     {
         Id = id;
-        if (id is null)
+        var problem = id is null
+            ? await SendAsync(bus, Form.ToOnboarding(), cancellation)
+            : await SendAsync(bus, Form.ToUpdate(ExpectedVersion) with { ClinicianId = id.Value }, cancellation);
+        if (problem is not null)
         {
-            var command = Form.ToOnboarding();
-            var problem = OnboardClinicianEndpoint.Validate(command);
-            if (!ReferenceEquals(problem, Problems.NoProblems))
-            {
-                Show(problem);
-                return Page();
-            }
-            var (result, _) = OnboardClinicianEndpoint.Post(command);
-            await commands.RunAsync(async (s, _) =>
-            {
-                s.Events.StartStream<Clinicians.Clinician>(result.ClinicianId, OnboardClinicianEndpoint.Decide(command));
-                await s.SaveChangesAsync(cancellation);
-                return result;
-            });
-            Flash = $"{command.Name} was onboarded.";
-            return Redirect("/admin/clinicians");
+            Show(problem);
+            return Page();
         }
-
-        var update = Form.ToUpdate(ExpectedVersion);
-        var outcome = await commands.RunAsync<Clinicians.Clinician>(id.Value, (clinician, _, effects) =>
-        {
-            var problem = UpdateClinicianProfileEndpoint.Validate(update, clinician);
-            if (ReferenceEquals(problem, Problems.NoProblems)) effects.Add(UpdateClinicianProfileEndpoint.Put(update, clinician).Item2);
-            return Task.FromResult(problem);
-        }, cancellation);
-        if (outcome.Succeeded)
-        {
-            Flash = "Profile saved.";
-            return Redirect("/admin/clinicians");
-        }
-        Show(outcome.Problem!);
-        return Page();
+        Flash = id is null ? $"{Form.Name} was onboarded." : "Profile saved.";
+        return Redirect("/admin/clinicians");
     }
 }

@@ -5,51 +5,39 @@ using Matching.Service.Clinicians.Directory;
 using Matching.Service.Clinicians.Pausing;
 using Matching.Service.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 
 namespace Matching.Service.Web.Pages.Admin;
 
 /// <summary>The clinician directory with its load, and the capacity toggles: accepting new clients, paused.</summary>
-public sealed class CliniciansModel(IQuerySession session, PageCommands commands, TimeProvider time) : AppPage
+public sealed class CliniciansModel(IQuerySession session, IMessageBus bus, TimeProvider time) : AppPage
 {
     public ClinicianList Directory { get; private set; } = new([]);
 
     public async Task OnGetAsync(CancellationToken cancellation) =>
         Directory = await ClinicianDirectoryEndpoint.List(null, null, null, null, session, time, cancellation);
 
-    public Task<IActionResult> OnPostAcceptingAsync(Guid clinicianId, bool accepting, int? expectedVersion, CancellationToken c) =>
-        RunAsync(clinicianId, accepting ? "Now accepting new clients." : "No longer accepting new clients.", (clinician, _, effects) =>
-        {
-            var command = new ChangeClinicianCapacity(clinician.CaseloadLimit, clinician.WeeklyNewClientLimit, accepting, expectedVersion);
-            var problem = ChangeClinicianCapacityEndpoint.Validate(command, clinician);
-            if (ReferenceEquals(problem, Problems.NoProblems)) effects.Add(ChangeClinicianCapacityEndpoint.Put(command, clinician).Item2);
-            return Task.FromResult(problem);
-        }, c);
-
-    public Task<IActionResult> OnPostPauseAsync(Guid clinicianId, bool pause, int? expectedVersion, CancellationToken c) =>
-        RunAsync(clinicianId, pause ? "Paused." : "Resumed.", (clinician, _, effects) =>
-        {
-            if (pause)
-            {
-                var command = new PauseClinician(null, expectedVersion);
-                var problem = PauseClinicianEndpoint.Validate(command, clinician);
-                if (ReferenceEquals(problem, Problems.NoProblems)) effects.Add(PauseClinicianEndpoint.Post(command, clinician).Item2);
-                return Task.FromResult(problem);
-            }
-            var resume = new ResumeClinician(null, expectedVersion);
-            var refused = ResumeClinicianEndpoint.Validate(resume, clinician);
-            if (ReferenceEquals(refused, Problems.NoProblems)) effects.Add(ResumeClinicianEndpoint.Post(resume, clinician).Item2);
-            return Task.FromResult(refused);
-        }, c);
-
-    private async Task<IActionResult> RunAsync(Guid id, string done, PageCommands.Step<Clinician> step, CancellationToken cancellation)
+    public async Task<IActionResult> OnPostAcceptingAsync(Guid clinicianId, bool accepting, int? expectedVersion, CancellationToken c)
     {
-        var outcome = await commands.RunAsync(id, step, cancellation);
-        if (outcome.Succeeded)
+        // The toggle changes acceptance only: the limits go back as they are.
+        if (await session.LoadAsync<Clinician>(clinicianId, c) is not { } clinician) return NotFound();
+        return await RunAsync(accepting ? "Now accepting new clients." : "No longer accepting new clients.",
+            new ChangeClinicianCapacity(clinician.CaseloadLimit, clinician.WeeklyNewClientLimit, accepting, expectedVersion) { ClinicianId = clinicianId },
+            c);
+    }
+
+    public Task<IActionResult> OnPostPauseAsync(Guid clinicianId, bool pause, int? expectedVersion, CancellationToken c) => pause
+        ? RunAsync("Paused.", new PauseClinician(null, expectedVersion) { ClinicianId = clinicianId }, c)
+        : RunAsync("Resumed.", new ResumeClinician(null, expectedVersion) { ClinicianId = clinicianId }, c);
+
+    private async Task<IActionResult> RunAsync(string done, ICommand<ClinicianCommandResult> command, CancellationToken cancellation)
+    {
+        if (await SendAsync(bus, command, cancellation) is not { } problem)
         {
             Flash = done;
             return RedirectToPage();
         }
-        Show(outcome.Problem!);
+        Show(problem);
         await OnGetAsync(cancellation);
         return Page();
     }

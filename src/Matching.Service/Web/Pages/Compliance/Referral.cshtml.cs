@@ -4,11 +4,12 @@ using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
 using Matching.Service.Referrals.Erasing;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 
 namespace Matching.Service.Web.Pages.Compliance;
 
 /// <summary>A referral's whole trail, accesses marked, with a time filter; erasure behind a confirmation.</summary>
-public sealed class ReferralModel(IDocumentSession session, MatchingOptions options) : AppPage
+public sealed class ReferralModel(IDocumentSession session, IMessageBus bus, MatchingOptions options) : AppPage
 {
     [BindProperty(SupportsGet = true)] public string? From { get; set; }
     [BindProperty(SupportsGet = true)] public string? To { get; set; }
@@ -47,15 +48,12 @@ public sealed class ReferralModel(IDocumentSession session, MatchingOptions opti
 
     public async Task<IActionResult> OnPostEraseAsync(Guid id, string? reason, CancellationToken cancellation)
     {
-        var command = new EraseClientData(reason);
-        var problem = EraseClientDataEndpoint.Validate(command);
-        if (!ReferenceEquals(problem, Problems.NoProblems))
+        if (await SendAsync(bus, new EraseClientData(reason) { ReferralId = id }, cancellation) is { } problem)
         {
             Show(problem);
             Confirm = true;
             return await OnGetAsync(id, cancellation);
         }
-        await EraseClientDataEndpoint.Post(id, command, session, cancellation);
         Flash = "The client's personal data was erased. The trail stays, with the values masked.";
         return RedirectToPage(new { id });
     }

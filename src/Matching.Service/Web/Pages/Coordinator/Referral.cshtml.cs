@@ -18,16 +18,17 @@ using Matching.Service.Referrals.Waitlisting;
 using Matching.Service.Referrals.Withdrawing;
 using Matching.Service.Shared;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 
 namespace Matching.Service.Web.Pages.Coordinator;
 
 /// <summary>
 /// One referral: the intake, the timeline, the latest suggestions and every lifecycle action as a
-/// form. Each action runs its endpoint's Validate and Post through <see cref="PageCommands"/>; a
+/// form. Each action sends its command to the command's handler, the one the API's route invokes; a
 /// refusal re-renders the latest state with the message next to the field or at the top.
 /// </summary>
 public sealed class ReferralModel(
-    IDocumentSession session, PageCommands commands, TimeProvider time, MatchingOptions options, MatchWeights weights) : AppPage
+    IDocumentSession session, IMessageBus bus, MatchingOptions options, MatchWeights weights) : AppPage
 {
     public ReferralDetails Details { get; private set; } = null!;
     public ReferralTimeline? Timeline { get; private set; }
@@ -52,118 +53,52 @@ public sealed class ReferralModel(
     public string Local(DateTimeOffset? at) => Time(at, Zone);
 
     public Task<IActionResult> OnPostAcknowledgeRiskAsync(Guid id, RiskAction? actionTaken, string? note, int? expectedVersion, CancellationToken c) =>
-        RunAsync(id, "risk", "Risk acknowledged.", (referral, _, effects) =>
-        {
-            var command = new AcknowledgeRisk(actionTaken, note, expectedVersion);
-            return Decide(AcknowledgeRiskEndpoint.Validate(command, referral), () => effects.Add(AcknowledgeRiskEndpoint.Post(command, referral).Item2));
-        }, c);
+        RunAsync(id, "risk", "Risk acknowledged.", new AcknowledgeRisk(actionTaken, note, expectedVersion) { ReferralId = id }, c);
 
     public Task<IActionResult> OnPostTriageAsync(Guid id, TriagePriority? priority, string? note, int? expectedVersion, CancellationToken c) =>
-        RunAsync(id, "triage", "Referral triaged.", (referral, _, effects) =>
-        {
-            var command = new TriageReferral(priority, note, expectedVersion);
-            return Decide(TriageReferralEndpoint.Validate(command, referral), () => effects.Add(TriageReferralEndpoint.Post(command, referral).Item2));
-        }, c);
+        RunAsync(id, "triage", "Referral triaged.", new TriageReferral(priority, note, expectedVersion) { ReferralId = id }, c);
 
     public Task<IActionResult> OnPostSuggestAsync(Guid id, int? limit, int? expectedVersion, CancellationToken c) =>
-        RunAsync(id, "suggest", "Suggestions updated.", async (referral, s, effects) =>
-        {
-            var command = new SuggestMatches(limit, expectedVersion);
-            var problem = SuggestMatchesEndpoint.Validate(command, referral);
-            if (!ReferenceEquals(problem, Problems.NoProblems)) return problem;
-            var (_, events) = await SuggestMatchesEndpoint.Post(command, referral, s, weights, options, time, c);
-            effects.Add(events);
-            return Problems.NoProblems;
-        }, c);
+        RunAsync(id, "suggest", "Suggestions updated.", new SuggestMatches(limit, expectedVersion) { ReferralId = id }, c);
 
     public Task<IActionResult> OnPostProposeAsync(Guid id, Guid? clinicianId, string? note, string? overrideReason, int? expectedVersion,
         CancellationToken c) =>
-        RunAsync(id, "propose", "Clinician proposed. They have been asked to answer.", async (referral, s, effects) =>
-        {
-            var command = new ProposeMatch(clinicianId, note, overrideReason, expectedVersion);
-            var target = await ProposeMatchEndpoint.LoadAsync(command, s, time, c);
-            var problem = ProposeMatchEndpoint.Validate(command, referral, target);
-            if (!ReferenceEquals(problem, Problems.NoProblems)) return problem;
-            var (_, events, messages) = ProposeMatchEndpoint.Post(command, referral, target!, time, options);
-            effects.Add(events, messages);
-            return Problems.NoProblems;
-        }, c);
+        RunAsync(id, "propose", "Clinician proposed. They have been asked to answer.",
+            new ProposeMatch(clinicianId, note, overrideReason, expectedVersion) { ReferralId = id }, c);
 
     public Task<IActionResult> OnPostWithdrawAsync(Guid id, Guid proposalId, string? reason, int? expectedVersion, CancellationToken c) =>
-        RunAsync(id, "withdraw", "Proposal withdrawn.", (referral, _, effects) =>
-        {
-            var command = new WithdrawProposal(reason, expectedVersion);
-            return Decide(WithdrawProposalEndpoint.Validate(command, referral, proposalId),
-                () => effects.Add(WithdrawProposalEndpoint.Post(command, proposalId, referral).Item2));
-        }, c);
+        RunAsync(id, "withdraw", "Proposal withdrawn.",
+            new WithdrawProposal(reason, expectedVersion) { ReferralId = id, ProposalId = proposalId }, c);
 
     public Task<IActionResult> OnPostContactAsync(Guid id, ContactChannel? channel, ContactOutcome? outcome, string? note, int? expectedVersion,
         CancellationToken c) =>
-        RunAsync(id, "contact", "Contact attempt recorded.", (referral, _, effects) =>
-        {
-            var command = new RecordContactAttempt(channel, outcome, note, expectedVersion);
-            return Decide(RecordContactAttemptEndpoint.Validate(command, referral),
-                () => effects.Add(RecordContactAttemptEndpoint.Post(command, referral).Item2));
-        }, c);
+        RunAsync(id, "contact", "Contact attempt recorded.", new RecordContactAttempt(channel, outcome, note, expectedVersion) { ReferralId = id }, c);
 
     public Task<IActionResult> OnPostWaitlistAsync(Guid id, string? reason, int? expectedVersion, CancellationToken c) =>
-        RunAsync(id, "waitlist", "Referral waitlisted.", (referral, _, effects) =>
-        {
-            var command = new WaitlistReferral(reason, expectedVersion);
-            return Decide(WaitlistReferralEndpoint.Validate(command, referral), () =>
-            {
-                var (_, events, messages) = WaitlistReferralEndpoint.Post(command, referral, options);
-                effects.Add(events, messages);
-            });
-        }, c);
+        RunAsync(id, "waitlist", "Referral waitlisted.", new WaitlistReferral(reason, expectedVersion) { ReferralId = id }, c);
 
     public Task<IActionResult> OnPostBookAsync(Guid id, string? startsAt, int? durationMinutes, SessionFormat? format, int? expectedVersion,
         CancellationToken c)
     {
         var start = PracticeInstant(startsAt);
         if (start is null && !string.IsNullOrWhiteSpace(startsAt)) Errors["startsAt"] = ["Choose the date and time of the session."];
-        return RunAsync(id, "book", "First session booked. The client will be told.", (referral, s, effects) =>
-        {
-            var command = new BookFirstSession(start, durationMinutes, format, expectedVersion);
-            return Decide(BookFirstSessionEndpoint.Validate(command, referral, time), () =>
-            {
-                var (_, events, messages) = BookFirstSessionEndpoint.Post(command, referral, s);
-                effects.Add(events, messages);
-            });
-        }, c);
+        return RunAsync(id, "book", "First session booked. The client will be told.",
+            new BookFirstSession(start, durationMinutes, format, expectedVersion) { ReferralId = id }, c);
     }
 
     public Task<IActionResult> OnPostRescheduleAsync(Guid id, string? startsAt, int? expectedVersion, CancellationToken c) =>
-        RunAsync(id, "reschedule", "First session rescheduled.", (referral, s, effects) =>
-        {
-            var command = new RescheduleFirstSession(PracticeInstant(startsAt), expectedVersion);
-            return Decide(RescheduleFirstSessionEndpoint.Validate(command, referral, time),
-                () => effects.Add(RescheduleFirstSessionEndpoint.Post(command, referral, s).Item2));
-        }, c);
+        RunAsync(id, "reschedule", "First session rescheduled.",
+            new RescheduleFirstSession(PracticeInstant(startsAt), expectedVersion) { ReferralId = id }, c);
 
     public Task<IActionResult> OnPostCancelSessionAsync(Guid id, CancelledBy? by, string? reason, int? expectedVersion, CancellationToken c) =>
-        RunAsync(id, "cancel", "First session cancelled.", (referral, s, effects) =>
-        {
-            var command = new CancelFirstSession(by, reason, expectedVersion);
-            return Decide(CancelFirstSessionEndpoint.Validate(command, referral),
-                () => effects.Add(CancelFirstSessionEndpoint.Post(command, referral, s).Item2));
-        }, c);
+        RunAsync(id, "cancel", "First session cancelled.", new CancelFirstSession(by, reason, expectedVersion) { ReferralId = id }, c);
 
     public Task<IActionResult> OnPostOutcomeAsync(Guid id, FirstSessionOutcome? outcome, string? note, int? expectedVersion, CancellationToken c) =>
-        RunAsync(id, "outcome", "First session outcome recorded.", (referral, s, effects) =>
-        {
-            var command = new RecordFirstSessionOutcome(outcome, note, expectedVersion);
-            return Decide(RecordFirstSessionOutcomeEndpoint.Validate(command, referral, time),
-                () => effects.Add(RecordFirstSessionOutcomeEndpoint.Post(command, referral, s).Item2));
-        }, c);
+        RunAsync(id, "outcome", "First session outcome recorded.",
+            new RecordFirstSessionOutcome(outcome, note, expectedVersion) { ReferralId = id }, c);
 
     public Task<IActionResult> OnPostCloseAsync(Guid id, ClosureOutcome? outcome, string? note, int? expectedVersion, CancellationToken c) =>
-        RunAsync(id, "close", "Referral closed.", (referral, s, effects) =>
-        {
-            var command = new CloseReferral(outcome, note, expectedVersion);
-            return Decide(CloseReferralEndpoint.Validate(command, referral),
-                () => effects.Add(CloseReferralEndpoint.Post(command, referral, s).Item2));
-        }, c);
+        RunAsync(id, "close", "Referral closed.", new CloseReferral(outcome, note, expectedVersion) { ReferralId = id }, c);
 
     /// <summary>A datetime-local value ("2026-03-02T16:00") read as a wall-clock time in the practice's time zone.</summary>
     public DateTimeOffset? PracticeInstant(string? value)
@@ -179,28 +114,16 @@ public sealed class ReferralModel(
     public string LocalInput(DateTimeOffset at) =>
         TimeZoneInfo.ConvertTime(at, Zone).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
 
-    private static Task<Microsoft.AspNetCore.Mvc.ProblemDetails> Decide(Microsoft.AspNetCore.Mvc.ProblemDetails problem, Action append)
+    private async Task<IActionResult> RunAsync<TResult>(Guid id, string action, string done, ICommand<TResult> command,
+        CancellationToken cancellation) where TResult : class, IAnswer
     {
-        if (ReferenceEquals(problem, Problems.NoProblems)) append();
-        return Task.FromResult(problem);
-    }
-
-    private async Task<IActionResult> RunAsync(Guid id, string action, string done, PageCommands.Step<Referral> step, CancellationToken cancellation)
-    {
-        if (Errors.Count == 0)
+        var problem = Errors.Count == 0 ? await SendAsync(bus, command, cancellation) : Problems.Invalid(Errors.ToDictionary());
+        if (problem is null)
         {
-            var outcome = await commands.RunAsync(id, step, cancellation);
-            if (outcome.Succeeded)
-            {
-                Flash = done;
-                return RedirectToPage(new { id });
-            }
-            Show(outcome.Problem!);
+            Flash = done;
+            return RedirectToPage(new { id });
         }
-        else
-        {
-            Show(Problems.Invalid(Errors.ToDictionary()));
-        }
+        Show(problem);
         FailedAction = action;
         return await LoadAsync(id, cancellation) ? Page() : NotFound();
     }

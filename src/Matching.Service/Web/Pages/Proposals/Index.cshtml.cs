@@ -6,11 +6,12 @@ using Matching.Service.Referrals.Accepting;
 using Matching.Service.Referrals.ClinicianInbox;
 using Matching.Service.Referrals.Declining;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 
 namespace Matching.Service.Web.Pages.Proposals;
 
 /// <summary>A clinician's proposals: de-identified until accepted; accept, or decline with a coded reason.</summary>
-public sealed class IndexModel(IDocumentSession session, PageCommands commands, TimeProvider time, MatchingOptions options) : AppPage
+public sealed class IndexModel(IDocumentSession session, IMessageBus bus, MatchingOptions options) : AppPage
 {
     public MyProposals Proposals { get; private set; } = new([]);
     public TimeZoneInfo Zone => options.TimeZone;
@@ -19,33 +20,22 @@ public sealed class IndexModel(IDocumentSession session, PageCommands commands, 
     public async Task OnGetAsync(CancellationToken cancellation) => await LoadAsync(cancellation);
 
     public Task<IActionResult> OnPostAcceptAsync(Guid referralId, Guid proposalId, string? note, CancellationToken c) =>
-        RunAsync(referralId, proposalId, "accept", "Accepted. The client's contact details are below.", (referral, _, effects) =>
-        {
-            var command = new AcceptProposal(note, null);
-            var problem = AcceptProposalEndpoint.Validate(command, referral, proposalId, User, time);
-            if (ReferenceEquals(problem, Problems.NoProblems)) effects.Add(AcceptProposalEndpoint.Post(command, proposalId, referral).Item2);
-            return Task.FromResult(problem);
-        }, c);
+        RunAsync(proposalId, "accept", "Accepted. The client's contact details are below.",
+            new AcceptProposal(note, null) { ReferralId = referralId, ProposalId = proposalId, AnsweredBy = User.ClinicianId() }, c);
 
     public Task<IActionResult> OnPostDeclineAsync(Guid referralId, Guid proposalId, DeclineReason? reason, string? note, CancellationToken c) =>
-        RunAsync(referralId, proposalId, "decline", "Declined. Thank you — the coordinator will find another match.", (referral, _, effects) =>
-        {
-            var command = new DeclineProposal(reason, note, null);
-            var problem = DeclineProposalEndpoint.Validate(command, referral, proposalId, User, time);
-            if (ReferenceEquals(problem, Problems.NoProblems)) effects.Add(DeclineProposalEndpoint.Post(command, proposalId, referral).Item2);
-            return Task.FromResult(problem);
-        }, c);
+        RunAsync(proposalId, "decline", "Declined. Thank you — the coordinator will find another match.",
+            new DeclineProposal(reason, note, null) { ReferralId = referralId, ProposalId = proposalId, AnsweredBy = User.ClinicianId() }, c);
 
-    private async Task<IActionResult> RunAsync(Guid referralId, Guid proposalId, string action, string done, PageCommands.Step<Referral> step,
+    private async Task<IActionResult> RunAsync(Guid proposalId, string action, string done, ICommand<ReferralCommandResult> command,
         CancellationToken cancellation)
     {
-        var outcome = await commands.RunAsync(referralId, step, cancellation);
-        if (outcome.Succeeded)
+        if (await SendAsync(bus, command, cancellation) is not { } problem)
         {
             Flash = done;
             return RedirectToPage();
         }
-        Show(outcome.Problem!);
+        Show(problem);
         FailedAction = action;
         FailedProposal = proposalId;
         await LoadAsync(cancellation);
