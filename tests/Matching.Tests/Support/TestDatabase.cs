@@ -53,7 +53,8 @@ public static class TestDatabase
             }
         }
 
-        var folder = Path.Combine(Path.GetTempPath(), $"matching-tests-pg-{Environment.ProcessId}");
+        RemoveLeftovers();
+        var folder = Path.Combine(Path.GetTempPath(), $"{FolderPrefix}{Environment.ProcessId}");
         var server = await LocalPostgres.StartAsync(folder, port: null, Console.Error.WriteLine);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
@@ -61,6 +62,36 @@ public static class TestDatabase
             try { Directory.Delete(folder, recursive: true); } catch { /* the OS cleans /tmp */ }
         };
         return server.ConnectionString("postgres");
+    }
+
+    private const string FolderPrefix = "matching-tests-pg-";
+
+    /// <summary>
+    /// The folders of earlier runs whose test process has ended. Their servers were stopped, but a run's own deletion at exit
+    /// doesn't always finish before the test host is ended, and each folder holds a cluster of over a gigabyte. A folder
+    /// whose server still holds its pid file is left alone.
+    /// </summary>
+    private static void RemoveLeftovers()
+    {
+        foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder)[FolderPrefix.Length..], out var owner) || owner == Environment.ProcessId) continue;
+            if (IsRunning(owner) || File.Exists(Path.Combine(folder, "data", "postmaster.pid"))) continue;
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static bool DockerIsAvailable()
