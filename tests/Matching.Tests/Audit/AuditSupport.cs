@@ -59,11 +59,14 @@ public static class AuditSupport
     }
 
     /// <summary>A session stamped as a request would stamp it, for events appended straight to a stream.</summary>
-    public static IDocumentSession StampedSession(this IAlbaHost host, string sub, string role, string correlation)
+    public static IDocumentSession StampedSession(this IAlbaHost host, string sub, string role, string correlation) =>
+        host.Services.GetRequiredService<IDocumentStore>().StampedSession(sub, $"Test {sub}", role, correlation);
+
+    public static IDocumentSession StampedSession(this IDocumentStore store, string sub, string name, string role, string correlation)
     {
-        var session = host.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        var session = store.LightweightSession();
         session.SetHeader(Actor.SubHeader, sub);
-        session.SetHeader(Actor.NameHeader, $"Test {sub}");
+        session.SetHeader(Actor.NameHeader, name);
         session.SetHeader(Actor.RoleHeader, role);
         session.LastModifiedBy = sub;
         session.CorrelationId = correlation;

@@ -10,6 +10,7 @@ using Matching.Service.Referrals;
 using Matching.Service.Referrals.Erasing;
 using Matching.Service.Referrals.SubmittingIntake;
 using Matching.Service.Shared;
+using Matching.Tests.Audit;
 using Matching.Tests.CodeGeneration;
 using Matching.Tests.Support;
 using Npgsql;
@@ -115,17 +116,8 @@ public class StoredEventsCapture
         $"{first} works nights; mentions a brother named Ignatius.",
         new Consent(true, true));
 
-    private static IDocumentSession Stamped(IDocumentStore store, string sub, string role, string correlation)
-    {
-        var session = store.LightweightSession();
-        session.SetHeader(Actor.SubHeader, sub);
-        session.SetHeader(Actor.NameHeader, $"Name of {sub}");
-        session.SetHeader(Actor.RoleHeader, role);
-        session.LastModifiedBy = sub;
-        session.CorrelationId = correlation;
-        session.CausationId = "cause-" + correlation;
-        return session;
-    }
+    private static IDocumentSession Stamped(IDocumentStore store, string sub, string role, string correlation) =>
+        store.StampedSession(sub, $"Name of {sub}", role, correlation);
 
     private static async Task Append(IDocumentStore store, Guid stream, string sub, string role, params object[] events)
     {
