@@ -5,12 +5,13 @@ using Matching.Service.Referrals;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
+using static Matching.Tests.Web.PageSteps;
 
 namespace Matching.Tests.Web;
 
 /// <summary>The pages end to end in Chromium: the client's form, a referral's whole life, compliance, reports and roles.</summary>
-[Collection(Matching.Tests.Support.RunAlone.Name)]
-public class WebPagesTests(BrowserFixture app, ITestOutputHelper output) : IClassFixture<BrowserFixture>
+[Collection(PagesCollection.Name)]
+public class WebPagesTests(BrowserFixture app, ITestOutputHelper output)
 {
     private const string Refused = "This page isn't available to your role";
     private static readonly TimeZoneInfo Practice = TimeZoneInfo.FindSystemTimeZoneById("America/Denver");
@@ -342,7 +343,7 @@ public class WebPagesTests(BrowserFixture app, ITestOutputHelper output) : IClas
                     };
                     // Several loads, so the server time is sampled past the first (cold) render.
                     for (var i = 0; i < 3; i++) await user.Page.GotoAsync(target);
-                    await user.ScreenshotAsync($"{name}-{width}");
+                    await user.CheckAsync(name);
                 }
                 user.ConsoleErrors.ShouldBeEmpty();
             }
@@ -350,80 +351,5 @@ public class WebPagesTests(BrowserFixture app, ITestOutputHelper output) : IClas
 
         foreach (var (page, times) in app.RenderTimes.GroupBy(t => t.Page).Select(g => (g.Key, g.Select(t => t.Milliseconds).Order().ToList())))
             output.WriteLine($"{page}: n={times.Count} median={times[times.Count / 2]:0.0} ms max={times[^1]:0.0} ms");
-    }
-
-    private static async Task<string> FirstReferralAsync(IPage page, string list, string prefix)
-    {
-        await page.GotoAsync(list);
-        return (await page.Locator($"a[href^='{prefix}']").First.GetAttributeAsync("href"))!;
-    }
-
-    private static async Task FillIntakeAsync(IPage page, string lastName, string safety = "NotAtAll")
-    {
-        await page.GetByLabel("First name").FillAsync("Robin");
-        await page.GetByLabel("Last name").FillAsync(lastName);
-        await page.GetByLabel("Date of birth").FillAsync("1988-05-14");
-        await page.GetByLabel("State you live in").SelectOptionAsync("CO");
-        await page.FillAsync("#email", $"robin.{lastName.ToLowerInvariant()}@example.org");
-        await page.CheckAsync("input[name='Form.SessionType'][value='Individual']");
-        await page.CheckAsync("input[name='Form.Concerns'][value='Anxiety']");
-        await page.CheckAsync("input[name='Form.Format'][value='Either']");
-        await page.CheckAsync("input[name='Form.PaymentMethod'][value='SelfPay']");
-        await page.GetByLabel("Most you can pay per session").FillAsync("400");
-        await page.CheckAsync($"input[name='Form.Safety'][value='{safety}']");
-        await page.CheckAsync("input[name='Form.ContactConsent']");
-        await page.CheckAsync("input[name='Form.PrivacyConsent']");
-    }
-
-    private static async Task<string> ProposeTopCandidateAsync(IPage page)
-    {
-        var button = page.Locator("#suggestions button[aria-label^='Propose ']").First;
-        var name = (await button.GetAttributeAsync("aria-label"))!["Propose ".Length..];
-        await button.ClickAsync();
-        await ExpectFlashAsync(page, "Clinician proposed.");
-        return name;
-    }
-
-    private static async Task ExpectFlashAsync(IPage page, string text)
-    {
-        var flash = page.Locator("p.notice.success");
-        try
-        {
-            await page.Locator("p.notice.success, #problem").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
-        }
-        catch (TimeoutException)
-        {
-            var body = await page.ContentAsync();
-            throw new TimeoutException($"No message on {page.Url} after expecting '{text}': {body[..Math.Min(body.Length, 1500)]}");
-        }
-        var problem = await page.Locator("#problem").CountAsync() > 0 ? await page.TextContentAsync("#problem") : null;
-        problem.ShouldBeNull();
-        (await flash.TextContentAsync())!.ShouldStartWith(text);
-    }
-
-    private static async Task<int> FunnelAsync(IPage page, string stage)
-    {
-        await page.GotoAsync("/reports");
-        return int.Parse((await page.TextContentAsync($"td[data-stage={stage}]"))!, CultureInfo.InvariantCulture);
-    }
-
-    private static async Task TabToAsync(IPage page, string selector)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            if (await page.EvaluateAsync<bool>("s => document.activeElement === document.querySelector(s)", selector)) return;
-            await page.Keyboard.PressAsync("Tab");
-        }
-        throw new InvalidOperationException($"Tab never reached {selector}.");
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold within 30 s.");
-            await Task.Delay(500);
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Matching.Tests.Web;
@@ -64,6 +65,26 @@ public sealed partial class WebSession : IAsyncDisposable
         // Wait for the page the sign-in leads to, not for a load state a busy machine may report on the page being left.
         await Page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/sign-in", StringComparison.Ordinal),
             new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
+    }
+
+    /// <summary>
+    /// Runs axe-core (WCAG 2.x A and AA rules and best practices) on the page as it stands and fails on any violation,
+    /// naming the rule and the offending elements.
+    /// </summary>
+    public async Task ExpectAccessibleAsync(string state)
+    {
+        var result = await Page.RunAxe();
+        var violations = result.Violations
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))}")
+            .ToList();
+        violations.ShouldBeEmpty($"axe-core on {state} ({Page.Url}) found violations");
+    }
+
+    /// <summary>axe on the page, then a full-page screenshot named after the state and the viewport width.</summary>
+    public async Task CheckAsync(string state)
+    {
+        await ExpectAccessibleAsync(state);
+        await ScreenshotAsync($"{state}-{Page.ViewportSize?.Width ?? 0}");
     }
 
     public async Task ScreenshotAsync(string name) =>

@@ -1,0 +1,83 @@
+using System.Globalization;
+using Microsoft.Playwright;
+
+namespace Matching.Tests.Web;
+
+/// <summary>Steps the page tests share: filling the public form, proposing, reading messages, moving by keyboard.</summary>
+public static class PageSteps
+{
+    public static async Task<string> FirstReferralAsync(IPage page, string list, string prefix)
+    {
+        await page.GotoAsync(list);
+        return (await page.Locator($"a[href^='{prefix}']").First.GetAttributeAsync("href"))!;
+    }
+
+    public static async Task FillIntakeAsync(IPage page, string lastName, string safety = "NotAtAll")
+    {
+        await page.GetByLabel("First name").FillAsync("Robin");
+        await page.GetByLabel("Last name").FillAsync(lastName);
+        await page.GetByLabel("Date of birth").FillAsync("1988-05-14");
+        await page.GetByLabel("State you live in").SelectOptionAsync("CO");
+        await page.FillAsync("#email", $"robin.{lastName.ToLowerInvariant()}@example.org");
+        await page.CheckAsync("input[name='Form.SessionType'][value='Individual']");
+        await page.CheckAsync("input[name='Form.Concerns'][value='Anxiety']");
+        await page.CheckAsync("input[name='Form.Format'][value='Either']");
+        await page.CheckAsync("input[name='Form.PaymentMethod'][value='SelfPay']");
+        await page.GetByLabel("Most you can pay per session").FillAsync("400");
+        await page.CheckAsync($"input[name='Form.Safety'][value='{safety}']");
+        await page.CheckAsync("input[name='Form.ContactConsent']");
+        await page.CheckAsync("input[name='Form.PrivacyConsent']");
+    }
+
+    public static async Task<string> ProposeTopCandidateAsync(IPage page)
+    {
+        var button = page.Locator("#suggestions button[aria-label^='Propose ']").First;
+        var name = (await button.GetAttributeAsync("aria-label"))!["Propose ".Length..];
+        await button.ClickAsync();
+        await ExpectFlashAsync(page, "Clinician proposed.");
+        return name;
+    }
+
+    public static async Task ExpectFlashAsync(IPage page, string text)
+    {
+        var flash = page.Locator("p.notice.success");
+        try
+        {
+            await page.Locator("p.notice.success, #problem").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
+        }
+        catch (TimeoutException)
+        {
+            var body = await page.ContentAsync();
+            throw new TimeoutException($"No message on {page.Url} after expecting '{text}': {body[..Math.Min(body.Length, 1500)]}");
+        }
+        var problem = await page.Locator("#problem").CountAsync() > 0 ? await page.TextContentAsync("#problem") : null;
+        problem.ShouldBeNull();
+        (await flash.TextContentAsync())!.ShouldStartWith(text);
+    }
+
+    public static async Task<int> FunnelAsync(IPage page, string stage)
+    {
+        await page.GotoAsync("/reports");
+        return int.Parse((await page.TextContentAsync($"td[data-stage={stage}]"))!, CultureInfo.InvariantCulture);
+    }
+
+    public static async Task TabToAsync(IPage page, string selector)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (await page.EvaluateAsync<bool>("s => document.activeElement === document.querySelector(s)", selector)) return;
+            await page.Keyboard.PressAsync("Tab");
+        }
+        throw new InvalidOperationException($"Tab never reached {selector}.");
+    }
+
+    public static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold within 30 s.");
+            await Task.Delay(500);
+        }
+    }
+}
