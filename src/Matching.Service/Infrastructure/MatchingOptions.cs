@@ -12,6 +12,9 @@ public sealed class MatchingOptions
     public int FirstSessionBusinessDays { get; set; } = 10;
     public int IntakeRateLimitPerMinute { get; set; } = 30;
     public string PracticeTimeZone { get; set; } = "America/Denver";
+    /// <summary>How a client reaches the practice: shown on the thanks page and the privacy notice (either may be left unset).</summary>
+    public string? PracticeEmail { get; set; }
+    public string? PracticePhone { get; set; }
     public bool ApplySchemaOnStartup { get; set; }
 
     public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(PracticeTimeZone);

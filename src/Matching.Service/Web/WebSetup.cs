@@ -18,9 +18,10 @@ public static class WebSetup
             o.Conventions.AuthorizeFolder("/Reports", Policies.Reports);
             o.Conventions.AuthorizeFolder("/Admin", Policies.DirectoryAdmin);
             o.Conventions.AddPageRoute("/Admin/Clinician", "/admin/clinicians/{id:guid}");
-            // Public: the intake form, its confirmation, signing in and the refusal page.
+            // Public: the intake form, its confirmation, the privacy notice, signing in and the refusal page.
             o.Conventions.AllowAnonymousToPage("/Index");
             o.Conventions.AllowAnonymousToPage("/Thanks");
+            o.Conventions.AllowAnonymousToPage("/Privacy");
             o.Conventions.AllowAnonymousToPage("/SignIn");
             o.Conventions.AllowAnonymousToPage("/Denied");
             o.Conventions.ConfigureFilter(new TextInputPageFilter());

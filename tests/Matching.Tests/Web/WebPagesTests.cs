@@ -88,7 +88,7 @@ public class WebPagesTests(BrowserFixture app, ITestOutputHelper output)
         await client.Page.FillAsync("#first-name", "Sam");
         await client.Page.ClickAsync("button:text('Send my request')");
 
-        (await client.Page.TextContentAsync("#problem"))!.ShouldContain("check the fields");
+        (await client.Page.TextContentAsync("#error-summary"))!.ShouldContain("Please enter your last name.");
         (await client.Page.Locator("#error-client-lastName").IsVisibleAsync()).ShouldBeTrue();
         (await client.Page.GetAttributeAsync("#last-name", "aria-invalid")).ShouldBe("true");
         (await client.Page.InputValueAsync("#first-name")).ShouldBe("Sam");

@@ -165,65 +165,82 @@ public static class SubmitIntakeEndpoint
     }
 }
 
-/// <summary>Validates an intake against the practice's date today.</summary>
+/// <summary>
+/// Validates an intake against the practice's date today. The messages are what the person filling in the form reads,
+/// beside the field and in the page's summary, so they speak as the practice does and never name a field's path.
+/// </summary>
 public sealed class IntakeValidator : AbstractValidator<Intake>
 {
     public IntakeValidator(TimeProvider time, MatchingOptions options)
     {
-        RuleFor(x => x.Client).NotNull().WithMessage("Tell us who you are.");
+        RuleFor(x => x.Client).NotNull().WithMessage("Please tell us a little about yourself: your name, date of birth and state.");
         When(x => x.Client is not null, () =>
         {
-            RuleFor(x => x.Client!.FirstName).NotEmpty().MaximumLength(100).OverridePropertyName("client.firstName");
-            RuleFor(x => x.Client!.LastName).NotEmpty().MaximumLength(100).OverridePropertyName("client.lastName");
-            RuleFor(x => x.Client!.Email).EmailAddress().MaximumLength(254).OverridePropertyName("client.email")
+            RuleFor(x => x.Client!.FirstName).NotEmpty().WithMessage("Please enter your first name.")
+                .MaximumLength(100).WithMessage("Please keep your first name to 100 characters.").OverridePropertyName("client.firstName");
+            RuleFor(x => x.Client!.LastName).NotEmpty().WithMessage("Please enter your last name.")
+                .MaximumLength(100).WithMessage("Please keep your last name to 100 characters.").OverridePropertyName("client.lastName");
+            RuleFor(x => x.Client!.Email).EmailAddress().WithMessage("Please enter an email address like name@example.com.")
+                .MaximumLength(254).WithMessage("Please keep your email address to 254 characters.").OverridePropertyName("client.email")
                 .When(x => !string.IsNullOrEmpty(x.Client!.Email));
             RuleFor(x => x.Client!.Phone).Matches(@"^[0-9+()\-. ]{7,25}$").OverridePropertyName("client.phone")
-                .WithMessage("Give a phone number of digits, spaces and + ( ) - .")
+                .WithMessage("Please enter a phone number using digits, spaces and + ( ) - . only, such as 303 555 0100.")
                 .When(x => !string.IsNullOrEmpty(x.Client!.Phone));
             RuleFor(x => x.Client).Must(c => !string.IsNullOrWhiteSpace(c!.Email) || !string.IsNullOrWhiteSpace(c.Phone))
-                .OverridePropertyName("client.email").WithMessage("Give an email address or a phone number so we can reach you.");
-            RuleFor(x => x.Client!.DateOfBirth).NotNull().OverridePropertyName("client.dateOfBirth")
+                .OverridePropertyName("client.email").WithMessage("Please give an email address or a phone number, so we can reach you.");
+            RuleFor(x => x.Client!.DateOfBirth).NotNull().WithMessage("Please enter your date of birth.").OverridePropertyName("client.dateOfBirth")
                 .Must(d => d is null || IsPlausibleBirthDate(d.Value, options.PracticeDate(time.GetUtcNow())))
-                .WithMessage("Give a date of birth in the past, less than 120 years ago.");
+                .WithMessage("Please check your date of birth: it should be a date in the past, less than 120 years ago.");
             RuleFor(x => x.Client!.State).Must(UsStates.IsValid).OverridePropertyName("client.state")
-                .WithMessage("Give a US state as its two-letter code, such as CO.");
+                .WithMessage("Please choose the US state you live in (its two-letter code, such as CO).");
             RuleFor(x => x.Client!.PostalCode).Matches(@"^\d{5}(-\d{4})?$").OverridePropertyName("client.postalCode")
+                .WithMessage("Please enter a five-digit ZIP code, such as 80202, or leave it blank.")
                 .When(x => !string.IsNullOrEmpty(x.Client!.PostalCode));
-            RuleFor(x => x.Client!.Pronouns).MaximumLength(40).OverridePropertyName("client.pronouns");
+            RuleFor(x => x.Client!.Pronouns).MaximumLength(40).WithMessage("Please keep your pronouns to 40 characters.")
+                .OverridePropertyName("client.pronouns");
         });
-        RuleFor(x => x.SessionType).NotNull();
-        RuleFor(x => x.Concerns).NotEmpty().WithMessage("Choose at least one thing you'd like help with.")
+        RuleFor(x => x.SessionType).NotNull().WithMessage("Please tell us who the therapy is for: you, a couple or a family.");
+        RuleFor(x => x.Concerns).NotEmpty().WithMessage("Please choose at least one thing you'd like help with.")
             .AtMost(InputLimits.Vocabulary<Concern>());
         RuleFor(x => x.PreferredModalities).AtMost(InputLimits.Vocabulary<Modality>());
-        RuleFor(x => x.Format).NotNull();
-        RuleFor(x => x.Payment).NotNull();
+        RuleFor(x => x.Format).NotNull().WithMessage("Please choose how you'd like to meet: in person, online, or either.");
+        RuleFor(x => x.Payment).NotNull().WithMessage("Please tell us how you'll pay: with insurance or by paying yourself.");
         When(x => x.Payment is not null, () =>
         {
-            RuleFor(x => x.Payment!.Method).NotNull().OverridePropertyName("payment.method");
-            RuleFor(x => x.Payment!.Payer).NotEmpty().MaximumLength(100).OverridePropertyName("payment.payer")
+            RuleFor(x => x.Payment!.Method).NotNull().WithMessage("Please tell us how you'll pay: with insurance or by paying yourself.")
+                .OverridePropertyName("payment.method");
+            RuleFor(x => x.Payment!.Payer).NotEmpty().WithMessage("Please enter the name of your insurance company.")
+                .MaximumLength(100).WithMessage("Please keep the insurance company's name to 100 characters.")
+                .OverridePropertyName("payment.payer")
                 .When(x => x.Payment!.Method == PaymentMethod.Insurance);
-            RuleFor(x => x.Payment!.MemberId).NotEmpty().MaximumLength(64).OverridePropertyName("payment.memberId")
+            RuleFor(x => x.Payment!.MemberId).NotEmpty().WithMessage("Please enter your member ID. It's usually on your insurance card.")
+                .MaximumLength(64).WithMessage("Please keep your member ID to 64 characters.")
+                .OverridePropertyName("payment.memberId")
                 .When(x => x.Payment!.Method == PaymentMethod.Insurance);
-            RuleFor(x => x.Payment!.MaxSessionRate).NotNull().GreaterThan(0).LessThanOrEqualTo(10_000)
+            RuleFor(x => x.Payment!.MaxSessionRate).NotNull().WithMessage("Please enter the most you can pay for a session, in dollars.")
+                .GreaterThan(0).WithMessage("Please enter an amount of at least $1.")
+                .LessThanOrEqualTo(10_000).WithMessage("Please enter an amount of $10,000 or less.")
                 .OverridePropertyName("payment.maxSessionRate")
                 .When(x => x.Payment!.Method == PaymentMethod.SelfPay);
         });
-        RuleFor(x => x.Languages).NotEmpty().WithMessage("Name at least one language you'd like sessions in.")
+        RuleFor(x => x.Languages).NotEmpty().WithMessage("Please name at least one language you'd like sessions in.")
             .AtMost(InputLimits.Languages);
-        RuleForEach(x => x.Languages).NotEmpty().MaximumLength(40);
+        RuleForEach(x => x.Languages).NotEmpty().WithMessage("Please name each language, separated by commas.")
+            .MaximumLength(40).WithMessage("Please keep each language's name to 40 characters.");
         this.WeeklyAvailability(x => x.Availability);
-        RuleFor(x => x.Safety).NotNull().WithMessage("Please answer the safety question.");
+        RuleFor(x => x.Safety).NotNull().WithMessage("Please answer the question about your safety.");
         // Nested rules sit in When blocks on their parent's presence: the API document reads them as required members.
         When(x => x.Safety is not null, () =>
-            RuleFor(x => x.Safety!.ThoughtsOfSelfHarm).NotNull().OverridePropertyName("safety.thoughtsOfSelfHarm"));
-        RuleFor(x => x.Notes).MaximumLength(4000);
-        RuleFor(x => x.Consent).NotNull();
+            RuleFor(x => x.Safety!.ThoughtsOfSelfHarm).NotNull().WithMessage("Please answer the question about your safety.")
+                .OverridePropertyName("safety.thoughtsOfSelfHarm"));
+        RuleFor(x => x.Notes).MaximumLength(4000).WithMessage("Please keep this to 4,000 characters. You can tell the coordinator more when they reach you.");
+        RuleFor(x => x.Consent).NotNull().WithMessage("Please tick both boxes under \"Your permission\".");
         When(x => x.Consent is not null, () =>
         {
             RuleFor(x => x.Consent!.Contact).Equal(true).OverridePropertyName("consent.contact")
-                .WithMessage("We need your permission to contact you.");
+                .WithMessage("Please tick the box to let us contact you. We need it to help you find a clinician.");
             RuleFor(x => x.Consent!.PrivacyNoticeAccepted).Equal(true).OverridePropertyName("consent.privacyNoticeAccepted")
-                .WithMessage("Please accept the privacy notice.");
+                .WithMessage("Please read the privacy notice and tick the box to say you have.");
         });
     }
 
