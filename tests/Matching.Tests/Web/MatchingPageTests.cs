@@ -174,17 +174,18 @@ public partial class MatchingPageTests(BrowserFixture app)
 
         // Sent without one anyway (as a browser without the script would), the page asks for it at the field.
         await reason.EvaluateAsync("e => e.required = false");
+        await page.FillAsync("#propose-note", "Family referral, see the override.");
         await page.ClickAsync("#propose-form button[type=submit]");
         await page.Locator("#error-overrideReason").WaitForAsync();
         (await page.TextContentAsync("#error-overrideReason"))!.ShouldContain("The filters exclude this clinician");
         (await page.InputValueAsync("#propose-clinician")).ShouldBe(utah.ToString(), "the choice is kept");
+        (await page.InputValueAsync("#propose-note")).ShouldBe("Family referral, see the override.", "and the note");
         (await reason.IsVisibleAsync()).ShouldBeTrue();
         (await reason.GetAttributeAsync("aria-invalid")).ShouldBe("true");
         (await ProposalsAsync(referralId)).ShouldBeEmpty();
         await coordinator.CheckAsync("propose-override-missing");
 
         await reason.FillAsync("Client's sister sees her; she is getting a CO licence this week.");
-        await page.FillAsync("#propose-note", "Family referral, see the override.");
         await page.ClickAsync("#propose-form button[type=submit]");
         await ExpectFlashAsync(page, "Clinician proposed.");
 

@@ -38,8 +38,10 @@ public sealed class ReferralModel(
     /// <summary>While a match can be proposed: every clinician judged by the filters now, eligible first in rank order.</summary>
     public IReadOnlyList<ClinicianEligibility> Eligibility { get; private set; } = [];
 
-    /// <summary>The clinician a refused proposal named, chosen again in the list.</summary>
+    /// <summary>A refused proposal as it was sent, filled in again so nothing is typed twice.</summary>
     public Guid? ProposedClinicianId { get; private set; }
+    public string? ProposedNote { get; private set; }
+    public string? ProposedOverrideReason { get; private set; }
 
     public MatchWeights Weights => weights;
 
@@ -75,7 +77,7 @@ public sealed class ReferralModel(
     public Task<IActionResult> OnPostProposeAsync(Guid id, Guid? clinicianId, string? note, string? overrideReason, int? expectedVersion,
         CancellationToken c)
     {
-        ProposedClinicianId = clinicianId;
+        (ProposedClinicianId, ProposedNote, ProposedOverrideReason) = (clinicianId, note, overrideReason);
         return RunAsync(id, "propose", "Clinician proposed. They have been asked to answer.",
             new ProposeMatch(clinicianId, note, overrideReason, expectedVersion) { ReferralId = id }, c, OverrideAsked);
     }
