@@ -224,9 +224,11 @@ public static class MatchingEngine
             new("specialty", Round(f.Specialty * s.Specialty), SpecialtyDetail(c, x)),
             new("modality", Round(f.Modality * s.Modality), ModalityDetail(c, x)),
             new("identity", Round(f.Identity * s.Identity), IdentityDetail(c, x)),
-            new("availability", Round(f.Availability * s.Availability), AvailabilityDetail(c, s.OverlapMinutes)),
-            new("capacity", Round(f.Capacity * s.Capacity), $"{Math.Max(0, x.RemainingCapacity)} of {x.CaseloadLimit} places free"),
-            new("payment", 0, PaymentDetail(c, x))
+            new("availability", Round(f.Availability * s.Availability), AvailabilityDetail(c, x, s.OverlapMinutes)),
+            new("capacity", Round(f.Capacity * s.Capacity), CapacityDetail(x)),
+            // Payment and language are filters, not criteria: 0 points, said so the card can tell the whole match.
+            new("payment", 0, PaymentDetail(c, x)),
+            new("language", 0, LanguageDetail(c, x))
         ];
     }
 
@@ -235,9 +237,10 @@ public static class MatchingEngine
         if (c.ConcernBits == 0) return "no concerns given";
         var shared = c.ConcernBits & x.SpecialtyBits;
         var total = BitOperations.PopCount(c.ConcernBits);
+        var count = BitOperations.PopCount(shared);
         return shared == 0
-            ? $"none of the {total} concerns"
-            : $"{Listed<Concern>(shared)} ({BitOperations.PopCount(shared)} of {total} concerns)";
+            ? $"none of the {total} concerns is among their specialties"
+            : $"{Listed<Concern>(shared)} {(count == 1 ? "matches" : "match")} their specialties ({count} of {total} concerns)";
     }
 
     private static string ModalityDetail(ClientNeeds c, ClinicianCandidate x)
@@ -246,18 +249,22 @@ public static class MatchingEngine
         var shared = c.ModalityBits & x.ModalityBits;
         var total = BitOperations.PopCount(c.ModalityBits);
         return shared == 0
-            ? $"none of the {total} preferred modalities"
-            : $"{Listed<Modality>(shared)} ({BitOperations.PopCount(shared)} of {total} preferred)";
+            ? $"offers none of the {total} preferred modalities"
+            : $"offers {Listed<Modality>(shared)} ({BitOperations.PopCount(shared)} of {total} preferred)";
     }
 
-    /// <summary>The members of <paramref name="bits"/>, in the enum's order, in words joined by commas.</summary>
+    /// <summary>The members of <paramref name="bits"/>, in the enum's order, in words: "anxiety, grief and trauma".</summary>
     private static string Listed<T>(ulong bits) where T : struct, Enum
     {
         var names = new List<string>();
         foreach (var value in Enum.GetValues<T>())
             if ((bits & Normalized.Bit(value)) != 0) names.Add(Words.Of(value));
-        return string.Join(", ", names);
+        return Sentence(names);
     }
+
+    /// <summary>"a", "a and b", "a, b and c".</summary>
+    public static string Sentence(IReadOnlyList<string> items, string last = "and") =>
+        items.Count <= 1 ? string.Concat(items) : $"{string.Join(", ", items.Take(items.Count - 1))} {last} {items[^1]}";
 
     private static string Hours(int minutes) => (minutes / 60.0).ToString("0.#", CultureInfo.InvariantCulture) + " h";
 
@@ -271,10 +278,26 @@ public static class MatchingEngine
         return parts.Count == 0 ? "no identity preference" : string.Join("; ", parts);
     }
 
-    private static string AvailabilityDetail(ClientNeeds c, int overlapMinutes) =>
+    private static string AvailabilityDetail(ClientNeeds c, ClinicianCandidate x, int overlapMinutes) =>
         c.AvailabilityMinutes == 0 ? "no availability windows given"
         : overlapMinutes == 0 ? "no overlap with the client's windows"
-        : $"{Hours(overlapMinutes)} a week overlap";
+        : $"overlap on {WeeklyAvailability.Describe(WeeklyAvailability.Overlap(c.AvailabilityIntervals, x.AvailabilityIntervals), c.TimeZone)} " +
+          $"({Hours(overlapMinutes)} a week)";
+
+    private static string CapacityDetail(ClinicianCandidate x)
+    {
+        var weekly = Math.Max(0, x.WeeklyNewClientLimit - x.NewClientsLast7Days);
+        return $"{Math.Max(0, x.RemainingCapacity)} of {x.CaseloadLimit} places free; " +
+               $"{weekly} new-client {(weekly == 1 ? "place" : "places")} left this week";
+    }
+
+    private static string LanguageDetail(ClientNeeds c, ClinicianCandidate x)
+    {
+        var shared = new List<string>();
+        for (var i = 0; i < x.LanguageCodes.Length; i++)
+            if (x.LanguageCodes[i].Length > 0 && Normalized.Contains(c.LanguageCodes, x.LanguageCodes[i])) shared.Add(x.Languages[i].Trim());
+        return shared.Count == 0 ? "no language in common" : $"speaks {Sentence(shared)}";
+    }
 
     private static string PaymentDetail(ClientNeeds c, ClinicianCandidate x)
     {

@@ -77,6 +77,53 @@ public static class WeeklyAvailability
         return overlap;
     }
 
+    /// <summary>The intervals both cover, in the same flattened form (allocates; for explaining, not ranking).</summary>
+    public static int[] Overlap(int[] a, int[] b)
+    {
+        var both = new List<int>();
+        int i = 0, j = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            var start = Math.Max(a[i], b[j]);
+            var end = Math.Min(a[i + 1], b[j + 1]);
+            if (end > start)
+            {
+                both.Add(start);
+                both.Add(end);
+            }
+            if (a[i + 1] < b[j + 1]) i += 2;
+            else j += 2;
+        }
+
+        return both.ToArray();
+    }
+
+    /// <summary>
+    /// Intervals as a coordinator says them, in <paramref name="zone"/>: "Tue evenings and Sat mornings and afternoons".
+    /// Mornings start before noon, afternoons before 17:00, evenings after; a part counts when any half hour of it is covered.
+    /// </summary>
+    public static string Describe(int[] intervals, TimeZoneInfo zone)
+    {
+        var parts = new SortedDictionary<int, SortedSet<int>>();
+        var monday = new DateTime(ReferenceMonday.Ticks, DateTimeKind.Utc);
+        for (var i = 0; i < intervals.Length; i += 2)
+        {
+            for (var minute = intervals[i]; ; minute += 30)
+            {
+                var last = intervals[i + 1] - 1;
+                var local = TimeZoneInfo.ConvertTimeFromUtc(monday.AddMinutes(Math.Min(minute, last)), zone);
+                var day = ((int)local.DayOfWeek + 6) % 7; // Monday first
+                var part = local.Hour < 12 ? 0 : local.Hour < 17 ? 1 : 2;
+                if (!parts.TryGetValue(day, out var set)) parts[day] = set = [];
+                set.Add(part);
+                if (minute >= last) break;
+            }
+        }
+
+        string[] days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], names = ["mornings", "afternoons", "evenings"];
+        return string.Join(", ", parts.Select(p => $"{days[p.Key]} {MatchingEngine.Sentence(p.Value.Select(v => names[v]).ToList())}"));
+    }
+
     public static int TotalMinutes(int[] intervals)
     {
         var total = 0;

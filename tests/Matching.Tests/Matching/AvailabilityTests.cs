@@ -19,12 +19,12 @@ public class AvailabilityTests
         var newYorker = Candidate() with { TimeZone = "America/New_York", Availability = [On(WeekDay.Monday, "19:00", "22:00")] };
         var candidate = Only(Client(), newYorker);
         candidate.Points("availability").ShouldBe(25);
-        candidate.Detail("availability").ShouldBe("3 h a week overlap");
+        candidate.Detail("availability").ShouldBe("overlap on Mon evenings (3 h a week)");
 
         // The same clock hours in New York are two hours earlier for the client: only 1 hour overlaps.
         var sameClock = newYorker with { Availability = [On(WeekDay.Monday, "17:00", "20:00")] };
         var partial = Only(Client(), sameClock);
-        partial.Detail("availability").ShouldBe("1 h a week overlap");
+        partial.Detail("availability").ShouldBe("overlap on Mon evenings (1 h a week)");
         partial.Points("availability").ShouldBe(8.3);
     }
 
@@ -34,7 +34,7 @@ public class AvailabilityTests
         // Tuesday 16:00–20:00 in Denver is Tuesday 23:00 – Wednesday 03:00 UTC.
         var client = Client() with { Availability = [On(WeekDay.Tuesday, "16:00", "20:00")] };
         var london = Candidate() with { TimeZone = "Europe/London", Availability = [On(WeekDay.Wednesday, "00:00", "02:00")] };
-        Only(client, london).Detail("availability").ShouldBe("2 h a week overlap");
+        Only(client, london).Detail("availability").ShouldBe("overlap on Tue evenings (2 h a week)");
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class AvailabilityTests
         // A southern-hemisphere zone on summer time in January converts the same way every run.
         var sydney = Candidate() with { TimeZone = "Australia/Sydney", Availability = [On(WeekDay.Tuesday, "10:00", "13:00")] };
         // Tuesday 10:00–13:00 in Sydney (UTC+11) is Monday 16:00–19:00 in Denver: 2 of the client's 3 hours.
-        Only(Client(), sydney).Detail("availability").ShouldBe("2 h a week overlap");
+        Only(Client(), sydney).Detail("availability").ShouldBe("overlap on Mon evenings (2 h a week)");
     }
 
     [Fact]

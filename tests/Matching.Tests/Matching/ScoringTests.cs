@@ -16,7 +16,7 @@ public class ScoringTests
         var candidate = Only(Client(), Candidate());
         candidate.Score.ShouldBe(83.8);
         candidate.Rank.ShouldBe(1);
-        candidate.Reasons.Select(r => r.Criterion).ShouldBe(["specialty", "modality", "identity", "availability", "capacity", "payment"]);
+        candidate.Reasons.Select(r => r.Criterion).ShouldBe(["specialty", "modality", "identity", "availability", "capacity", "payment", "language"]);
         candidate.Points("specialty").ShouldBe(23.3);
         candidate.Points("capacity").ShouldBe(10.5);
     }
@@ -36,12 +36,13 @@ public class ScoringTests
         var candidate = Only(client, clinician);
         candidate.Reasons.Select(r => (r.Criterion, r.Points, r.Detail)).ShouldBe(
         [
-            ("specialty", 23.3, "trauma, grief (2 of 3 concerns)"),
-            ("modality", 7.5, "EMDR (1 of 2 preferred)"),
+            ("specialty", 23.3, "trauma and grief match their specialties (2 of 3 concerns)"),
+            ("modality", 7.5, "offers EMDR (1 of 2 preferred)"),
             ("identity", 5, "gender preference met; not LGBTQ+-affirming"),
-            ("availability", 16.7, "2 h a week overlap"),
-            ("capacity", 10.5, "14 of 20 places free"),
-            ("payment", 0, "in network with Aetna")
+            ("availability", 16.7, "overlap on Mon evenings (2 h a week)"),
+            ("capacity", 10.5, "14 of 20 places free; 3 new-client places left this week"),
+            ("payment", 0, "in network with Aetna"),
+            ("language", 0, "speaks English")
         ]);
         candidate.Score.ShouldBe(63.0);
     }
@@ -50,12 +51,12 @@ public class ScoringTests
     public void specialty_points_are_the_share_of_concerns_covered_and_name_them()
     {
         var candidate = Only(Client(), Candidate());
-        candidate.Detail("specialty").ShouldBe("trauma, grief (2 of 3 concerns)");
+        candidate.Detail("specialty").ShouldBe("trauma and grief match their specialties (2 of 3 concerns)");
 
         Only(Client(), Candidate() with { Specialties = [Concern.Trauma, Concern.Grief, Concern.Anxiety] }).Points("specialty").ShouldBe(35);
         var none = Only(Client(), Candidate() with { Specialties = [Concern.Ocd] });
         none.Points("specialty").ShouldBe(0);
-        none.Detail("specialty").ShouldBe("none of the 3 concerns");
+        none.Detail("specialty").ShouldBe("none of the 3 concerns is among their specialties");
         Only(Client() with { Concerns = [] }, Candidate()).Points("specialty").ShouldBe(35);
     }
 
@@ -68,7 +69,7 @@ public class ScoringTests
         var prefers = Client() with { PreferredModalities = [Modality.Emdr, Modality.Ifs] };
         var half = Only(prefers, Candidate());
         half.Points("modality").ShouldBe(7.5);
-        half.Detail("modality").ShouldBe("EMDR (1 of 2 preferred)");
+        half.Detail("modality").ShouldBe("offers EMDR (1 of 2 preferred)");
     }
 
     [Fact]
@@ -93,7 +94,7 @@ public class ScoringTests
         result.Candidates.Select(c => c.Name).ShouldBe(["Roomy", "Busy"]);
         result.Candidates[0].Points("capacity").ShouldBe(15);
         result.Candidates[1].Points("capacity").ShouldBe(0.8);
-        result.Candidates[1].Detail("capacity").ShouldBe("1 of 20 places free");
+        result.Candidates[1].Detail("capacity").ShouldBe("1 of 20 places free; 3 new-client places left this week");
     }
 
     [Fact]

@@ -79,6 +79,13 @@ public static class SuggestMatchesHandler
         IQuerySession session, DateTimeOffset now, CancellationToken cancellation)
     {
         var clinicians = await session.Query<Clinician>().Where(c => !c.Offboarded).ToListAsync(cancellation);
+        return await CandidatesAsync(session, clinicians, now, cancellation);
+    }
+
+    /// <summary>The clinicians as the engine sees them, with the load their referrals give them now.</summary>
+    public static async Task<IReadOnlyList<ClinicianCandidate>> CandidatesAsync(
+        IQuerySession session, IReadOnlyList<Clinician> clinicians, DateTimeOffset now, CancellationToken cancellation)
+    {
         if (clinicians.Count == 0) return [];
         var workloads = await ClinicianWorkloads.ForAsync(session, clinicians.Select(c => c.Id).ToArray(), now, cancellation);
         return clinicians

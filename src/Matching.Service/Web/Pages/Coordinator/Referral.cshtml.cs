@@ -28,26 +28,39 @@ namespace Matching.Service.Web.Pages.Coordinator;
 /// refusal re-renders the latest state with the message next to the field or at the top.
 /// </summary>
 public sealed class ReferralModel(
-    IDocumentSession session, IMessageBus bus, MatchingOptions options, MatchWeights weights) : AppPage
+    IDocumentSession session, IMessageBus bus, MatchingOptions options, MatchWeights weights, TimeProvider time) : AppPage
 {
     public ReferralDetails Details { get; private set; } = null!;
     public ReferralTimeline? Timeline { get; private set; }
     public IReadOnlyList<Clinician> Directory { get; private set; } = [];
     public TimeZoneInfo Zone => options.TimeZone;
 
+    /// <summary>While a match can be proposed: every clinician judged by the filters now, eligible first in rank order.</summary>
+    public IReadOnlyList<ClinicianEligibility> Eligibility { get; private set; } = [];
+
+    /// <summary>A refused proposal as it was sent, filled in again so nothing is typed twice.</summary>
+    public Guid? ProposedClinicianId { get; private set; }
+    public string? ProposedNote { get; private set; }
+    public string? ProposedOverrideReason { get; private set; }
+
+    public MatchWeights Weights => weights;
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellation) =>
         await LoadAsync(id, cancellation) ? Page() : NotFound();
 
-    /// <summary>The most a criterion can earn under the configured weights (rescaled to 100), for the bars' scale.</summary>
-    public double MaxPoints(string criterion)
+    /// <summary>
+    /// The most a criterion can earn under the configured weights (rescaled to 100), for "28 of 35"; null for what the
+    /// engine reports outside the weights (payment, language: filters, worth no points).
+    /// </summary>
+    public double? MaxPoints(string criterion)
     {
         var total = weights.Specialty + weights.Modality + weights.Identity + weights.Availability + weights.Capacity;
-        var weight = criterion switch
+        double? weight = criterion switch
         {
             "specialty" => weights.Specialty, "modality" => weights.Modality, "identity" => weights.Identity,
-            "availability" => weights.Availability, "capacity" => weights.Capacity, _ => total
+            "availability" => weights.Availability, "capacity" => weights.Capacity, _ => null
         };
-        return total <= 0 ? 100 : weight / total * 100;
+        return weight is null ? null : total <= 0 ? 0 : weight / total * 100;
     }
 
     public string Local(DateTimeOffset? at) => Time(at, Zone);
@@ -62,9 +75,18 @@ public sealed class ReferralModel(
         RunAsync(id, "suggest", "Suggestions updated.", new SuggestMatches(limit, expectedVersion) { ReferralId = id }, c);
 
     public Task<IActionResult> OnPostProposeAsync(Guid id, Guid? clinicianId, string? note, string? overrideReason, int? expectedVersion,
-        CancellationToken c) =>
-        RunAsync(id, "propose", "Clinician proposed. They have been asked to answer.",
-            new ProposeMatch(clinicianId, note, overrideReason, expectedVersion) { ReferralId = id }, c);
+        CancellationToken c)
+    {
+        (ProposedClinicianId, ProposedNote, ProposedOverrideReason) = (clinicianId, note, overrideReason);
+        return RunAsync(id, "propose", "Clinician proposed. They have been asked to answer.",
+            new ProposeMatch(clinicianId, note, overrideReason, expectedVersion) { ReferralId = id }, c, OverrideAsked);
+    }
+
+    /// <summary>The API's 409 for an excluded clinician without a reason, as a message on the override field.</summary>
+    private static ProblemDetails OverrideAsked(ProblemDetails problem) =>
+        problem.Extensions.TryGetValue("code", out var code) && code?.ToString() == "excludedByFilters"
+            ? Problems.Invalid("overrideReason", "The filters exclude this clinician: say why you are proposing them anyway.")
+            : problem;
 
     public Task<IActionResult> OnPostWithdrawAsync(Guid id, Guid proposalId, string? reason, int? expectedVersion, CancellationToken c) =>
         RunAsync(id, "withdraw", "Proposal withdrawn.",
@@ -115,9 +137,10 @@ public sealed class ReferralModel(
         TimeZoneInfo.ConvertTime(at, Zone).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
 
     private async Task<IActionResult> RunAsync<TResult>(Guid id, string action, string done, ICommand<TResult> command,
-        CancellationToken cancellation) where TResult : class, IAnswer
+        CancellationToken cancellation, Func<ProblemDetails, ProblemDetails>? refine = null) where TResult : class, IAnswer
     {
         var problem = Errors.Count == 0 ? await SendAsync(bus, command, cancellation) : Problems.Invalid(Errors.ToDictionary());
+        if (problem is not null && refine is not null) problem = refine(problem);
         if (problem is null)
         {
             Flash = done;
@@ -134,10 +157,23 @@ public sealed class ReferralModel(
         Details = details;
         Timeline = await ReferralTimelineEndpoint.Load(session, id, cancellation);
         Directory = await session.Query<Clinician>().Where(c => !c.Offboarded).OrderBy(c => c.Profile.Name).ToListAsync(cancellation);
+        await LoadEligibilityAsync(id, cancellation);
         // The page shows the client's details and the timeline: both reads are recorded, as the API records them.
         AccessLog.Record(session, id, AccessLog.ReferralDetail);
         AccessLog.Record(session, id, AccessLog.ReferralTimeline);
         await session.SaveChangesAsync(cancellation);
         return true;
+    }
+
+    /// <summary>
+    /// Judged now from the current directory and workloads (not from the last run, which may be older), as the
+    /// proposal itself will be judged; only where a proposal can follow.
+    /// </summary>
+    private async Task LoadEligibilityAsync(Guid id, CancellationToken cancellation)
+    {
+        if (!SuggestMatchesHandler.AllowedFrom.Contains(Details.Status)) return;
+        if (await session.LoadAsync<Referral>(id, cancellation) is not { } referral) return;
+        var candidates = await SuggestMatchesHandler.CandidatesAsync(session, Directory, time.GetUtcNow(), cancellation);
+        Eligibility = Matching.Eligibility.Of(ClientNeeds.From(referral, Zone), candidates, weights);
     }
 }
