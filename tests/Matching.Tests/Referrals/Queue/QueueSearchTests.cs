@@ -98,6 +98,20 @@ public class QueueSearchTests(AppFixture app) : IClassFixture<AppFixture>
         accesses[0].Query.ShouldBeNull();
     }
 
+    [Fact]
+    public async Task an_erased_client_is_no_longer_found_by_name_email_or_phone_but_still_by_reference()
+    {
+        var last = Unique();
+        var wanted = await Client("Erin", last, $"{last}@example.org", "303-555-0199");
+        Ids(await Queue($"q={last}")).ShouldBe([wanted]);
+
+        await app.Append(wanted, new ClientDataErased("Approved by counsel."));
+
+        Ids(await Queue($"q={last}")).ShouldBeEmpty();
+        Ids(await Queue("q=erased")).ShouldNotContain(wanted);
+        Ids(await Queue($"q={ReferralReference.Of(wanted)}")).ShouldBe([wanted]);
+    }
+
     [Theory]
     [InlineData("q=a", "q")]
     [InlineData("sort=sideways", "sort")]
