@@ -23,7 +23,11 @@ public class QueuePageTests(BrowserFixture app)
 
     private static string Unique() => "Q" + Guid.NewGuid().ToString("N")[..9];
 
-    /// <summary>A referral from given events at chosen times, as the public form's intake would start it.</summary>
+    /// <summary>
+    /// A referral from given events at chosen times, as the public form's intake would start it. Times are real ones (other
+    /// tests move the service's clock ahead, and a stored intake time beyond the real one would outrank the form's intakes),
+    /// except where a test ages a row against the service's clock and closes it afterwards.
+    /// </summary>
     private async Task<Guid> Given(string first, string last, DateTimeOffset submittedAt, string? email = null, string? phone = null,
         params IEvent[] then)
     {
@@ -37,6 +41,13 @@ public class QueuePageTests(BrowserFixture app)
         session.Events.StartStream<Referral>(id, [Submitted(intake).At(submittedAt), .. then]);
         await session.SaveChangesAsync();
         return id;
+    }
+
+    private async Task AppendAsync(Guid id, params object[] events)
+    {
+        await using var session = app.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        session.Events.Append(id, events);
+        await session.SaveChangesAsync();
     }
 
     private static async Task<List<string>> RowIdsAsync(IPage page) =>
@@ -76,12 +87,14 @@ public class QueuePageTests(BrowserFixture app)
         (await young.Locator("td.due time").InnerTextAsync()).ShouldStartWith("due in ");
         (await young.Locator(".badge.overdue").CountAsync()).ShouldBe(0);
         user.ConsoleErrors.ShouldBeEmpty();
+        // Its intake time follows the service's clock, which other tests move ahead: out of the triage tab they read.
+        await AppendAsync(fresh, new ReferralClosed(ClosureOutcome.Duplicate, null));
     }
 
     [Fact]
     public async Task status_tabs_show_the_kept_counts_match_the_rows_mark_the_current_tab_and_keep_the_filters()
     {
-        await Given("Tabitha", Unique(), app.Clock.GetUtcNow());
+        await Given("Tabitha", Unique(), DateTimeOffset.UtcNow);
         await using var user = await WebSession.OpenAsync(app);
         await user.SignInAsync(Roles.Coordinator);
         var page = user.Page;
@@ -114,7 +127,7 @@ public class QueuePageTests(BrowserFixture app)
     public async Task search_finds_the_referral_by_name_email_phone_or_reference_and_nothing_else()
     {
         var last = Unique();
-        var now = app.Clock.GetUtcNow();
+        var now = DateTimeOffset.UtcNow;
         var line = Random.Shared.Next(1000, 9999).ToString(CultureInfo.InvariantCulture);
         var wanted = await Given("Soledad", last, now, $"sol.{last.ToLowerInvariant()}@example.org", $"(303) 555-{line}");
         var sameFirstName = await Given("Soledad", Unique(), now, $"other.{last.ToLowerInvariant()}x@example.org", $"(720) 555-{line}");
@@ -146,7 +159,7 @@ public class QueuePageTests(BrowserFixture app)
     public async Task sorting_by_a_column_orders_the_rows_both_ways_keeping_the_search_and_says_so()
     {
         var last = Unique();
-        var now = app.Clock.GetUtcNow();
+        var now = DateTimeOffset.UtcNow;
         var zed = await Given("Zed", last, now.AddHours(-6));
         var abe = await Given("Abe", last, now.AddHours(-1));
         var kit = await Given("Kit", last, now.AddHours(-3));
@@ -183,7 +196,7 @@ public class QueuePageTests(BrowserFixture app)
     public async Task a_coordinator_chooses_the_page_size_and_moves_by_numbered_first_and_last_pages()
     {
         var last = Unique();
-        var now = app.Clock.GetUtcNow();
+        var now = DateTimeOffset.UtcNow;
         for (var i = 0; i < 30; i++) await Given($"Pat{i:00}", last, now.AddMinutes(-60 + i));
 
         await using var user = await WebSession.OpenAsync(app);
@@ -215,7 +228,7 @@ public class QueuePageTests(BrowserFixture app)
     public async Task an_intake_sent_through_the_public_form_is_on_the_first_page_of_awaiting_triage()
     {
         // More than a page of older intakes still waiting for triage.
-        var now = app.Clock.GetUtcNow();
+        var now = DateTimeOffset.UtcNow;
         for (var i = 0; i < 26; i++) await Given("Older", Unique(), now.AddDays(-2).AddMinutes(i));
 
         await using var client = await WebSession.OpenAsync(app, width: 390);
@@ -246,7 +259,7 @@ public class QueuePageTests(BrowserFixture app)
     public async Task the_queue_its_tabs_and_a_search_pass_axe(int width)
     {
         var last = Unique();
-        await Given("Axel", last, app.Clock.GetUtcNow().AddHours(-30));
+        await Given("Axel", last, DateTimeOffset.UtcNow.AddHours(-30));
         await using var user = await WebSession.OpenAsync(app, width);
         await user.SignInAsync(Roles.Coordinator);
         await user.Page.GotoAsync("/coordinator");
