@@ -201,11 +201,15 @@ public static class QueueScenario
         var submitted = now.AddMinutes(-random.Next(1, 180 * 24 * 60));
         var withClinician = status is ReferralStatus.Proposed or ReferralStatus.Accepted or ReferralStatus.Booked;
         var awaitingAck = urgent && random.Next(4) == 0;
+        var id = Guid.CreateVersion7();
         var item = new ReferralQueueItem
         {
-            Id = Guid.CreateVersion7(),
+            Id = id,
             Version = 3,
             ClientName = $"Client {i}",
+            // As the projection keeps them, so the search's indexes hold a realistic million rows.
+            SearchText = $"client {i} client{i}@example.org 303{i:0000000}",
+            Reference = ReferralReference.Of(id),
             Status = status,
             Urgent = urgent,
             RiskFlagged = urgent,

@@ -20,6 +20,7 @@ public static class AccessLog
     public const string AuditReferral = "audit-referral";
     public const string AuditActor = "audit-actor";
     public const string AuditExport = "audit-export";
+    public const string ReferralSearch = "referral-search";
 
     /// <summary>
     /// Adds a read of one referral to the session; the caller saves it before answering. It names the referral and

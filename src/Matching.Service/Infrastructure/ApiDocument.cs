@@ -100,6 +100,11 @@ public sealed class ApiDocument(Microsoft.AspNetCore.Routing.EndpointDataSource 
                 (ParameterLocation.Query, "pageSize") => Whole(1, Referrals.Queue.QueueFilter.MaxPageSize),
                 (ParameterLocation.Query, "limit") => Whole(1, Audit.AuditCheckpoints.MaxLimit),
                 (ParameterLocation.Query, "format") => Words("ndjson", "csv"),
+                (ParameterLocation.Query, "q") => new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String, MinLength = Referrals.Queue.QueueSearch.MinLength, MaxLength = Referrals.Queue.QueueSearch.MaxLength
+                },
+                (ParameterLocation.Query, "sort") => Words(Referrals.Queue.QueueSort.Names.ToArray()),
                 (ParameterLocation.Query, "status") when route == "/api/me/proposals" => Words("pending", "all"),
                 (ParameterLocation.Query, "status") => new OpenApiSchemaReference(nameof(Referrals.ReferralStatus), document),
                 (ParameterLocation.Header, SubmitIntakeEndpoint.IdempotencyKeyHeader) => new OpenApiSchema
@@ -109,6 +114,17 @@ public sealed class ApiDocument(Microsoft.AspNetCore.Routing.EndpointDataSource 
                 _ => null
             };
             if (schema is not null) parameter.Schema = schema;
+            parameter.Description = (parameter.In, parameter.Name) switch
+            {
+                (ParameterLocation.Query, "q") =>
+                    "Part of the client's name or email (case ignored), a phone number however it is punctuated, or a referral reference " +
+                    "(\"7K2M-9XP3\"; case, spaces and dashes ignored). Each referral a search returns is recorded as an access.",
+                (ParameterLocation.Query, "sort") =>
+                    "A column order instead of the queue's own (risk awaiting acknowledgement, then overdue, then oldest intake): client, status " +
+                    "(lifecycle order), waiting (shortest wait first) or due (soonest first); a leading '-' reverses it. newest: risk awaiting " +
+                    "acknowledgement first, then the newest intake first.",
+                _ => parameter.Description
+            };
             if (parameter is { In: ParameterLocation.Header, Name: SubmitIntakeEndpoint.IdempotencyKeyHeader })
                 parameter.Description = "A key the client makes once per intake (a UUID, say): sending the same intake again with it answers the " +
                                         "first referral (200) instead of making a second; the same key with a different intake is a 422.";

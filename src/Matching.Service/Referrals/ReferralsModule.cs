@@ -2,6 +2,8 @@ using JasperFx.Events.Projections;
 using Marten;
 using Matching.Service.Infrastructure;
 using Matching.Service.Referrals.Queue;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
 
 namespace Matching.Service.Referrals;
 
@@ -24,7 +26,16 @@ public static class ReferralsModule
             .Duplicate(q => q.SubmittedAt)
             .Duplicate(q => q.ClinicianId!)
             .Duplicate(q => q.DueAt!)
+            // pg_trgm's index serves a search for text anywhere in the name, email or phone (QueueSearch).
+            .Duplicate(q => q.SearchText, configure: index =>
+            {
+                index.Method = IndexMethod.gin;
+                index.Mask = "? gin_trgm_ops";
+            })
+            .Duplicate(q => q.Reference)
             .GinIndexJsonData();
+        // Shipped with PostgreSQL and trusted since version 13, so the service's own role can create it.
+        opts.Storage.ExtendedSchemaObjects.Add(new Extension("pg_trgm"));
         QueueSql.AddIndexes(opts);
         QueueCounts.Configure(opts);
 

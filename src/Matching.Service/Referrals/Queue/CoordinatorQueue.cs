@@ -1,10 +1,12 @@
 using System.Globalization;
 using Marten;
+using Matching.Service.Audit;
 using Matching.Service.Clinicians;
 using Matching.Service.Infrastructure;
 using Matching.Service.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine.Attributes;
 using Wolverine.Http;
 
 namespace Matching.Service.Referrals.Queue;
@@ -27,7 +29,8 @@ public sealed record QueueItem(
     long Version,
     bool RiskFlagged,
     bool AwaitingRiskAcknowledgement,
-    DateTimeOffset? LastContactAt);
+    DateTimeOffset? LastContactAt,
+    string Reference);
 
 public sealed record QueuePage(IReadOnlyList<QueueItem> Items, long Total, int Page, int PageSize);
 
@@ -40,8 +43,15 @@ public sealed record QueueFilter(
     // Keeps (page - 1) * pageSize a sensible OFFSET.
     public const int MaxPage = 1_000_000;
 
+    /// <summary>Client name, email, phone or reference typed by the coordinator; null for the whole queue.</summary>
+    public QueueSearch? Search { get; init; }
+
+    /// <summary>A column order asked for; null for the queue's own order (urgent unacknowledged, overdue, oldest intake).</summary>
+    public QueueSort? Sort { get; init; }
+
     public static (QueueFilter? Filter, ProblemDetails? Problem) Parse(
-        string? status, string? urgent, string? overdue, string? concern, string? clinicianId, string? page, string? pageSize)
+        string? status, string? urgent, string? overdue, string? concern, string? clinicianId, string? page, string? pageSize,
+        string? q = null, string? sort = null)
     {
         var errors = new Dictionary<string, string[]>();
         var parsedStatus = ParseEnum<ReferralStatus>(status, "status", errors);
@@ -62,10 +72,17 @@ public sealed record QueueFilter(
         var size = DefaultPageSize;
         if (!string.IsNullOrEmpty(pageSize) && (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
             errors["pageSize"] = [$"Page size is from 1 to {MaxPageSize}."];
+        if (QueueSearch.Problem(q) is { } searchProblem) errors["q"] = [searchProblem];
+        QueueSort? parsedSort = null;
+        if (!string.IsNullOrEmpty(sort) && (parsedSort = QueueSort.Parse(sort)) is null)
+            errors["sort"] = [$"Unknown sort '{sort}'; use one of {string.Join(", ", QueueSort.Names)}."];
 
         return errors.Count > 0
             ? (null, Problems.Invalid(errors))
-            : (new QueueFilter(parsedStatus, parsedUrgent, parsedOverdue, parsedConcern, clinician, pageNumber, size), null);
+            : (new QueueFilter(parsedStatus, parsedUrgent, parsedOverdue, parsedConcern, clinician, pageNumber, size)
+            {
+                Search = QueueSearch.Parse(q), Sort = parsedSort
+            }, null);
     }
 
     private static T? ParseEnum<T>(string? value, string field, Dictionary<string, string[]> errors) where T : struct, Enum
@@ -118,21 +135,35 @@ public static class CoordinatorQueueEndpoint
                 var (step, overdue) = ServiceLevels.Evaluate(row, options, now);
                 items.Add(new QueueItem(row.Id, row.ClientName, row.Status, row.Urgent, row.RiskAcknowledged, row.Concerns,
                     row.SubmittedAt, row.StatusSince, step.Action, step.DueAt, overdue, row.ClinicianId, clinicianName,
-                    row.RematchCount, row.Version, row.RiskFlagged, row.AwaitingRiskAcknowledgement, row.LastContactAt));
+                    row.RematchCount, row.Version, row.RiskFlagged, row.AwaitingRiskAcknowledgement, row.LastContactAt, row.Reference));
             }
         }
 
         return new QueuePage(items, total, filter.Page, filter.PageSize);
     }
 
+    /// <summary>
+    /// A search reads client names, emails and phones to find its rows: each referral it returns is recorded as an access
+    /// (never what was typed, which is itself personal).
+    /// </summary>
+    public static async Task RecordSearchAsync(IDocumentSession session, QueueFilter filter, QueuePage page, CancellationToken cancellation)
+    {
+        if (filter.Search is null || page.Items.Count == 0) return;
+        foreach (var item in page.Items) AccessLog.Record(session, item.ReferralId, AccessLog.ReferralSearch);
+        await session.SaveChangesAsync(cancellation);
+    }
+
     [WolverineGet("/api/referrals"), Authorize(Policy = Policies.Coordination)]
     [ProducesResponseType<QueuePage>(200)]
+    [NonTransactional]
     public static async Task<IResult> Get(
         string? status, string? urgent, string? overdue, string? concern, string? clinicianId, string? page, string? pageSize,
-        IQuerySession session, TimeProvider time, MatchingOptions options, CancellationToken cancellation)
+        string? q, string? sort, IDocumentSession session, TimeProvider time, MatchingOptions options, CancellationToken cancellation)
     {
-        var (filter, problem) = QueueFilter.Parse(status, urgent, overdue, concern, clinicianId, page, pageSize);
+        var (filter, problem) = QueueFilter.Parse(status, urgent, overdue, concern, clinicianId, page, pageSize, q, sort);
         if (problem is not null) return Results.Problem(problem);
-        return Results.Ok(await Query(session, filter!, time.GetUtcNow(), options, cancellation));
+        var found = await Query(session, filter!, time.GetUtcNow(), options, cancellation);
+        await RecordSearchAsync(session, filter!, found, cancellation);
+        return Results.Ok(found);
     }
 }

@@ -107,6 +107,19 @@ public static class QueueCounts
         $function$;
         """;
 
+    /// <summary>The number of queue rows in each status, summed from the counters (a few dozen rows, whatever the queue's size).</summary>
+    public static async Task<IReadOnlyDictionary<ReferralStatus, long>> ReadAsync(IQuerySession session, CancellationToken cancellation)
+    {
+        var counts = Enum.GetValues<ReferralStatus>().ToDictionary(s => s, _ => 0L);
+        await using var command = new Npgsql.NpgsqlCommand($"select status, sum(referrals)::bigint from {Table} group by status");
+        await using var reader = await session.ExecuteReaderAsync(command, cancellation);
+        while (await reader.ReadAsync(cancellation))
+        {
+            if (Enum.TryParse<ReferralStatus>(reader.GetString(0), out var status)) counts[status] = reader.GetInt64(1);
+        }
+        return counts;
+    }
+
     /// <summary>The counts from the rows, as one grouped count.</summary>
     private static readonly string RecountSql = $"""
         delete from {Table};

@@ -84,6 +84,7 @@ public static class QueueSql
             conditions.Add("d.clinician_id = @clinician");
             command.Parameters.AddWithValue("clinician", clinicianId);
         }
+        if (filter.Search is { } search) conditions.Add(search.Condition(command));
         command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now.ToUniversalTime() });
         var offset = (long)(filter.Page - 1) * filter.PageSize;
         command.Parameters.AddWithValue("offset", offset);
@@ -102,9 +103,25 @@ public static class QueueSql
         var sql = new StringBuilder();
         // The default queue and a single status are sums of the trigger-kept counts (exact, a few dozen rows);
         // any other filter counts its rows.
-        if (filter is { Urgent: null, Overdue: null, Concern: null, ClinicianId: null })
+        if (filter is { Urgent: null, Overdue: null, Concern: null, ClinicianId: null, Search: null })
             sql.Append($"select coalesce(sum(d.referrals), 0)::bigint from {QueueCounts.Table} as d where {where};\n");
         else sql.Append($"select count(*) from {table} as d where {countWhere};\n");
+        if (filter.Sort is not null || filter.Search is not null)
+        {
+            // A column order reads its index (or, for a search, the few rows found) in that order; a search without
+            // one keeps the queue's order, computed on the rows found.
+            var order = filter.Sort?.OrderBy()
+                        ?? $"d.awaiting_risk_acknowledgement desc, {Overdue(true)} desc nulls last, d.submitted_at, d.id";
+            sql.Append($"""
+                select d.id, d.data, d.mt_version, c.data -> 'profile' ->> 'name'
+                from {table} as d left join {clinicians} as c on c.id = d.clinician_id
+                where {countWhere}
+                order by {order}
+                offset @offset limit @size
+                """);
+            command.CommandText = sql.ToString();
+            return command;
+        }
         sql.Append("with ");
         for (var i = 0; i < parts.Length; i++)
         {

@@ -21,6 +21,11 @@ public sealed record ReferralQueueItem
 
     [PersonalData]
     public string ClientName { get; init; } = "";
+    /// <summary>Name, email and phone digits as the search reads them (<see cref="QueueSearch.TextOf"/>); empty once erased.</summary>
+    [PersonalData(ErasedAs = "")]
+    public string SearchText { get; init; } = "";
+    /// <summary>The short reference the client was given (<see cref="ReferralReference.Of"/>), kept so a search can use an index.</summary>
+    public string Reference { get; init; } = "";
     public ReferralStatus Status { get; init; }
     public bool Urgent { get; init; }
     public bool RiskFlagged { get; init; }
@@ -69,6 +74,8 @@ public sealed partial class CoordinatorQueueProjection(MatchingOptions options) 
         {
             Id = id,
             ClientName = s.Intake.Client.FullName,
+            SearchText = QueueSearch.TextOf(s.Intake.Client),
+            Reference = ReferralReference.Of(id),
             Status = Referral.StatusAfter(s)!.Value,
             Concerns = s.Intake.Concerns,
             SubmittedAt = e.Timestamp,

@@ -42,9 +42,11 @@ namespace Internal.Generated.WolverineHandlers
             var clinicianId = httpContext.Request.Query["clinicianId"];
             var page = httpContext.Request.Query["page"];
             var pageSize = httpContext.Request.Query["pageSize"];
+            var q = httpContext.Request.Query["q"];
+            var sort = httpContext.Request.Query["sort"];
             
             // The actual HTTP request handler execution
-            var result = await Matching.Service.Referrals.Queue.CoordinatorQueueEndpoint.Get(status, urgent, overdue, concern, clinicianId, page, pageSize, ((Marten.IQuerySession)documentSession), _timeProvider, _matchingOptions, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Matching.Service.Referrals.Queue.CoordinatorQueueEndpoint.Get(status, urgent, overdue, concern, clinicianId, page, pageSize, q, sort, documentSession, _timeProvider, _matchingOptions, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

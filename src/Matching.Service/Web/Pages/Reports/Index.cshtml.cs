@@ -10,7 +10,10 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Matching.Service.Web.Pages.Reports;
 
-/// <summary>The reports the API serves, computed by the same code from the same facts, drawn as SVG with their tables.</summary>
+/// <summary>
+/// The reports the API serves, computed by the same code from the same facts, drawn as SVG with their tables, each with a
+/// download of the CSV the API answers for it.
+/// </summary>
 public sealed class IndexModel(IQuerySession session, TimeProvider time, MatchingOptions options) : AppPage
 {
     [BindProperty(SupportsGet = true)] public string? From { get; set; }
@@ -23,6 +26,48 @@ public sealed class IndexModel(IQuerySession session, TimeProvider time, Matchin
     public TimeToFirstSessionReport? TimeToFirstSession { get; private set; }
     public WaitlistReport? Waitlist { get; private set; }
     public TimeZoneInfo Zone => options.TimeZone;
+
+    /// <summary>The reports offered as CSV: the name in the download link and the file, and what the file holds.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Downloads = new Dictionary<string, string>
+    {
+        ["funnel"] = "Funnel by intake month",
+        ["match-outcomes-by-clinician"] = "Acceptance and decline reasons by clinician",
+        ["match-outcomes-by-concern"] = "Acceptance and decline reasons by concern",
+        ["time-to-first-session"] = "Time to first session",
+        ["waitlist"] = "Waitlist"
+    };
+
+    /// <summary>The link that downloads a report's CSV for the dates shown.</summary>
+    public string CsvLink(string report) =>
+        "/reports" + QueryString.Create(new Dictionary<string, string?> { ["handler"] = "csv", ["report"] = report, ["from"] = From, ["to"] = To }
+            .Where(kv => !string.IsNullOrEmpty(kv.Value)));
+
+    /// <summary>
+    /// The API's own CSV answer for the report (the same endpoint, asked for text/csv), as a file named after the report and its dates.
+    /// </summary>
+    public async Task<IActionResult> OnGetCsvAsync(string? report, CancellationToken cancellation)
+    {
+        if (report is null || !Downloads.ContainsKey(report)) return NotFound();
+        Request.Headers.Accept = ReportCsv.ContentType;
+        var answer = report switch
+        {
+            "funnel" => await FunnelReportEndpoint.Get(From, To, HttpContext, session, cancellation),
+            "match-outcomes-by-clinician" => await MatchOutcomesReportEndpoint.Get(From, To, "clinician", HttpContext, session, cancellation),
+            "match-outcomes-by-concern" => await MatchOutcomesReportEndpoint.Get(From, To, "concern", HttpContext, session, cancellation),
+            "time-to-first-session" => await TimeToFirstSessionReportEndpoint.Get(From, To, HttpContext, session, options, cancellation),
+            _ => await WaitlistReportEndpoint.Get(From, To, HttpContext, session, time, cancellation)
+        };
+        if (Response.Headers.ContainsKey("X-Report-As-Of-Sequence"))
+        {
+            var dates = string.Concat(new[] { From, To }.Select(d => string.IsNullOrEmpty(d) ? "" : "-" + d));
+            Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
+            {
+                FileName = $"{report}{dates}.csv"
+            }.ToString();
+        }
+        await answer.ExecuteAsync(HttpContext);
+        return new EmptyResult();
+    }
 
     public async Task OnGetAsync(CancellationToken cancellation)
     {

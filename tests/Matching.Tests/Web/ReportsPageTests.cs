@@ -1,0 +1,82 @@
+using System.Globalization;
+using Matching.Service.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Matching.Tests.Web;
+
+/// <summary>The reports page in Chromium: each chart with its table, a CSV download per report, dates in the practice's zone.</summary>
+[Collection(PagesCollection.Name)]
+public class ReportsPageTests(BrowserFixture app)
+{
+    [Fact]
+    public async Task each_chart_is_followed_by_its_table_and_a_csv_download_that_holds_the_same_numbers()
+    {
+        await using var analyst = await WebSession.OpenAsync(app);
+        await analyst.SignInAsync(Roles.Analyst);
+        var page = analyst.Page;
+        await page.GotoAsync("/reports");
+
+        // Every chart has its table right after it, and every table a download.
+        var sections = page.Locator("section.card:has(svg.chart)");
+        (await sections.CountAsync()).ShouldBeGreaterThanOrEqualTo(5);
+        for (var i = 0; i < await sections.CountAsync(); i++)
+        {
+            var order = await sections.Nth(i).EvaluateAsync<string[]>(
+                "s => [...s.querySelectorAll('svg.chart, table, a[download]')].map(e => e.tagName.toLowerCase())");
+            order.ShouldBe(["svg", "table", "a"]);
+        }
+
+        // The projection behind the reports may catch up between a render and a download; they agree once it is still.
+        string[]? lines = null;
+        var shown = -1;
+        await PageSteps.EventuallyAsync(async () =>
+        {
+            await page.GotoAsync("/reports");
+            shown = int.Parse((await page.TextContentAsync("td[data-stage=submitted]"))!, CultureInfo.InvariantCulture);
+            var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("a[data-report=funnel]"));
+            download.SuggestedFilename.ShouldBe("funnel.csv");
+            lines = (await File.ReadAllTextAsync((await download.PathAsync())!)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+            return lines[^1].Split(',')[1] == shown.ToString(CultureInfo.InvariantCulture);
+        });
+        lines![0].ShouldBe("month,submitted,triaged,proposed,accepted,booked,attended,proposals,rematches");
+        lines[^1].ShouldStartWith($"all,{shown},");
+        shown.ShouldBeGreaterThan(0);
+        analyst.ConsoleErrors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task the_date_range_is_stated_in_the_practice_zone_and_goes_into_the_download()
+    {
+        await using var analyst = await WebSession.OpenAsync(app);
+        await analyst.SignInAsync(Roles.Analyst);
+        var page = analyst.Page;
+        await page.GotoAsync("/reports");
+        (await page.TextContentAsync("#range-zone"))!.ShouldContain("America/Denver");
+        (await page.TextContentAsync("label[for=from]"))!.ShouldContain("America/Denver");
+
+        await page.FillAsync("#from", "2026-01-01");
+        await page.FillAsync("#to", "2026-12-31");
+        await page.ClickAsync("button:text('Show')");
+        await page.WaitForURLAsync("**from=2026-01-01**");
+        (await page.TextContentAsync("#range-shown"))!.ShouldContain("Intakes from 2026-01-01 to 2026-12-31");
+        (await page.GetAttributeAsync("a[data-report=waitlist]", "href"))!.ShouldContain("from=2026-01-01");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("a[data-report=time-to-first-session]"));
+        download.SuggestedFilename.ShouldBe("time-to-first-session-2026-01-01-2026-12-31.csv");
+        var text = await File.ReadAllTextAsync((await download.PathAsync())!);
+        text.Split("\r\n")[0].ShouldNotBeNullOrWhiteSpace();
+        analyst.ConsoleErrors.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(390)]
+    public async Task the_reports_page_passes_axe(int width)
+    {
+        await using var analyst = await WebSession.OpenAsync(app, width);
+        await analyst.SignInAsync(Roles.Analyst);
+        await analyst.Page.GotoAsync("/reports");
+        await analyst.CheckAsync("reports");
+        analyst.ConsoleErrors.ShouldBeEmpty();
+    }
+}
