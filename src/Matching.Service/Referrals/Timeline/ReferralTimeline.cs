@@ -16,9 +16,14 @@ public sealed record ReferralTimeline(Guid ReferralId, IReadOnlyList<TimelineIte
 
 public static class ReferralTimelineEndpoint
 {
-    /// <summary>Read live from the stream, so the timeline is never behind and needs no projection.</summary>
-    public static async Task<ReferralTimeline?> Load(IQuerySession session, Guid referralId, CancellationToken cancellation)
+    /// <summary>
+    /// Read live from the stream, so the timeline is never behind and needs no projection. Summaries are the coded
+    /// sentences of <see cref="EventSummaries.Describe(object)"/> unless <paramref name="describe"/> words them otherwise.
+    /// </summary>
+    public static async Task<ReferralTimeline?> Load(IQuerySession session, Guid referralId, CancellationToken cancellation,
+        Func<object, string>? describe = null)
     {
+        describe ??= EventSummaries.Describe;
         var events = await session.Events.FetchStreamAsync(referralId, token: cancellation);
         if (events.Count == 0) return null;
 
@@ -26,7 +31,7 @@ public static class ReferralTimelineEndpoint
         {
             var actor = Actor.FromHeaders(e.Headers, e.UserName);
             return new TimelineItem(e.Sequence, e.Version, e.EventType.Name, e.Timestamp,
-                new TimelineActor(actor.Sub, actor.Name, actor.Role), EventSummaries.Describe(e.Data));
+                new TimelineActor(actor.Sub, actor.Name, actor.Role), describe(e.Data));
         }).ToList();
         return new ReferralTimeline(referralId, items);
     }
