@@ -16,14 +16,14 @@ public sealed record ReferralTimeline(Guid ReferralId, IReadOnlyList<TimelineIte
 
 public static class ReferralTimelineEndpoint
 {
-    /// <summary>
-    /// Read live from the stream, so the timeline is never behind and needs no projection. Summaries are the coded
-    /// sentences of <see cref="EventSummaries.Describe(object)"/> unless <paramref name="describe"/> words them otherwise.
-    /// </summary>
-    public static async Task<ReferralTimeline?> Load(IQuerySession session, Guid referralId, CancellationToken cancellation,
-        Func<object, string>? describe = null)
+    /// <summary>Read live from the stream, so the timeline is never behind and needs no projection.</summary>
+    public static Task<ReferralTimeline?> Load(IQuerySession session, Guid referralId, CancellationToken cancellation) =>
+        Read(session, referralId, EventSummaries.Describe, cancellation);
+
+    /// <summary>The timeline with each event summarised by <paramref name="describe"/> (the referral page words them for people).</summary>
+    public static async Task<ReferralTimeline?> Read(IQuerySession session, Guid referralId, Func<object, string> describe,
+        CancellationToken cancellation)
     {
-        describe ??= EventSummaries.Describe;
         var events = await session.Events.FetchStreamAsync(referralId, token: cancellation);
         if (events.Count == 0) return null;
 

@@ -217,8 +217,8 @@ public sealed class ReferralModel(
         var clinicians = await session.Query<Clinician>().ToListAsync(cancellation);
         Directory = clinicians.Where(c => !c.Offboarded).OrderBy(c => c.Profile.Name).ToList();
         var names = clinicians.ToDictionary(c => c.Id, c => c.Profile.Name);
-        Timeline = await ReferralTimelineEndpoint.Load(session, id, cancellation,
-            e => EventSummaries.Readable(e, Zone, clinician => names.GetValueOrDefault(clinician)));
+        Timeline = await ReferralTimelineEndpoint.Read(session, id,
+            e => EventSummaries.Readable(e, Zone, clinician => names.GetValueOrDefault(clinician)), cancellation);
 
         if (state is { Status: ReferralStatus.Accepted or ReferralStatus.Booked, AcceptedProposal: { } accepted })
         {
