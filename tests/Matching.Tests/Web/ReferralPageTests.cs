@@ -161,6 +161,12 @@ public class ReferralPageTests(BrowserFixture app)
         (await page.TextContentAsync("#standing"))!.ShouldMatch(@"^Awaiting match · waiting \d+ (min|h|d)$");
         (await page.Locator("#next-step form[aria-label='Record a contact attempt']").CountAsync()).ShouldBe(1);
         (await page.Locator("button:text-is('Triage')").CountAsync()).ShouldBe(0);
+        await page.SelectOptionAsync("#channel", "Phone");
+        await page.SelectOptionAsync("#contact-outcome", "Reached");
+        await page.ClickAsync("#next-step button:text-is('Record attempt')");
+        await ExpectFlashAsync(page, "Contact attempt recorded.");
+        (await page.TextContentAsync("#next-action"))!.ShouldBe("Propose clinician");
+        (await page.Locator("#next-step a[href='#matching-title']").CountAsync()).ShouldBe(1);
 
         var proposal = await ProposedAsync(id, clinician);
         await Check("referral-proposed");
@@ -200,7 +206,7 @@ public class ReferralPageTests(BrowserFixture app)
         (await page.Locator("#other-actions button:text-is('Reschedule')").IsVisibleAsync()).ShouldBeTrue();
         (await page.Locator("#other-actions button:text-is('Cancel session')").IsVisibleAsync()).ShouldBeTrue();
 
-        (await Bus.AskAsync(new CloseReferral(ClosureOutcome.Withdrawn, null, null) { ReferralId = id }, default)).Problem.ShouldBeNull();
+        await Ask(new CloseReferral(ClosureOutcome.Withdrawn, null, null) { ReferralId = id });
         await Check("referral-closed");
         await page.GotoAsync(Url(id));
         (await page.TextContentAsync("#standing"))!.ShouldStartWith("Closed: withdrawn · ");
@@ -246,7 +252,14 @@ public class ReferralPageTests(BrowserFixture app)
         user.ConsoleErrors.ShouldBeEmpty();
     }
 
-    private IMessageBus Bus => app.Services.GetRequiredService<IMessageBus>();
+    /// <summary>Sends a command to its handler as a page or route would (the bus is scoped, so a scope per command).</summary>
+    private async Task<TResult> Ask<TResult>(ICommand<TResult> command) where TResult : class, IAnswer
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var answer = await scope.ServiceProvider.GetRequiredService<IMessageBus>().AskAsync(command, default);
+        answer.Problem.ShouldBeNull();
+        return answer.Result!;
+    }
 
     private static string Url(Guid id) => $"/coordinator/referrals/{id}";
 
@@ -257,12 +270,7 @@ public class ReferralPageTests(BrowserFixture app)
     private static async Task ExpectVisibleFocusAsync(IPage page) =>
         (await page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineStyle")).ShouldNotBe("none");
 
-    private async Task<Guid> SubmittedAsync(Intake intake)
-    {
-        var answer = await Bus.AskAsync(new SubmitIntake(intake, null), default);
-        answer.Problem.ShouldBeNull();
-        return answer.Result!.ReferralId;
-    }
+    private async Task<Guid> SubmittedAsync(Intake intake) => (await Ask(new SubmitIntake(intake, null))).ReferralId;
 
     /// <summary>Licensed only in Wyoming, so the suggestions of other tests (Colorado clients) never pick them; proposed here with an override.</summary>
     private async Task<Guid> OnboardedClinicianAsync(string name, IReadOnlyList<SessionFormat> formats)
@@ -287,19 +295,15 @@ public class ReferralPageTests(BrowserFixture app)
         if (state!.Status == ReferralStatus.AwaitingTriage)
         {
             if (state.AwaitingRiskAcknowledgement)
-                (await Bus.AskAsync(new AcknowledgeRisk(RiskAction.ContactedClient, "Reached.", null) { ReferralId = referral }, default))
-                    .Problem.ShouldBeNull();
-            (await Bus.AskAsync(new TriageReferral(TriagePriority.Routine, null, null) { ReferralId = referral }, default)).Problem.ShouldBeNull();
+                await Ask(new AcknowledgeRisk(RiskAction.ContactedClient, "Reached.", null) { ReferralId = referral });
+            await Ask(new TriageReferral(TriagePriority.Routine, null, null) { ReferralId = referral });
         }
-        var proposed = await Bus.AskAsync(
-            new ProposeMatch(clinician, null, "Known to work with this client's family doctor.", null) { ReferralId = referral }, default);
-        proposed.Problem.ShouldBeNull();
-        return proposed.Result!.ProposalId;
+        return (await Ask(new ProposeMatch(clinician, null, "Known to work with this client's family doctor.", null) { ReferralId = referral }))
+            .ProposalId;
     }
 
-    private async Task AcceptAsync(Guid referral, Guid proposal, Guid clinician) =>
-        (await Bus.AskAsync(new AcceptProposal(null, null) { ReferralId = referral, ProposalId = proposal, AnsweredBy = clinician }, default))
-            .Problem.ShouldBeNull();
+    private Task AcceptAsync(Guid referral, Guid proposal, Guid clinician) =>
+        Ask(new AcceptProposal(null, null) { ReferralId = referral, ProposalId = proposal, AnsweredBy = clinician });
 
     private async Task<Guid> AcceptedAsync(Guid referral, Guid clinician)
     {
@@ -307,6 +311,6 @@ public class ReferralPageTests(BrowserFixture app)
         return referral;
     }
 
-    private async Task BookedAsync(Guid referral, DateTimeOffset startsAt, SessionFormat format) =>
-        (await Bus.AskAsync(new BookFirstSession(startsAt, null, format, null) { ReferralId = referral }, default)).Problem.ShouldBeNull();
+    private Task BookedAsync(Guid referral, DateTimeOffset startsAt, SessionFormat format) =>
+        Ask(new BookFirstSession(startsAt, null, format, null) { ReferralId = referral });
 }
