@@ -265,7 +265,8 @@ public class ReferralPageTests(BrowserFixture app)
 
     private static DateTimeOffset At(DateTime practiceTime) => new(practiceTime, Practice.GetUtcOffset(practiceTime));
 
-    private static string Moment(DateTimeOffset at) => PracticeTime.Moment(at, Practice, TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Practice).Year);
+    /// <summary>As the page shows a time alone: the year only when it isn't the service clock's.</summary>
+    private string Moment(DateTimeOffset at) => PracticeTime.Moment(at, Practice, TimeZoneInfo.ConvertTime(app.Clock.GetUtcNow(), Practice).Year);
 
     private static async Task ExpectVisibleFocusAsync(IPage page) =>
         (await page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineStyle")).ShouldNotBe("none");
