@@ -41,10 +41,49 @@ public static class EventSummaries
         _ => Words.Label(eventData.GetType().Name)
     };
 
+    /// <summary>
+    /// The sentence a coordinator reads on the referral's page: words instead of codes, the clinician named, times in
+    /// the practice's zone. Still no client's personal data or notes; events it doesn't reword read as <see cref="Describe(object)"/>.
+    /// </summary>
+    public static string Readable(object eventData, TimeZoneInfo zone, Func<Guid, string?> clinicianName)
+    {
+        string Name(Guid id) => clinicianName(id) ?? "a clinician no longer listed";
+        string At(DateTimeOffset at) => PracticeTime.Moment(at, zone);
+        return eventData switch
+        {
+            IntakeSubmitted e => $"Intake submitted ({Words.Of(e.Intake.SessionType)} therapy; {Concerns(e.Intake, Words.Of)})",
+            RiskFlagged e => $"Urgent: the safety answer flagged a risk ({Words.Of(e.Answer)})",
+            RiskAcknowledged e => $"Risk acknowledged: {Words.Of(e.ActionTaken)}",
+            ReferralTriaged e => $"Triaged as {Words.Of(e.Priority)}",
+            MatchProposed e => $"Proposed to {Name(e.ClinicianId)}{(e.OverrideReason is null ? "" : ", overriding the match filters")}; answer due {At(e.ExpiresAt)}",
+            ProposalAccepted e => $"{Name(e.ClinicianId)} accepted the proposal",
+            ProposalDeclined e => $"{Name(e.ClinicianId)} declined the proposal: {Words.Of(e.Reason)}",
+            ProposalExpired e => $"The proposal to {Name(e.ClinicianId)} expired without an answer",
+            ProposalWithdrawn e => $"The proposal to {Name(e.ClinicianId)} was withdrawn",
+            ContactAttempted e => $"{Channel(e.Channel)}: {Words.Of(e.Outcome)}",
+            FirstSessionBooked e => $"First session booked with {Name(e.ClinicianId)} for {At(e.StartsAt)} ({e.DurationMinutes} min, {Words.Of(e.Format)})",
+            FirstSessionRescheduled e => $"First session with {Name(e.ClinicianId)} moved from {At(e.PreviousStartsAt)} to {At(e.StartsAt)}",
+            FirstSessionCancelled e => $"First session with {Name(e.ClinicianId)} cancelled by the {Words.Of(e.By)}",
+            FirstSessionAttended e => $"First session with {Name(e.ClinicianId)} attended; referral closed (engaged)",
+            FirstSessionMissed e => $"First session with {Name(e.ClinicianId)} missed",
+            ReferralClosed e => $"Referral closed: {Words.Of(e.Outcome)}",
+            _ => Describe(eventData)
+        };
+    }
+
+    private static string Channel(ContactChannel channel) => channel switch
+    {
+        ContactChannel.Phone => "Phone call",
+        ContactChannel.Sms => "Text message",
+        _ => Words.Label(channel)
+    };
+
+    private static string Concerns(ReferralIntake intake, Func<Concern, string> word) =>
+        intake.Concerns is { Count: > 0 } list ? string.Join(", ", list.Select(word)) : "no concerns given";
+
     private static string Describe(ReferralIntake intake)
     {
-        var concerns = intake.Concerns is { Count: > 0 } list ? string.Join(", ", list.Select(c => Code(c))) : "no concerns given";
-        return $"{Code(intake.SessionType)}; {concerns}";
+        return $"{Code(intake.SessionType)}; {Concerns(intake, c => Code(c))}";
     }
 
     private static string Code<T>(T value) where T : struct, Enum => Words.Wire(value);

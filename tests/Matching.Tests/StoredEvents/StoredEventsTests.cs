@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using JasperFx.Events;
@@ -9,6 +10,7 @@ using Matching.Service.Clinicians;
 using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
 using Matching.Service.Referrals.Erasing;
+using Matching.Service.Referrals.Queue;
 using Matching.Tests.Support;
 using Npgsql;
 
@@ -95,7 +97,19 @@ public class StoredEventsTests
             var captured = Rows(set, file, table);
             rebuilt.Select(r => r["id"]!.ToJsonString()).ShouldBe(captured.Select(r => r["id"]!.ToJsonString()), table);
             foreach (var (before, after) in captured.Zip(rebuilt))
+            {
+                if (table == "mt_doc_referralqueueitem")
+                {
+                    // The queue's next step and due time follow today's rule (ServiceLevels), which a rebuild re-dates them by
+                    // (docs/domain.md); every fact they are computed from must come back as it was.
+                    Differences(WithoutNextStep(before["data"]!), WithoutNextStep(after["data"]!)).ShouldBeEmpty($"{table} {before["id"]}");
+                    var row = store.Options.Serializer().FromJson<ReferralQueueItem>(new MemoryStream(Encoding.UTF8.GetBytes(after["data"]!.ToJsonString())));
+                    var step = ServiceLevels.Next(row, new MatchingOptions());
+                    (row.NextAction, row.DueAt).ShouldBe((step.Action, step.DueAt?.ToUniversalTime()), $"{table} {before["id"]}");
+                    continue;
+                }
                 Differences(WithoutVersion(before["data"]!), WithoutVersion(after["data"]!)).ShouldBeEmpty($"{table} {before["id"]}");
+            }
         }
         (await AuditIntegrity.VerifyAsync(store, null, CancellationToken.None)).Verified.ShouldBeTrue();
     }
@@ -311,6 +325,14 @@ public class StoredEventsTests
     }
 
     /// <summary>A document's JSON without its version: Marten keeps that in a column, and the copy in the JSON depends on how it was written.</summary>
+    private static JsonNode WithoutNextStep(JsonNode document)
+    {
+        var copy = WithoutVersion(document).AsObject();
+        copy.Remove("nextAction");
+        copy.Remove("dueAt");
+        return copy;
+    }
+
     private static JsonNode WithoutVersion(JsonNode document)
     {
         var copy = document.DeepClone().AsObject();

@@ -193,7 +193,9 @@ public class WebPagesTests(BrowserFixture app, ITestOutputHelper output)
         await page.ClickAsync("button:text-is('Book')");
         await ExpectFlashAsync(page, "First session booked.");
         (await page.TextContentAsync("#status"))!.ShouldBe("Booked");
-        (await page.TextContentAsync("#session-title + p"))!.ShouldContain(tomorrow.ToString("d MMM yyyy, 10:00", CultureInfo.InvariantCulture));
+        var firstSession = (await page.TextContentAsync("#session-title + p"))!;
+        firstSession.ShouldContain(tomorrow.ToString("ddd d MMM", CultureInfo.InvariantCulture));
+        firstSession.ShouldContain("10:00 M");
         app.Clock.Advance(TimeSpan.FromDays(3));
         // The sign-in cookie reads the same clock: three days on, it has lapsed.
         await coordinator.SignInAsync(Roles.Coordinator);
@@ -248,6 +250,8 @@ public class WebPagesTests(BrowserFixture app, ITestOutputHelper output)
         coordinator.Watch(other);
         await other.GotoAsync(coordinator.Page.Url);
 
+        // Triage leads while the referral awaits it; a contact attempt is among the other actions.
+        await other.ClickAsync("#other-actions > summary");
         await other.SelectOptionAsync("#channel", "Phone");
         await other.SelectOptionAsync("#contact-outcome", "Reached");
         await other.ClickAsync("button:text('Record attempt')");
@@ -256,7 +260,7 @@ public class WebPagesTests(BrowserFixture app, ITestOutputHelper output)
         await coordinator.Page.CheckAsync("input[name=priority][value=Routine]");
         await coordinator.Page.ClickAsync("button:text-is('Triage')");
         (await coordinator.Page.TextContentAsync("#problem"))!.ShouldBe("Someone else changed this referral first — here is the latest.");
-        (await coordinator.Page.TextContentAsync("#timeline"))!.ShouldContain("Contact attempt by phone");
+        (await coordinator.Page.TextContentAsync("#timeline"))!.ShouldContain("Phone call: reached");
         (await coordinator.Page.TextContentAsync("#status"))!.ShouldBe("Awaiting triage");
         await coordinator.ScreenshotAsync("referral-stale-1280");
         coordinator.ConsoleErrors.ShouldBeEmpty();

@@ -46,10 +46,13 @@ public static class BookFirstSessionHandler
         () => Problems.Check(validator, command),
         () => Lifecycle.Exists(referral),
         () => Lifecycle.Stale(referral!, command),
-        () => Lifecycle.RequireStatus(referral!, "book a first session for", ReferralStatus.Accepted),
+        () => Allowed(referral!),
         () => ClientAccepts(referral!, command.Format!.Value)
             ? Problems.NoProblems
             : Problems.Conflict($"The client asked for {Words.Wire(referral!.Intake.Format)} sessions only.", "formatNotAccepted"));
+
+    /// <summary>Whether the referral's state allows the command at all, whatever its input: the page offers the action only then.</summary>
+    public static ProblemDetails Allowed(Referral referral) => Lifecycle.RequireStatus(referral, "book a first session for", ReferralStatus.Accepted);
 
     /// <summary>The intake said which formats the client accepts; `either` accepts both.</summary>
     public static bool ClientAccepts(Referral referral, SessionFormat format) => referral.Intake.Format switch

@@ -29,7 +29,10 @@ public static class CancelFirstSessionHandler
         () => Problems.Check(validator, command),
         () => Lifecycle.Exists(referral),
         () => Lifecycle.Stale(referral!, command),
-        () => Lifecycle.RequireStatus(referral!, "cancel the first session of", ReferralStatus.Booked));
+        () => Allowed(referral!));
+
+    /// <summary>Whether the referral's state allows the command at all, whatever its input: the page offers the action only then.</summary>
+    public static ProblemDetails Allowed(Referral referral) => Lifecycle.RequireStatus(referral, "cancel the first session of", ReferralStatus.Booked);
 
     public static object[] Decide(Referral referral, CancelFirstSession command)
     {

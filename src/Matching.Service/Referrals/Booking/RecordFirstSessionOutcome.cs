@@ -34,10 +34,14 @@ public static class RecordFirstSessionOutcomeHandler
             () => Problems.Check(validator, command),
             () => Lifecycle.Exists(referral),
             () => Lifecycle.Stale(referral!, command),
-            () => Lifecycle.RequireStatus(referral!, "record the first session's outcome of", ReferralStatus.Booked),
-            () => referral!.FirstSession!.StartsAt > time.GetUtcNow()
-                ? Problems.Conflict("The first session has not started yet.", "sessionNotStarted")
-                : Problems.NoProblems);
+            () => Allowed(referral!, time.GetUtcNow()));
+
+    /// <summary>Whether the referral's state allows the command at all, whatever its input: the page offers the action only then.</summary>
+    public static ProblemDetails Allowed(Referral referral, DateTimeOffset now) => Problems.FirstOf(
+        () => Lifecycle.RequireStatus(referral, "record the first session's outcome of", ReferralStatus.Booked),
+        () => referral.FirstSession!.StartsAt > now
+            ? Problems.Conflict("The first session has not started yet.", "sessionNotStarted")
+            : Problems.NoProblems);
 
     public static object[] Decide(Referral referral, RecordFirstSessionOutcome command)
     {

@@ -32,7 +32,10 @@ public static class RescheduleFirstSessionHandler
             () => Problems.Check(validator, command),
             () => Lifecycle.Exists(referral),
             () => Lifecycle.Stale(referral!, command),
-            () => Lifecycle.RequireStatus(referral!, "reschedule the first session of", ReferralStatus.Booked));
+            () => Allowed(referral!));
+
+    /// <summary>Whether the referral's state allows the command at all, whatever its input: the page offers the action only then.</summary>
+    public static ProblemDetails Allowed(Referral referral) => Lifecycle.RequireStatus(referral, "reschedule the first session of", ReferralStatus.Booked);
 
     public static object[] Decide(Referral referral, RescheduleFirstSession command)
     {

@@ -35,7 +35,10 @@ public static class CloseReferralHandler
         () => Problems.Check(validator, command),
         () => Lifecycle.Exists(referral),
         () => Lifecycle.Stale(referral!, command),
-        () => Lifecycle.RequireOpen(referral!, "close"));
+        () => Allowed(referral!));
+
+    /// <summary>Whether the referral's state allows the command at all, whatever its input: the page offers the action only then.</summary>
+    public static ProblemDetails Allowed(Referral referral) => Lifecycle.RequireOpen(referral, "close");
 
     /// <summary>Whatever is still open ends first (the proposal, the booked session), then the referral closes.</summary>
     public static object[] Decide(Referral referral, CloseReferral command)

@@ -31,7 +31,10 @@ public static class RecordContactAttemptHandler
             () => Problems.Check(validator, command),
             () => Lifecycle.Exists(referral),
             () => Lifecycle.Stale(referral!, command),
-            () => Lifecycle.RequireOpen(referral!, "record a contact attempt on"));
+            () => Allowed(referral!));
+
+    /// <summary>Whether the referral's state allows the command at all, whatever its input: the page offers the action only then.</summary>
+    public static ProblemDetails Allowed(Referral referral) => Lifecycle.RequireOpen(referral, "record a contact attempt on");
 
     public static object[] Decide(Referral referral, RecordContactAttempt command) =>
         [new ContactAttempted(command.Channel!.Value, command.Outcome!.Value, command.Note)];

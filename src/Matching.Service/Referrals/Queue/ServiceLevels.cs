@@ -38,16 +38,19 @@ public static class ServiceLevels
             return new(NextAction.AcknowledgeRisk, item.RiskFlaggedAt!.Value + options.RiskAcknowledgementWindow);
 
         var contacted = item.LastContactAt is not null;
-        // Reaching an urgent client comes before anything else except a booked session.
-        if (item.Urgent && !contacted && item.Status != ReferralStatus.Booked)
-            return new(NextAction.ContactClient, (item.UrgentSince ?? item.SubmittedAt) + options.UrgentContactWindow);
+        var firstContactDue = FirstContactDue(item, options);
 
-        if (!contacted && item.Status is ReferralStatus.AwaitingTriage or ReferralStatus.AwaitingMatch)
-            return new(NextAction.ContactClient, AfterIntake(item, options.FirstContactBusinessDays, options));
+        // Triage is one click that decides how fast everything else must go, so it leads while the referral waits for it;
+        // it falls due with the first contact, whose service level keeps running underneath.
+        if (item.Status == ReferralStatus.AwaitingTriage) return new(NextAction.Triage, firstContactDue);
+
+        // Reaching an urgent client comes before anything else except a booked session.
+        if (item.Urgent && !contacted && item.Status != ReferralStatus.Booked) return new(NextAction.ContactClient, firstContactDue);
+
+        if (!contacted && item.Status == ReferralStatus.AwaitingMatch) return new(NextAction.ContactClient, firstContactDue);
 
         return item.Status switch
         {
-            ReferralStatus.AwaitingTriage => new(NextAction.Triage, AfterIntake(item, options.FirstSessionBusinessDays, options)),
             ReferralStatus.AwaitingMatch => new(NextAction.ProposeClinician, AfterIntake(item, options.FirstSessionBusinessDays, options)),
             ReferralStatus.Proposed => new(NextAction.AwaitClinicianResponse, item.ProposalExpiresAt),
             ReferralStatus.Accepted => new(NextAction.BookFirstSession, AfterIntake(item, options.FirstSessionBusinessDays, options)),
@@ -71,6 +74,12 @@ public static class ServiceLevels
         var since = item.WaitlistedAt ?? item.StatusSince;
         return item.LastContactAt is { } contact && contact > since ? contact : since;
     }
+
+    /// <summary>Urgent: within the urgent window from when it became urgent; routine: business days after intake.</summary>
+    private static DateTimeOffset FirstContactDue(ReferralQueueItem item, MatchingOptions options) =>
+        item.Urgent
+            ? (item.UrgentSince ?? item.SubmittedAt) + options.UrgentContactWindow
+            : AfterIntake(item, options.FirstContactBusinessDays, options);
 
     private static DateTimeOffset AfterIntake(ReferralQueueItem item, int businessDays, MatchingOptions options) =>
         AddBusinessDays(item.SubmittedAt, businessDays, options.TimeZone);

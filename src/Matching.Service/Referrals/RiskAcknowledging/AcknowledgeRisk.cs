@@ -29,11 +29,15 @@ public static class AcknowledgeRiskHandler
         () => Problems.Check(validator, command),
         () => Lifecycle.Exists(referral),
         () => Lifecycle.Stale(referral!, command),
-        () => Lifecycle.RequireOpen(referral!, "acknowledge the risk of"),
-        () => referral!.Risk is null
+        () => Allowed(referral!));
+
+    /// <summary>Whether the referral's state allows the command at all, whatever its input: the page offers the action only then.</summary>
+    public static ProblemDetails Allowed(Referral referral) => Problems.FirstOf(
+        () => Lifecycle.RequireOpen(referral, "acknowledge the risk of"),
+        () => referral.Risk is null
             ? Problems.Conflict("This referral was not flagged by its safety answer; there is no risk to acknowledge.", "notFlagged")
             : Problems.NoProblems,
-        () => referral!.Risk is { Acknowledged: true }
+        () => referral.Risk is { Acknowledged: true }
             ? Problems.Conflict("The risk has already been acknowledged.", "alreadyAcknowledged")
             : Problems.NoProblems);
 

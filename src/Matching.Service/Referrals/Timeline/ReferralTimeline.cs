@@ -17,7 +17,12 @@ public sealed record ReferralTimeline(Guid ReferralId, IReadOnlyList<TimelineIte
 public static class ReferralTimelineEndpoint
 {
     /// <summary>Read live from the stream, so the timeline is never behind and needs no projection.</summary>
-    public static async Task<ReferralTimeline?> Load(IQuerySession session, Guid referralId, CancellationToken cancellation)
+    public static Task<ReferralTimeline?> Load(IQuerySession session, Guid referralId, CancellationToken cancellation) =>
+        Read(session, referralId, EventSummaries.Describe, cancellation);
+
+    /// <summary>The timeline with each event summarised by <paramref name="describe"/> (the referral page words them for people).</summary>
+    public static async Task<ReferralTimeline?> Read(IQuerySession session, Guid referralId, Func<object, string> describe,
+        CancellationToken cancellation)
     {
         var events = await session.Events.FetchStreamAsync(referralId, token: cancellation);
         if (events.Count == 0) return null;
@@ -26,7 +31,7 @@ public static class ReferralTimelineEndpoint
         {
             var actor = Actor.FromHeaders(e.Headers, e.UserName);
             return new TimelineItem(e.Sequence, e.Version, e.EventType.Name, e.Timestamp,
-                new TimelineActor(actor.Sub, actor.Name, actor.Role), EventSummaries.Describe(e.Data));
+                new TimelineActor(actor.Sub, actor.Name, actor.Role), describe(e.Data));
         }).ToList();
         return new ReferralTimeline(referralId, items);
     }

@@ -30,8 +30,12 @@ public static class TriageReferralHandler
         () => Problems.Check(validator, command),
         () => Lifecycle.Exists(referral),
         () => Lifecycle.Stale(referral!, command),
-        () => Lifecycle.RequireStatus(referral!, "triage", ReferralStatus.AwaitingTriage),
-        () => Lifecycle.RequireRiskAcknowledged(referral!, "triage"));
+        () => Allowed(referral!));
+
+    /// <summary>Whether the referral's state allows the command at all, whatever its input: the page offers the action only then.</summary>
+    public static ProblemDetails Allowed(Referral referral) => Problems.FirstOf(
+        () => Lifecycle.RequireStatus(referral, "triage", ReferralStatus.AwaitingTriage),
+        () => Lifecycle.RequireRiskAcknowledged(referral, "triage"));
 
     public static object[] Decide(Referral referral, TriageReferral command) =>
         [new ReferralTriaged(command.Priority!.Value, command.Note)];

@@ -25,9 +25,13 @@ public static class WaitlistReferralHandler
         () => Problems.Check(validator, command),
         () => Lifecycle.Exists(referral),
         () => Lifecycle.Stale(referral!, command),
-        () => Lifecycle.RequireRiskAcknowledged(referral!, "waitlist"),
+        () => Allowed(referral!));
+
+    /// <summary>Whether the referral's state allows the command at all, whatever its input: the page offers the action only then.</summary>
+    public static ProblemDetails Allowed(Referral referral) => Problems.FirstOf(
+        () => Lifecycle.RequireRiskAcknowledged(referral, "waitlist"),
         // Only a triaged referral waits: leaving the waitlist leads straight to a proposal.
-        () => Lifecycle.RequireStatus(referral!, "waitlist", ReferralStatus.AwaitingMatch));
+        () => Lifecycle.RequireStatus(referral, "waitlist", ReferralStatus.AwaitingMatch));
 
     public static object[] Decide(Referral referral, WaitlistReferral command) =>
         [new ReferralWaitlisted(command.Reason!)];

@@ -39,14 +39,26 @@ public class ServiceLevelsTests
     }
 
     [Fact]
-    public void acknowledged_urgent_referral_without_contact_is_due_for_contact_an_hour_after_the_flag()
+    public void acknowledged_urgent_referral_is_due_for_triage_by_the_urgent_contact_time_then_for_contact()
     {
-        var step = Next(
+        var acknowledged = new IEvent[]
+        {
             Intake(Wednesday, urgent: true),
             new RiskFlagged(SelfHarmAnswer.SeveralDays).At(Wednesday),
-            new RiskAcknowledged(RiskAction.ClinicianNotified, "noted").At(Wednesday.AddMinutes(5)));
+            new RiskAcknowledged(RiskAction.ClinicianNotified, "noted").At(Wednesday.AddMinutes(5))
+        };
 
-        step.ShouldBe(new NextStep(NextAction.ContactClient, Wednesday.AddHours(1)));
+        Next(acknowledged).ShouldBe(new NextStep(NextAction.Triage, Wednesday.AddHours(1)));
+        Next([.. acknowledged, new ReferralTriaged(TriagePriority.Urgent, null).At(Wednesday.AddMinutes(10))])
+            .ShouldBe(new NextStep(NextAction.ContactClient, Wednesday.AddHours(1)));
+    }
+
+    [Fact]
+    public void triage_leads_while_awaiting_triage_even_after_the_client_was_reached()
+    {
+        var contacted = new ContactAttempted(ContactChannel.Phone, ContactOutcome.Reached, null).At(Wednesday.AddHours(1));
+
+        Next(Intake(Wednesday), contacted).ShouldBe(new NextStep(NextAction.Triage, Wednesday.AddDays(1)));
     }
 
     [Fact]
@@ -59,9 +71,9 @@ public class ServiceLevelsTests
     }
 
     [Fact]
-    public void routine_referral_is_due_for_first_contact_one_business_day_after_intake()
+    public void routine_referral_is_due_for_triage_then_first_contact_one_business_day_after_intake()
     {
-        Next(Intake(Wednesday)).ShouldBe(new NextStep(NextAction.ContactClient, Wednesday.AddDays(1)));
+        Next(Intake(Wednesday)).ShouldBe(new NextStep(NextAction.Triage, Wednesday.AddDays(1)));
         Next(Intake(Wednesday), new ReferralTriaged(TriagePriority.Routine, null).At(Wednesday.AddHours(1)))
             .ShouldBe(new NextStep(NextAction.ContactClient, Wednesday.AddDays(1)));
     }

@@ -105,3 +105,36 @@ public class EventSummariesTests
     public void an_event_without_a_sentence_reads_as_its_name() =>
         EventSummaries.Describe(new MatchesSuggested(3)).ShouldBe("Matches suggested");
 }
+
+/// <summary>The words the referral page shows: clinicians named, codes in words, times in the practice's zone; no database.</summary>
+public class ReadableSummariesTests
+{
+    private static readonly TimeZoneInfo Denver = TimeZoneInfo.FindSystemTimeZoneById("America/Denver");
+    private static readonly Guid Grace = Guid.Parse("0195a000-0000-7000-8000-00000000000a");
+    private static readonly DateTimeOffset Wednesday = new(2026, 12, 9, 18, 31, 0, TimeSpan.Zero);
+
+    private static string Read(object e) => EventSummaries.Readable(e, Denver, id => id == Grace ? "Grace Kim" : null);
+
+    public static TheoryData<object, string> Events => new()
+    {
+        { new IntakeSubmitted(SubmitIntakeHandler.Kept(Samples.Intake() with { Concerns = [Concern.LgbtqIdentity] }), new DateOnly(2026, 1, 7), AgeGroup.Adult),
+            "Intake submitted (individual therapy; LGBTQ+ identity)" },
+        { new MatchProposed(Guid.Empty, Grace, Wednesday, "note", null, null), "Proposed to Grace Kim; answer due Wed 9 Dec 11:31 MST" },
+        { new MatchProposed(Guid.Empty, Grace, Wednesday, null, "knows the family", ["notLicensedInState"]),
+            "Proposed to Grace Kim, overriding the match filters; answer due Wed 9 Dec 11:31 MST" },
+        { new ContactAttempted(ContactChannel.Phone, ContactOutcome.LeftMessage, "Ann's voicemail"), "Phone call: left a message" },
+        { new ContactAttempted(ContactChannel.Sms, ContactOutcome.NoAnswer, null), "Text message: no answer" },
+        { new ProposalDeclined(Guid.Empty, Grace, DeclineReason.NotAFit, "note"), "Grace Kim declined the proposal: not a fit" },
+        { new ProposalExpired(Guid.Empty, Guid.NewGuid()), "The proposal to a clinician no longer listed expired without an answer" },
+        { new FirstSessionBooked(Guid.Empty, Grace, Wednesday, 50, SessionFormat.InPerson), "First session booked with Grace Kim for Wed 9 Dec 11:31 MST (50 min, in person)" },
+        { new FirstSessionRescheduled(Guid.Empty, Grace, Wednesday, Wednesday.AddDays(1), 50),
+            "First session with Grace Kim moved from Wed 9 Dec 11:31 MST to Thu 10 Dec 11:31 MST" },
+        { new FirstSessionCancelled(Guid.Empty, Grace, CancelledBy.Client, "sick"), "First session with Grace Kim cancelled by the client" },
+        { new RiskAcknowledged(RiskAction.ReferredToCrisisServices, "Ann is with her sister"), "Risk acknowledged: referred to crisis services" },
+        { new ReferralWaitlisted("Ann asked to wait"), "Referral waitlisted" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Events))]
+    public void each_event_reads_in_words_naming_the_clinician(object eventData, string expected) => Read(eventData).ShouldBe(expected);
+}

@@ -10,6 +10,7 @@ using Matching.Service.Referrals.Closing;
 using Matching.Service.Referrals.ContactAttempts;
 using Matching.Service.Referrals.GettingDetails;
 using Matching.Service.Referrals.Proposing;
+using Matching.Service.Referrals.Queue;
 using Matching.Service.Referrals.RiskAcknowledging;
 using Matching.Service.Referrals.Suggesting;
 using Matching.Service.Referrals.Timeline;
@@ -34,6 +35,19 @@ public sealed class ReferralModel(
     public ReferralTimeline? Timeline { get; private set; }
     public IReadOnlyList<Clinician> Directory { get; private set; } = [];
     public TimeZoneInfo Zone => options.TimeZone;
+    public DateTimeOffset Now { get; private set; }
+
+    /// <summary>The referral as its commands see it: what each action's own check allows is read from it.</summary>
+    public Referral State { get; private set; } = null!;
+
+    /// <summary>The queue's next step for this referral, by the same rule (<see cref="ServiceLevels"/>) and the same clock.</summary>
+    public NextStep Step { get; private set; } = NextStep.None;
+
+    /// <summary>The clinician who accepted, while the first session is to be booked or moved: their week and formats.</summary>
+    public Clinician? SessionClinician { get; private set; }
+
+    /// <summary>That clinician's first sessions already booked over the next two weeks, so a new one goes in a free time.</summary>
+    public IReadOnlyList<ReferralQueueItem> ClinicianBookings { get; private set; } = [];
 
     /// <summary>While a match can be proposed: every clinician judged by the filters now, eligible first in rank order.</summary>
     public IReadOnlyList<ClinicianEligibility> Eligibility { get; private set; } = [];
@@ -64,6 +78,69 @@ public sealed class ReferralModel(
     }
 
     public string Local(DateTimeOffset? at) => Time(at, Zone);
+
+    /// <summary>"Wed 9 Dec 10:00 MST": a time shown alone, in the practice's zone.</summary>
+    public string Moment(DateTimeOffset at) => PracticeTime.Moment(at, Zone, TimeZoneInfo.ConvertTime(Now, Zone).Year);
+
+    /// <summary>
+    /// Why the referral's state refuses an action, in a few words for the page, or null when it is allowed. The answer comes
+    /// from the check the command's handler runs (its <c>Allowed</c>), so the page never offers what the handler would refuse.
+    /// </summary>
+    public string? Refusal(ProblemDetails allowed) =>
+        ReferenceEquals(allowed, Problems.NoProblems) ? null
+        : allowed.Extensions.TryGetValue("code", out var code) && code?.ToString() is { } c ? c switch
+        {
+            "riskNotAcknowledged" => "Acknowledge the risk first.",
+            "sessionNotStarted" when State.FirstSession is { } s => $"Available after the session starts, {Moment(s.StartsAt)}.",
+            _ => allowed.Detail
+        }
+        : allowed.Detail;
+
+    public string? TriageRefusal => Refusal(TriageReferralHandler.Allowed(State));
+    public string? OutcomeRefusal => Refusal(RecordFirstSessionOutcomeHandler.Allowed(State, Now));
+    public bool CanAcknowledgeRisk => Refusal(AcknowledgeRiskHandler.Allowed(State)) is null;
+    public bool CanWaitlist => Refusal(WaitlistReferralHandler.Allowed(State)) is null;
+    public bool CanBook => Refusal(BookFirstSessionHandler.Allowed(State)) is null;
+    public bool CanChangeSession => Refusal(RescheduleFirstSessionHandler.Allowed(State)) is null
+                                    && Refusal(CancelFirstSessionHandler.Allowed(State)) is null;
+    public bool CanContact => Refusal(RecordContactAttemptHandler.Allowed(State)) is null;
+    public bool CanClose => Refusal(CloseReferralHandler.Allowed(State)) is null;
+
+    /// <summary>Where the referral stands, in words: "Booked with Rafael Castillo · Wed 9 Dec 10:00 MST".</summary>
+    public string Standing => Details switch
+    {
+        { Status: ReferralStatus.Booked, FirstSession: { } s } => $"Booked with {s.ClinicianName} · {Moment(s.StartsAt)}",
+        { Status: ReferralStatus.Proposed } d when d.Proposals.LastOrDefault(p => p.Status == ProposalStatus.Pending) is { } p =>
+            $"Proposed to {p.ClinicianName} · answer due {Moment(p.ExpiresAt)}",
+        { Status: ReferralStatus.Accepted } d => $"Accepted by {d.ClinicianName} · first session to book",
+        { Status: ReferralStatus.Closed, Closure: { } c } => $"Closed: {Words.Of(c.Outcome)} · {Moment(c.At)}",
+        // The client's wait counts from the intake, whatever happened since.
+        var d => $"{Display.Of(d.Status)} · waiting {PracticeTime.Span(Now - d.SubmittedAt)}"
+    };
+
+    /// <summary>The client's wishes about their clinician, or "No preference" when they stated none.</summary>
+    public string ClinicianPreferences
+    {
+        get
+        {
+            var wishes = Details.Intake.ClinicianPreferences;
+            var parts = new List<string>();
+            if (wishes?.Gender is { } gender) parts.Add(Display.Of(gender));
+            if (wishes?.LgbtqAffirming == true) parts.Add("LGBTQ+-affirming");
+            if (wishes?.BipocAffirming == true) parts.Add("BIPOC-affirming");
+            return parts.Count == 0 ? "No preference" : string.Join(", ", parts);
+        }
+    }
+
+    /// <summary>
+    /// The format to pre-select when booking: the one the client asked for, or when they take either, the clinician's only one.
+    /// </summary>
+    public static SessionFormat? LikelyFormat(FormatPreference client, IReadOnlyList<SessionFormat>? clinician) => client switch
+    {
+        FormatPreference.InPerson => SessionFormat.InPerson,
+        FormatPreference.Telehealth => SessionFormat.Telehealth,
+        _ => clinician is [var only] ? only : null
+    };
 
     public Task<IActionResult> OnPostAcknowledgeRiskAsync(Guid id, RiskAction? actionTaken, string? note, int? expectedVersion, CancellationToken c) =>
         RunAsync(id, "risk", "Risk acknowledged.", new AcknowledgeRisk(actionTaken, note, expectedVersion) { ReferralId = id }, c);
@@ -154,10 +231,29 @@ public sealed class ReferralModel(
     private async Task<bool> LoadAsync(Guid id, CancellationToken cancellation)
     {
         if (await ReferralDetailsEndpoint.Load(session, id, cancellation) is not { } details) return false;
+        if (await session.LoadAsync<Referral>(id, cancellation) is not { } state) return false;
         Details = details;
-        Timeline = await ReferralTimelineEndpoint.Load(session, id, cancellation);
-        Directory = await session.Query<Clinician>().Where(c => !c.Offboarded).OrderBy(c => c.Profile.Name).ToListAsync(cancellation);
-        await LoadEligibilityAsync(id, cancellation);
+        State = state;
+        Now = time.GetUtcNow();
+        if (await session.LoadAsync<ReferralQueueItem>(id, cancellation) is { } row) Step = ServiceLevels.Next(row, options);
+
+        var clinicians = await session.Query<Clinician>().ToListAsync(cancellation);
+        Directory = clinicians.Where(c => !c.Offboarded).OrderBy(c => c.Profile.Name).ToList();
+        var names = clinicians.ToDictionary(c => c.Id, c => c.Profile.Name);
+        Timeline = await ReferralTimelineEndpoint.Read(session, id,
+            e => EventSummaries.Readable(e, Zone, clinician => names.GetValueOrDefault(clinician)), cancellation);
+
+        if (state is { Status: ReferralStatus.Accepted or ReferralStatus.Booked, AcceptedProposal: { } accepted })
+        {
+            SessionClinician = clinicians.FirstOrDefault(c => c.Id == accepted.ClinicianId);
+            var (from, to) = (Now.AddDays(-1), Now.AddDays(14));
+            ClinicianBookings = await session.Query<ReferralQueueItem>()
+                .Where(q => q.ClinicianId == accepted.ClinicianId && q.Status == ReferralStatus.Booked && q.Id != id
+                            && q.FirstSessionStartsAt >= from && q.FirstSessionStartsAt <= to)
+                .OrderBy(q => q.FirstSessionStartsAt)
+                .ToListAsync(cancellation);
+        }
+        await LoadEligibilityAsync(state, cancellation);
         // The page shows the client's details and the timeline: both reads are recorded, as the API records them.
         AccessLog.Record(session, id, AccessLog.ReferralDetail);
         AccessLog.Record(session, id, AccessLog.ReferralTimeline);
@@ -169,10 +265,9 @@ public sealed class ReferralModel(
     /// Judged now from the current directory and workloads (not from the last run, which may be older), as the
     /// proposal itself will be judged; only where a proposal can follow.
     /// </summary>
-    private async Task LoadEligibilityAsync(Guid id, CancellationToken cancellation)
+    private async Task LoadEligibilityAsync(Referral referral, CancellationToken cancellation)
     {
         if (!SuggestMatchesHandler.AllowedFrom.Contains(Details.Status)) return;
-        if (await session.LoadAsync<Referral>(id, cancellation) is not { } referral) return;
         var candidates = await SuggestMatchesHandler.CandidatesAsync(session, Directory, time.GetUtcNow(), cancellation);
         Eligibility = Matching.Eligibility.Of(ClientNeeds.From(referral, Zone), candidates, weights);
     }
