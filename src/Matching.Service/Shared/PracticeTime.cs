@@ -26,11 +26,12 @@ public static class PracticeTime
         return $"{local.ToString(format, CultureInfo.InvariantCulture)} {Abbreviation(at, zone)}";
     }
 
-    /// <summary>A span in the largest unit that fits, rounded down: "35 min", "4 h", "2 d".</summary>
+    /// <summary>A span in the largest unit that fits, rounded down: "under 1 min", "35 min", "4 h", "47 h", "2 d".</summary>
     public static string Span(TimeSpan span)
     {
         var length = span.Duration();
-        return length.TotalMinutes < 60 ? $"{Math.Max(1, (int)length.TotalMinutes)} min"
+        return length.TotalMinutes < 1 ? "under 1 min"
+            : length.TotalMinutes < 60 ? $"{(int)length.TotalMinutes} min"
             : length.TotalHours < 48 ? $"{(int)length.TotalHours} h"
             : $"{(int)length.TotalDays} d";
     }
@@ -38,4 +39,8 @@ public static class PracticeTime
     /// <summary>"due in 4 h" before <paramref name="due"/>, "overdue 2 h" after it.</summary>
     public static string Due(DateTimeOffset due, DateTimeOffset now) =>
         now > due ? $"overdue {Span(now - due)}" : $"due in {Span(due - now)}";
+
+    /// <summary>The machine-readable form for a time element's datetime attribute, with the zone's offset.</summary>
+    public static string Iso(DateTimeOffset at, TimeZoneInfo zone) =>
+        Local(at, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 }

@@ -27,8 +27,14 @@ public class PracticeTimeTests
         var now = new DateTimeOffset(2026, 12, 9, 17, 0, 0, TimeSpan.Zero);
         PracticeTime.Due(now.AddHours(4).AddMinutes(20), now).ShouldBe("due in 4 h");
         PracticeTime.Due(now.AddMinutes(-125), now).ShouldBe("overdue 2 h");
-        PracticeTime.Due(now.AddSeconds(20), now).ShouldBe("due in 1 min");
+        PracticeTime.Due(now.AddSeconds(20), now).ShouldBe("due in under 1 min");
+        PracticeTime.Due(now.AddDays(2).AddHours(1), now).ShouldBe("due in 2 d");
         PracticeTime.Due(now.AddDays(-3), now).ShouldBe("overdue 3 d");
         PracticeTime.Span(TimeSpan.FromHours(47)).ShouldBe("47 h");
     }
+
+    [Fact]
+    public void an_instant_has_a_machine_readable_form_with_the_zone_offset() =>
+        PracticeTime.Iso(new DateTimeOffset(2026, 12, 9, 17, 0, 0, TimeSpan.Zero), TimeZoneInfo.FindSystemTimeZoneById("America/Denver"))
+            .ShouldBe("2026-12-09T10:00:00-07:00");
 }

@@ -3,6 +3,7 @@ using JasperFx.Events;
 using Marten;
 using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
+using Matching.Service.Shared;
 using Matching.Service.Web;
 using Matching.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,7 +79,7 @@ public class QueuePageTests(BrowserFixture app)
         (await due.InnerTextAsync()).ShouldStartWith("overdue ");
         var dueAt = DateTimeOffset.Parse((await due.GetAttributeAsync("datetime"))!, CultureInfo.InvariantCulture);
         dueAt.Offset.ShouldBe(Practice.GetUtcOffset(dueAt));
-        (await due.Locator(".when").InnerTextAsync()).ShouldBe(TimeWords.At(dueAt, Practice));
+        (await due.Locator(".when").InnerTextAsync()).ShouldBe(PracticeTime.Moment(dueAt, Practice));
         (await due.Locator(".when").InnerTextAsync()).ShouldMatch(@"^\w{3} \d{1,2} \w{3} \d{2}:\d{2} M[SD]T$");
         (await old.Locator(".badge.overdue").CountAsync()).ShouldBe(1);
 

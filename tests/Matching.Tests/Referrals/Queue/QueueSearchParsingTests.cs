@@ -1,6 +1,5 @@
 using Matching.Service.Referrals;
 using Matching.Service.Referrals.Queue;
-using Matching.Service.Web;
 
 namespace Matching.Tests.Referrals.Queue;
 
@@ -43,29 +42,5 @@ public class QueueSearchParsingTests
         QueueSort.Parse("-due").ShouldBe(new QueueSort(QueueSortKey.Due, true));
         QueueSort.Parse("-newest").ShouldBeNull();
         QueueSort.Lifecycle.ShouldBe(Enum.GetValues<ReferralStatus>(), ignoreOrder: true);
-    }
-
-    [Theory]
-    [InlineData(0, 0, 30, "under 1 min")]
-    [InlineData(0, 35, 0, "35 min")]
-    [InlineData(4, 59, 0, "4 h")]
-    [InlineData(75, 0, 0, "3 d")]
-    public void a_span_reads_in_its_largest_whole_unit(int hours, int minutes, int seconds, string words) =>
-        TimeWords.Span(new TimeSpan(hours, minutes, seconds)).ShouldBe(words);
-
-    [Fact]
-    public void a_due_time_reads_relative_to_now()
-    {
-        var now = new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
-        TimeWords.Due(now.AddHours(-4), now).ShouldBe("overdue 4 h");
-        TimeWords.Due(now.AddDays(2).AddHours(1), now).ShouldBe("due in 2 d");
-    }
-
-    [Fact]
-    public void an_instant_reads_in_the_practice_zone_with_its_abbreviation()
-    {
-        TimeWords.At(new DateTimeOffset(2026, 12, 9, 17, 0, 0, TimeSpan.Zero), Denver).ShouldBe("Wed 9 Dec 10:00 MST");
-        TimeWords.At(new DateTimeOffset(2026, 7, 1, 16, 0, 0, TimeSpan.Zero), Denver).ShouldBe("Wed 1 Jul 10:00 MDT");
-        TimeWords.Iso(new DateTimeOffset(2026, 12, 9, 17, 0, 0, TimeSpan.Zero), Denver).ShouldBe("2026-12-09T10:00:00-07:00");
     }
 }
