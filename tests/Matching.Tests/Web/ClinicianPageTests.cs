@@ -9,6 +9,7 @@ using Matching.Service.Referrals.SubmittingIntake;
 using Matching.Service.Referrals.Triaging;
 using Matching.Service.Shared;
 using Matching.Tests.Support;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Wolverine;
@@ -192,7 +193,10 @@ public static class ClinicianSteps
     {
         var unique = $"{name} {Guid.NewGuid().ToString("N")[..6]}";
         // Licensed in Wyoming alone, with this class's clients there, so other page tests' Colorado intakes never match them.
-        var onboarded = await AskAsync(app, Samples.Clinician(unique) with { LicensedStates = ["WY"], OfficeStates = [] });
+        var onboarded = await AskAsync(app, Samples.Clinician(unique) with
+        {
+            LicensedStates = ["WY"], OfficeStates = [], Formats = [SessionFormat.Telehealth]
+        });
         return (onboarded.ClinicianId, unique);
     }
 
@@ -241,7 +245,8 @@ public static class ClinicianSteps
     {
         using var scope = app.Services.CreateScope();
         var answer = await scope.ServiceProvider.GetRequiredService<IMessageBus>().AskAsync(command, CancellationToken.None);
-        answer.Problem.ShouldBeNull($"{command.GetType().Name}: {answer.Problem?.Detail} {answer.Problem?.Title}");
+        answer.Problem.ShouldBeNull($"{command.GetType().Name}: {answer.Problem?.Title} {answer.Problem?.Detail} "
+                                    + string.Join("; ", (answer.Problem as HttpValidationProblemDetails)?.Errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}") ?? []));
         return answer.Result!;
     }
 }
