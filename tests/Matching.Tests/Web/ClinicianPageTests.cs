@@ -59,7 +59,8 @@ public class ClinicianPageTests(BrowserFixture app)
         var card = ClinicianSteps.Card(user.Page, proposal);
         var text = (await card.TextContentAsync())!;
         text.ShouldNotContain("Answer by");
-        (await card.Locator("dt:text-is('Accepted') + dd").TextContentAsync())!.ShouldBe(ClinicianSteps.Day(app.Clock.GetUtcNow()));
+        var answeredAt = (await ClinicianSteps.ProposalAsync(app, proposal)).AnsweredAt!.Value;
+        (await card.Locator("dt:text-is('Accepted') + dd").TextContentAsync())!.ShouldBe(ClinicianSteps.Day(answeredAt));
         (await card.Locator(".client").TextContentAsync())!.ShouldContain("Marisol Quenby");
         (await card.Locator("a[href='mailto:marisol.quenby@example.org']").CountAsync()).ShouldBe(1);
         (await card.Locator("a[href='tel:+17205550100']").CountAsync()).ShouldBe(1);
@@ -233,6 +234,13 @@ public static class ClinicianSteps
     {
         await using var session = app.Services.GetRequiredService<IDocumentStore>().QuerySession();
         return (await session.LoadAsync<Clinician>(clinicianId))!;
+    }
+
+    public static async Task<Proposal> ProposalAsync(BrowserFixture app, Guid proposalId)
+    {
+        await using var session = app.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var referral = await session.Query<Referral>().SingleAsync(r => r.Proposals.Any(p => p.Id == proposalId));
+        return referral.Proposals.Single(p => p.Id == proposalId);
     }
 
     public static async Task<IReadOnlyList<IEvent>> EventsAsync(BrowserFixture app, Guid clinicianId)

@@ -54,6 +54,9 @@ public sealed class ClinicianModel(IQuerySession session, IMessageBus bus) : App
         if (problem is not null)
         {
             Show(problem);
+            // The profile keeps what was typed; the state links and the availability editor show the stored clinician.
+            Existing = id is null ? null : await session.LoadAsync<Clinicians.Clinician>(id.Value, cancellation);
+            if (Existing is not null) Availability = WeeklyAvailabilityForm.Of(Existing);
             return Page();
         }
         Flash = id is null ? $"{Form.Name} was onboarded." : "Profile saved.";
