@@ -22,6 +22,7 @@ public sealed class ApiDocument(Microsoft.AspNetCore.Routing.EndpointDataSource 
         [Policies.Clinicians] = "clinician (own proposals only)",
         [Policies.Erasure] = "compliance, admin",
         [Policies.DirectoryAdmin] = "admin",
+        [Policies.OwnClinicianRecord] = "admin; clinician (own record only: another clinician's id is a 403)",
         [Policies.DirectoryRead] = "coordinator, admin",
         [Policies.Audit] = "compliance",
         [Policies.Reports] = "analyst, admin, compliance"

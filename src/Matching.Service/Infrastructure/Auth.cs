@@ -178,6 +178,7 @@ public static class Auth
             .AddPolicy(Policies.Clinicians, p => p.RequireRole(Roles.Clinician).RequireClaim(Policies.ClinicianIdClaim))
             .AddPolicy(Policies.Erasure, p => p.RequireRole(Roles.Compliance, Roles.Admin))
             .AddPolicy(Policies.DirectoryAdmin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.OwnClinicianRecord, p => p.RequireAuthenticatedUser().RequireAssertion(c => MayChangeClinician(c.User, c.Resource)))
             .AddPolicy(Policies.DirectoryRead, p => p.RequireRole(Roles.Coordinator, Roles.Admin))
             .AddPolicy(Policies.Audit, p => p.RequireRole(Roles.Compliance))
             .AddPolicy(Policies.Reports, p => p.RequireRole(Roles.Analyst, Roles.Admin, Roles.Compliance));
@@ -186,6 +187,15 @@ public static class Auth
     /// <summary>Whether pages sign in through the OIDC provider (everywhere but a Development service with dev tokens).</summary>
     public static bool UsesOidc(IHostEnvironment environment, IConfiguration configuration) =>
         !DemoSignIn(environment, configuration) && !string.IsNullOrEmpty(configuration["Auth:Authority"]);
+
+    /// <summary>
+    /// An admin may change any clinician's availability, capacity and pause; a clinician only their own, named by the route's
+    /// {clinicianId} and matched against their token's claim, so another clinician's id is a 403.
+    /// </summary>
+    public static bool MayChangeClinician(ClaimsPrincipal user, object? resource) =>
+        user.IsInRole(Roles.Admin)
+        || (user.IsInRole(Roles.Clinician) && user.ClinicianId() is { } own && resource is HttpContext http
+            && Guid.TryParse(http.GetRouteValue("clinicianId")?.ToString(), out var named) && named == own);
 
     /// <summary>The clinician id on a clinician's token.</summary>
     public static Guid? ClinicianId(this ClaimsPrincipal user) =>

@@ -20,6 +20,7 @@ public static class Policies
     public const string Clinicians = "clinicians";         // clinician with a clinician_id
     public const string Erasure = "erasure";               // compliance, admin
     public const string DirectoryAdmin = "directory-admin"; // admin
+    public const string OwnClinicianRecord = "own-clinician-record"; // admin; clinician whose clinician_id the route names
     public const string DirectoryRead = "directory-read";  // coordinator, admin
     public const string Audit = "audit";                   // compliance
     public const string Reports = "reports";               // analyst, admin, compliance

@@ -57,5 +57,23 @@ public class AuthorizationTests(AppFixture app) : IClassFixture<AppFixture>
         failures.ShouldBeEmpty(string.Join(Environment.NewLine, failures));
     }
 
+    [Fact]
+    public async Task a_clinician_may_use_a_route_on_their_own_record_and_gets_403_on_anothers()
+    {
+        var routes = ApiRoute.All(app.Host).Where(r => r.Policy == Policies.OwnClinicianRecord).ToList();
+        routes.ShouldNotBeEmpty();
+        var failures = new List<string>();
+        foreach (var route in routes)
+        {
+            var own = route.Url(Guid.NewGuid(), RoleTokens.ClinicianId);
+            var (ownStatus, _) = await app.Host.Send(new HttpMethod(route.Method), own, Body(route), RoleTokens.Token(Roles.Clinician));
+            if (ownStatus is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized) failures.Add($"{route} on their own id: {(int)ownStatus}");
+            var (otherStatus, _) = await app.Host.Send(new HttpMethod(route.Method), route.Url(Guid.NewGuid(), Guid.NewGuid()), Body(route),
+                RoleTokens.Token(Roles.Clinician));
+            if (otherStatus != HttpStatusCode.Forbidden) failures.Add($"{route} on another's id: {(int)otherStatus}");
+        }
+        failures.ShouldBeEmpty(string.Join(Environment.NewLine, failures));
+    }
+
     private static string? Body(ApiRoute route) => route.Method is "POST" or "PUT" ? "{}" : null;
 }

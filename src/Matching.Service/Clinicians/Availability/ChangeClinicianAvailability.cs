@@ -42,7 +42,7 @@ public static class ChangeClinicianAvailabilityHandler
 
 public static class ChangeClinicianAvailabilityEndpoint
 {
-    [WolverinePut("/api/clinicians/{clinicianId}/availability"), Authorize(Policy = Policies.DirectoryAdmin)]
+    [WolverinePut("/api/clinicians/{clinicianId}/availability"), Authorize(Policy = Policies.OwnClinicianRecord)]
     public static Task<HttpAnswer<ClinicianCommandResult>> Put(Guid clinicianId, ChangeClinicianAvailability command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ClinicianId = clinicianId }, cancellation);
 }

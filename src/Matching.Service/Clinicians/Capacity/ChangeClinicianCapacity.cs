@@ -47,7 +47,7 @@ public static class ChangeClinicianCapacityHandler
 
 public static class ChangeClinicianCapacityEndpoint
 {
-    [WolverinePut("/api/clinicians/{clinicianId}/capacity"), Authorize(Policy = Policies.DirectoryAdmin)]
+    [WolverinePut("/api/clinicians/{clinicianId}/capacity"), Authorize(Policy = Policies.OwnClinicianRecord)]
     public static Task<HttpAnswer<ClinicianCommandResult>> Put(Guid clinicianId, ChangeClinicianCapacity command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ClinicianId = clinicianId }, cancellation);
 }

@@ -37,7 +37,7 @@ public static class PauseClinicianHandler
 
 public static class PauseClinicianEndpoint
 {
-    [WolverinePost("/api/clinicians/{clinicianId}/pause"), Authorize(Policy = Policies.DirectoryAdmin)]
+    [WolverinePost("/api/clinicians/{clinicianId}/pause"), Authorize(Policy = Policies.OwnClinicianRecord)]
     public static Task<HttpAnswer<ClinicianCommandResult>> Post(Guid clinicianId, PauseClinician command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ClinicianId = clinicianId }, cancellation);
 }

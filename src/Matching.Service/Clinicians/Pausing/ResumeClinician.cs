@@ -36,7 +36,7 @@ public static class ResumeClinicianHandler
 
 public static class ResumeClinicianEndpoint
 {
-    [WolverinePost("/api/clinicians/{clinicianId}/resume"), Authorize(Policy = Policies.DirectoryAdmin)]
+    [WolverinePost("/api/clinicians/{clinicianId}/resume"), Authorize(Policy = Policies.OwnClinicianRecord)]
     public static Task<HttpAnswer<ClinicianCommandResult>> Post(Guid clinicianId, ResumeClinician command, IMessageBus bus, CancellationToken cancellation) =>
         bus.AnswerHttpAsync(command with { ClinicianId = clinicianId }, cancellation);
 }

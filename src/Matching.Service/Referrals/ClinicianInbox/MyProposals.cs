@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Security.Claims;
+using System.Text.RegularExpressions;
 using Marten;
 using Matching.Service.Audit;
 using Matching.Service.Infrastructure;
@@ -53,6 +55,10 @@ public sealed record ReferralSummary(
 /// <summary>How to reach the client, shown once the clinician has accepted.</summary>
 public sealed record ClientContact(string? FirstName, string? LastName, string? Email, string? Phone, string? Pronouns);
 
+/// <summary>
+/// <see cref="Note"/>: what the coordinator wrote to the clinician when proposing. While pending, the client's own
+/// identifiers in it read "[client]" (<see cref="PendingNote"/>); gone once the client's data is erased.
+/// </summary>
 public sealed record MyProposal(
     Guid ReferralId,
     Guid ProposalId,
@@ -61,9 +67,33 @@ public sealed record MyProposal(
     DateTimeOffset ExpiresAt,
     DateTimeOffset? AnsweredAt,
     ReferralSummary Summary,
-    ClientContact? Client);
+    ClientContact? Client,
+    string? Note = null);
 
 public sealed record MyProposals(IReadOnlyList<MyProposal> Items);
+
+/// <summary>
+/// A coordinator's note as the clinician reads it before accepting (minimum necessary): free text may name the client,
+/// so the intake's identifiers (names, email, phone, date of birth, postal code, member id) are replaced with "[client]".
+/// </summary>
+public static class PendingNote
+{
+    public const string Placeholder = "[client]";
+
+    public static string Of(string note, ReferralIntake intake)
+    {
+        var c = intake.Client;
+        // The email before the names, so an address that contains a name goes whole.
+        var patterns = new[] { c.Email, intake.Payment.MemberId, c.PostalCode, c.FirstName, c.LastName }
+            .Where(v => v is { Length: > 1 }).Select(v => $@"\b{Regex.Escape(v!.Trim())}\b")
+            .Concat(c.DateOfBirth is { } dob ? [Regex.Escape(dob.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), $@"\b0?{dob.Month}/0?{dob.Day}/{dob.Year}\b"] : [])
+            .Concat(Digits(c.Phone) is { Length: >= 7 } digits ? [string.Join(@"[\s().+-]*", digits[^Math.Min(10, digits.Length)..].Select(d => d.ToString()))] : []);
+        return patterns.Aggregate(note, (text, pattern) =>
+            Regex.Replace(text, pattern, Placeholder, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
+    }
+
+    private static string Digits(string? phone) => new((phone ?? "").Where(char.IsAsciiDigit).ToArray());
+}
 
 public static class MyProposalsEndpoint
 {
@@ -86,7 +116,10 @@ public static class MyProposalsEndpoint
     public static MyProposal Item(Referral referral, Proposal proposal) => new(
         referral.Id, proposal.Id, proposal.Status, proposal.ProposedAt, proposal.ExpiresAt, proposal.AnsweredAt,
         ReferralSummary.Of(referral),
-        proposal.Status == ProposalStatus.Accepted && !referral.PersonalDataErased ? Contact(referral.Intake.Client) : null);
+        proposal.Status == ProposalStatus.Accepted && !referral.PersonalDataErased ? Contact(referral.Intake.Client) : null,
+        referral.PersonalDataErased || string.IsNullOrWhiteSpace(proposal.Note) ? null
+        : proposal.Status == ProposalStatus.Accepted ? proposal.Note
+        : PendingNote.Of(proposal.Note, referral.Intake));
 
     private static ClientContact Contact(IntakeClient c) => new(c.FirstName, c.LastName, c.Email, c.Phone, c.Pronouns);
 

@@ -36,6 +36,8 @@ public class MyProposalsTests(AppFixture app) : IClassFixture<AppFixture>
         item["proposedAt"].ShouldNotBeNull();
         item["expiresAt"].ShouldNotBeNull();
         item["client"].ShouldBeNull();
+        // The coordinator's note is for the clinician, but reads without the client's name while pending.
+        item["note"]!.GetValue<string>().ShouldBe("[client] asked for evenings");
 
         var summary = item["summary"]!;
         summary["ageGroup"]!.GetValue<string>().ShouldBe("adult");
@@ -77,6 +79,25 @@ public class MyProposalsTests(AppFixture app) : IClassFixture<AppFixture>
         item["client"]!["phone"]!.GetValue<string>().ShouldBe("+1 303 555 0100");
         item["client"]!["pronouns"]!.GetValue<string>().ShouldBe("she/her");
         item["client"]!["dateOfBirth"].ShouldBeNull();
+        item["note"]!.GetValue<string>().ShouldBe("Ann asked for evenings");
+    }
+
+    [Fact]
+    public async Task a_pending_note_reads_without_any_of_the_clients_identifiers()
+    {
+        var clinician = await app.Clinician("Grace Kim");
+        var id = await app.Referral(Submitted());
+        var proposal = Guid.NewGuid();
+        await app.Append(id,
+            new ReferralTriaged(TriagePriority.Routine, null),
+            new MatchProposed(proposal, clinician, DateTimeOffset.UtcNow.AddDays(3),
+                "ANN LEE (born 1990-04-02, 4/2/1990) prefers email ann@example.org over (303) 555-0100; member W123, zip 80302. Trauma focus.",
+                null, null));
+
+        var (_, body) = await app.Host.Get("/api/me/proposals", Tokens.Clinician(clinician));
+
+        body!["items"]!.AsArray().Single()!["note"]!.GetValue<string>().ShouldBe(
+            "[client] [client] (born [client], [client]) prefers email [client] over ([client]; member [client], zip [client]. Trauma focus.");
     }
 
     [Fact]

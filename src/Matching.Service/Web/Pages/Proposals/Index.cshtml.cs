@@ -1,3 +1,4 @@
+using System.Globalization;
 using Marten;
 using Matching.Service.Audit;
 using Matching.Service.Infrastructure;
@@ -16,6 +17,9 @@ public sealed class IndexModel(IDocumentSession session, IMessageBus bus, Matchi
     public MyProposals Proposals { get; private set; } = new([]);
     public TimeZoneInfo Zone => options.TimeZone;
     public Guid? FailedProposal { get; private set; }
+
+    /// <summary>A day in the practice's zone, as "Tue 8 Dec".</summary>
+    public string Day(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("ddd d MMM", CultureInfo.InvariantCulture);
 
     public async Task OnGetAsync(CancellationToken cancellation) => await LoadAsync(cancellation);
 
