@@ -17,7 +17,7 @@ namespace Matching.Service.Web;
 /// </summary>
 public abstract class AppPage : PageModel
 {
-    public const string StaleMessage = "Someone else changed this referral first — here is the latest.";
+    public const string StaleMessage = "Someone else made a change here first — here is the latest.";
 
     public Dictionary<string, string[]> Errors { get; } = new(StringComparer.OrdinalIgnoreCase);
 

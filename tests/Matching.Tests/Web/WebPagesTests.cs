@@ -2,6 +2,7 @@ using System.Globalization;
 using Matching.Service.Infrastructure;
 using Marten;
 using Matching.Service.Referrals;
+using Matching.Service.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -259,7 +260,7 @@ public class WebPagesTests(BrowserFixture app, ITestOutputHelper output)
 
         await coordinator.Page.CheckAsync("input[name=priority][value=Routine]");
         await coordinator.Page.ClickAsync("button:text-is('Triage')");
-        (await coordinator.Page.TextContentAsync("#problem"))!.ShouldBe("Someone else changed this referral first — here is the latest.");
+        (await coordinator.Page.TextContentAsync("#problem"))!.ShouldBe(AppPage.StaleMessage);
         (await coordinator.Page.TextContentAsync("#timeline"))!.ShouldContain("Phone call: reached");
         (await coordinator.Page.TextContentAsync("#status"))!.ShouldBe("Awaiting triage");
         await coordinator.ScreenshotAsync("referral-stale-1280");
