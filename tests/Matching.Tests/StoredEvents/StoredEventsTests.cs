@@ -241,6 +241,8 @@ public class StoredEventsTests
     {
         var connectionString = await TestDatabase.CreateDatabaseAsync("current");
         await using var store = new DocumentStore(MartenSetup.ConfigureStore(new StoreOptions(), connectionString, new MatchingOptions(), applySchema: true));
+        // The whole schema first, as start-up and db-apply make it: the queue's search index needs its extension.
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var (referral, clinician) = (Guid.NewGuid(), Guid.NewGuid());
         var submitted = Samples.Submitted(Samples.Intake());
         var onboarded = (ClinicianOnboarded)Service.Clinicians.Onboarding.OnboardClinicianHandler.Decide(Samples.Clinician())[0];
@@ -324,15 +326,19 @@ public class StoredEventsTests
         return copy;
     }
 
-    /// <summary>A document's JSON without its version: Marten keeps that in a column, and the copy in the JSON depends on how it was written.</summary>
+    /// <summary>A queue row's JSON without what today's rule and search recompute on a rebuild.</summary>
     private static JsonNode WithoutNextStep(JsonNode document)
     {
         var copy = WithoutVersion(document).AsObject();
         copy.Remove("nextAction");
         copy.Remove("dueAt");
+        // Kept on the row for the queue's search since these sets were stored; QueueSearchTests cover them.
+        copy.Remove("reference");
+        copy.Remove("searchText");
         return copy;
     }
 
+    /// <summary>A document's JSON without its version: Marten keeps that in a column, and the copy in the JSON depends on how it was written.</summary>
     private static JsonNode WithoutVersion(JsonNode document)
     {
         var copy = document.DeepClone().AsObject();
