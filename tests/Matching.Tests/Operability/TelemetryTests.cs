@@ -12,12 +12,26 @@ namespace Matching.Tests.Operability;
 /// </summary>
 public sealed class TracingFixture : AppFixture
 {
-    public List<Activity> Spans { get; } = [];
+    public LockedSpans Spans { get; } = [];
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Telemetry:Enabled"] = "true" };
 
     protected override void ConfigureServices(IServiceCollection services) =>
         services.ConfigureOpenTelemetryTracerProvider(b => b.AddInMemoryExporter(Spans));
+}
+
+/// <summary>The exporter adds spans from the threads that end them: each add takes the lock a reader takes too.</summary>
+public sealed class LockedSpans : System.Collections.ObjectModel.Collection<Activity>
+{
+    protected override void InsertItem(int index, Activity item)
+    {
+        lock (this) base.InsertItem(index, item);
+    }
+
+    protected override void ClearItems()
+    {
+        lock (this) base.ClearItems();
+    }
 }
 
 public class TelemetryTests(TracingFixture app) : IClassFixture<TracingFixture>
