@@ -169,8 +169,9 @@ public static class NotifyClinicianOfFirstSessionHandler
     public static Notification? Compose(NotifyClinicianOfFirstSession message, FirstSessionNotice? notice)
     {
         if (notice?.Clinician is not { } clinician) return null;
-        var client = notice.Referral.PersonalDataErased ? "your new client"
-            : $"{notice.Referral.Intake.Client.FirstName} {notice.Referral.Intake.Client.LastName?[..1]}.".Trim();
+        var named = notice.Referral.Intake.Client;
+        var client = notice.Referral.PersonalDataErased || string.IsNullOrWhiteSpace(named.FirstName) ? "your new client"
+            : string.IsNullOrWhiteSpace(named.LastName) ? named.FirstName : $"{named.FirstName} {named.LastName.Trim()[0]}.";
         var session = notice.Session;
         var format = session.Format == SessionFormat.Telehealth ? "telehealth" : "in person";
         var (subject, news) = notice.Cancelled
