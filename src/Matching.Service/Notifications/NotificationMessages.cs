@@ -121,7 +121,7 @@ public sealed record FirstSessionNotice(Referral Referral, FirstSession Session,
         + " " + PracticeTime.Abbreviation(Session.StartsAt, PracticeZone);
 
     public NotificationAttachment Invitation() => FirstSessionInvitation.Attachment(
-        Session, Clinician?.Profile.Name ?? "your clinician", Clinician?.Profile.OfficeStates ?? [], Organizer, PracticeZone, Now);
+        Session, ClinicianName, Clinician?.Profile.OfficeStates ?? [], Organizer, PracticeZone, Now);
 }
 
 public static class NotifyClientOfFirstSessionHandler

@@ -18,7 +18,7 @@ public class FirstSessionEmailTests(SmtpFixture app) : IClassFixture<SmtpFixture
         part.ContentType.MimeType.ShouldBe("text/calendar");
         part.ContentType.Parameters["method"].ShouldBe(method);
         using var content = new MemoryStream();
-        part.Content.DecodeTo(content);
+        part.Content!.DecodeTo(content);
         var calendar = Calendar.Load(Encoding.UTF8.GetString(content.ToArray()))!;
         calendar.Method.ShouldBe(method);
         return calendar.Events.Single();
@@ -36,7 +36,7 @@ public class FirstSessionEmailTests(SmtpFixture app) : IClassFixture<SmtpFixture
         IReadOnlyList<MimeMessage> Of(string address) => app.Mail.To(address).Where(m => m.Attachments.OfType<MimePart>().Any(p =>
         {
             using var content = new MemoryStream();
-            p.Content.DecodeTo(content);
+            p.Content?.DecodeTo(content);
             return Encoding.UTF8.GetString(content.ToArray()).Contains(uid);
         })).ToArray();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
@@ -63,9 +63,9 @@ public class FirstSessionEmailTests(SmtpFixture app) : IClassFixture<SmtpFixture
         booked.Sequence.ShouldBe(0);
         toClinician[0].Subject.ShouldBe("First session booked");
         InvitationIn(toClinician[0], "REQUEST").Uid.ShouldBe(booked.Uid);
-        toClinician[0].TextBody.ShouldContain("Ann L.");
-        toClinician[0].TextBody.ShouldNotContain(Client);
-        toClinician[0].TextBody.ShouldNotContain("Lee");
+        toClinician[0].TextBody!.ShouldContain("Ann L.");
+        toClinician[0].TextBody!.ShouldNotContain(Client);
+        toClinician[0].TextBody!.ShouldNotContain("Lee");
 
         var later = app.Host.Now().AddDays(3);
         var moved = await Task.FromResult(r).Step("first-session/reschedule", new { startsAt = later });
@@ -91,6 +91,6 @@ public class FirstSessionEmailTests(SmtpFixture app) : IClassFixture<SmtpFixture
         toClinician[2].Subject.ShouldBe("First session cancelled");
         InvitationIn(toClinician[2], "CANCEL").Uid.ShouldBe(booked.Uid);
         // The cancellation's reason is the client's own words: it stays out of the clinician's email.
-        toClinician[2].TextBody.ShouldNotContain("closer office");
+        toClinician[2].TextBody!.ShouldNotContain("closer office");
     }
 }
