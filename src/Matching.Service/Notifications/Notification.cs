@@ -1,12 +1,20 @@
 namespace Matching.Service.Notifications;
 
-public enum NotificationKind { ProposalToClinician, EscalationToCoordinators, FirstSessionToClient }
+public enum NotificationKind { ProposalToClinician, EscalationToCoordinators, FirstSessionToClient, FirstSessionToClinician }
 
 /// <summary>
 /// A message for one recipient. <see cref="To"/>, <see cref="Subject"/> and <see cref="Body"/> may hold
-/// personal data: only the kind and the referral id are fit for logs.
+/// personal data, and so may <see cref="Attachments"/>: only the kind and the referral id are fit for logs.
 /// </summary>
-public sealed record Notification(NotificationKind Kind, Guid ReferralId, string To, string Subject, string Body);
+public sealed record Notification(
+    NotificationKind Kind, Guid ReferralId, string To, string Subject, string Body,
+    IReadOnlyList<NotificationAttachment>? Attachments = null)
+{
+    public IReadOnlyList<NotificationAttachment> Files => Attachments ?? [];
+}
+
+/// <summary>A file sent with a notification, such as a calendar invitation.</summary>
+public sealed record NotificationAttachment(string FileName, string ContentType, byte[] Content);
 
 /// <summary>Delivers notifications: by SMTP when configured, otherwise to the log (without personal data).</summary>
 public interface INotificationSender

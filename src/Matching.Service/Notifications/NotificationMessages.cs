@@ -3,7 +3,9 @@ using Marten;
 using Matching.Service.Clinicians;
 using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
+using Matching.Service.Shared;
 using Microsoft.Extensions.Options;
+using Wolverine;
 
 namespace Matching.Service.Notifications;
 
@@ -17,8 +19,14 @@ public sealed record NotifyClinicianOfProposal(Guid ReferralId, Guid ProposalId)
 /// <summary>Tells the coordinator team an urgent referral's risk went unacknowledged.</summary>
 public sealed record NotifyCoordinatorsOfEscalation(Guid ReferralId);
 
-/// <summary>Tells the client when and how their first session takes place.</summary>
-public sealed record NotifyClientOfFirstSession(Guid ReferralId, Guid SessionId);
+/// <summary>
+/// Tells the client when and how their first session takes place, or that it moved or was cancelled:
+/// <paramref name="Revision"/> is the session's <see cref="FirstSession.Revision"/> after the change (0 when booked).
+/// </summary>
+public sealed record NotifyClientOfFirstSession(Guid ReferralId, Guid SessionId, int Revision = 0);
+
+/// <summary>Tells the clinician of the booking, reschedule or cancellation of a first session with them.</summary>
+public sealed record NotifyClinicianOfFirstSession(Guid ReferralId, Guid SessionId, int Revision = 0);
 
 public static class NotifyClinicianOfProposalHandler
 {
@@ -80,34 +88,126 @@ public static class NotifyCoordinatorsOfEscalationHandler
     }
 }
 
+/// <summary>What the first-session notifications need, read when they are sent.</summary>
+public sealed record FirstSessionNotice(Referral Referral, FirstSession Session, Clinician? Clinician, string Organizer, TimeZoneInfo PracticeZone, DateTimeOffset Now)
+{
+    /// <summary>
+    /// The referral's first session if the message still describes it: the same session at the same revision.
+    /// A later reschedule or the cancellation sends its own message, so an outdated one sends nothing.
+    /// </summary>
+    public static FirstSession? Current(Referral? referral, Guid sessionId, int revision) =>
+        referral?.FirstSession is { Status: FirstSessionStatus.Booked or FirstSessionStatus.Cancelled } session
+        && session.Id == sessionId && session.Revision == revision
+            ? session
+            : null;
+
+    public static async Task<FirstSessionNotice?> Load(
+        Guid referralId, Guid sessionId, int revision, IQuerySession session, MatchingOptions options, IOptions<SmtpOptions> smtp,
+        TimeProvider time, CancellationToken cancellation)
+    {
+        var referral = await session.LoadAsync<Referral>(referralId, cancellation);
+        if (Current(referral, sessionId, revision) is not { } first) return null;
+        var clinician = await session.LoadAsync<Clinician>(first.ClinicianId, cancellation);
+        return new FirstSessionNotice(referral!, first, clinician, smtp.Value.From, options.TimeZone, time.GetUtcNow());
+    }
+
+    public string ClinicianName => Clinician?.Profile.Name ?? "your clinician";
+
+    public bool Cancelled => Session.Status == FirstSessionStatus.Cancelled;
+
+    /// <summary>"Wednesday 9 December 2026 at 10:00 AM MST": in the practice's zone, with its abbreviation.</summary>
+    public string When =>
+        PracticeTime.Local(Session.StartsAt, PracticeZone).ToString("dddd d MMMM yyyy 'at' h:mm tt", CultureInfo.InvariantCulture)
+        + " " + PracticeTime.Abbreviation(Session.StartsAt, PracticeZone);
+
+    public NotificationAttachment Invitation() => FirstSessionInvitation.Attachment(
+        Session, ClinicianName, Clinician?.Profile.OfficeStates ?? [], Organizer, PracticeZone, Now);
+}
+
 public static class NotifyClientOfFirstSessionHandler
 {
-    public static Notification? Compose(
-        NotifyClientOfFirstSession message, Referral? referral, Clinician? clinician, TimeZoneInfo practiceZone)
+    public static Notification? Compose(NotifyClientOfFirstSession message, FirstSessionNotice? notice)
     {
-        if (referral is null || referral.PersonalDataErased) return null;
-        if (referral.FirstSession is not { Status: FirstSessionStatus.Booked } session || session.Id != message.SessionId) return null;
-        var when = TimeZoneInfo.ConvertTime(session.StartsAt, practiceZone)
-            .ToString("dddd d MMMM yyyy 'at' h:mm tt", CultureInfo.InvariantCulture);
-        var how = session.Format == Shared.SessionFormat.Telehealth ? "by video (telehealth)" : "in person at our office";
-        var with = clinician?.Profile.Name ?? "your clinician";
-        return new Notification(NotificationKind.FirstSessionToClient, message.ReferralId, referral.Intake.Client.Email ?? "",
-            "Your first session is booked",
+        if (notice is null || notice.Referral.PersonalDataErased) return null;
+        var session = notice.Session;
+        var how = session.Format == SessionFormat.Telehealth ? "by video (telehealth)" : "in person at our office";
+        var (subject, news) = notice.Cancelled
+            ? ("Your first session is cancelled",
+                $"Your first session with {notice.ClinicianName} on {notice.When} is cancelled. We'll be in touch to find another time, or just reply to this email.")
+            : session.Reschedules > 0
+                ? ("Your first session has moved",
+                    $"Your first session with {notice.ClinicianName} has moved to {notice.When}, {how}, for {session.DurationMinutes} minutes.")
+                : ("Your first session is booked",
+                    $"Your first session with {notice.ClinicianName} is booked for {notice.When}, {how}, for {session.DurationMinutes} minutes.");
+        var client = notice.Referral.Intake.Client;
+        return new Notification(NotificationKind.FirstSessionToClient, message.ReferralId, client.Email ?? "", subject,
             $"""
-             Hello {referral.Intake.Client.FirstName},
+             Hello {client.FirstName},
 
-             Your first session with {with} is booked for {when} ({practiceZone.Id}), {how}, for {session.DurationMinutes} minutes.
+             {news}
+             The attached invitation updates your calendar.
              If that time no longer works, just reply or call us and we'll find another. You don't have to navigate this alone.
-             """);
+             """,
+            [notice.Invitation()]);
     }
 
     public static async Task Handle(
         NotifyClientOfFirstSession message, IQuerySession session, INotificationSender sender, MatchingOptions options,
-        CancellationToken cancellation)
+        IOptions<SmtpOptions> smtp, TimeProvider time, CancellationToken cancellation)
     {
-        var referral = await session.LoadAsync<Referral>(message.ReferralId, cancellation);
-        var clinician = referral?.FirstSession is { } first ? await session.LoadAsync<Clinician>(first.ClinicianId, cancellation) : null;
-        if (Compose(message, referral, clinician, options.TimeZone) is { } notification)
-            await sender.SendAsync(notification, cancellation);
+        var notice = await FirstSessionNotice.Load(message.ReferralId, message.SessionId, message.Revision, session, options, smtp, time, cancellation);
+        if (Compose(message, notice) is { } notification) await sender.SendAsync(notification, cancellation);
+    }
+}
+
+public static class NotifyClinicianOfFirstSessionHandler
+{
+    /// <summary>
+    /// The client's first name and last initial only: the clinician, who accepted, finds their contact details
+    /// in the proposal inbox (after an erasure, not even those).
+    /// </summary>
+    public static Notification? Compose(NotifyClinicianOfFirstSession message, FirstSessionNotice? notice)
+    {
+        if (notice?.Clinician is not { } clinician) return null;
+        var named = notice.Referral.Intake.Client;
+        var client = notice.Referral.PersonalDataErased || string.IsNullOrWhiteSpace(named.FirstName) ? "your new client"
+            : string.IsNullOrWhiteSpace(named.LastName) ? named.FirstName : $"{named.FirstName} {named.LastName.Trim()[0]}.";
+        var session = notice.Session;
+        var format = session.Format == SessionFormat.Telehealth ? "telehealth" : "in person";
+        var (subject, news) = notice.Cancelled
+            ? ("First session cancelled", $"The first session with {client} on {notice.When} is cancelled; the time is free again.")
+            : session.Reschedules > 0
+                ? ("First session moved", $"The first session with {client} has moved to {notice.When} ({format}, {session.DurationMinutes} minutes).")
+                : ("First session booked", $"A first session with {client} is booked for {notice.When} ({format}, {session.DurationMinutes} minutes).");
+        return new Notification(NotificationKind.FirstSessionToClinician, message.ReferralId, clinician.Profile.Email, subject,
+            $"""
+             Hello {clinician.Profile.Name},
+
+             {news}
+             The client's contact details are in your proposal inbox under the accepted proposal.
+             """,
+            [notice.Invitation()]);
+    }
+
+    public static async Task Handle(
+        NotifyClinicianOfFirstSession message, IQuerySession session, INotificationSender sender, MatchingOptions options,
+        IOptions<SmtpOptions> smtp, TimeProvider time, CancellationToken cancellation)
+    {
+        var notice = await FirstSessionNotice.Load(message.ReferralId, message.SessionId, message.Revision, session, options, smtp, time, cancellation);
+        if (Compose(message, notice) is { } notification) await sender.SendAsync(notification, cancellation);
+    }
+}
+
+public static class FirstSessionNotices
+{
+    /// <summary>
+    /// Cascaded by a reschedule or cancellation, so both hear of it only if the change commits. Either one revises
+    /// the session's invitation once: the revision after it is one past the reschedules before it.
+    /// </summary>
+    public static OutgoingMessages AfterChange(Referral before)
+    {
+        var session = before.FirstSession!;
+        return [new NotifyClientOfFirstSession(before.Id, session.Id, session.Reschedules + 1),
+            new NotifyClinicianOfFirstSession(before.Id, session.Id, session.Reschedules + 1)];
     }
 }

@@ -5,7 +5,7 @@ using MimeKit;
 
 namespace Matching.Service.Notifications;
 
-/// <summary>Sends each notification as a plain-text email through the configured SMTP server.</summary>
+/// <summary>Sends each notification as a plain-text email, with its attachments, through the configured SMTP server.</summary>
 public sealed class SmtpNotificationSender(IOptions<SmtpOptions> options, ILogger<SmtpNotificationSender> logger) : INotificationSender
 {
     public async Task SendAsync(Notification notification, CancellationToken cancellation)
@@ -23,7 +23,7 @@ public sealed class SmtpNotificationSender(IOptions<SmtpOptions> options, ILogge
         message.From.Add(MailboxAddress.Parse(smtp.From));
         message.To.Add(MailboxAddress.Parse(notification.To));
         message.Subject = notification.Subject;
-        message.Body = new TextPart("plain") { Text = notification.Body };
+        message.Body = Body(notification);
 
         using var client = new SmtpClient();
         // UseTls: implicit TLS on 465, STARTTLS elsewhere; off only for a local relay.
@@ -39,5 +39,15 @@ public sealed class SmtpNotificationSender(IOptions<SmtpOptions> options, ILogge
 
         logger.LogInformation("Notification {NotificationKind} for referral {ReferralId} sent by SMTP",
             notification.Kind, notification.ReferralId);
+    }
+
+    /// <summary>Plain text, or multipart/mixed with each attachment as a MIME part of its own content type.</summary>
+    internal static MimeEntity Body(Notification notification)
+    {
+        if (notification.Files.Count == 0) return new TextPart("plain") { Text = notification.Body };
+        var builder = new BodyBuilder { TextBody = notification.Body };
+        foreach (var file in notification.Files)
+            builder.Attachments.Add(file.FileName, file.Content, ContentType.Parse(file.ContentType));
+        return builder.ToMessageBody();
     }
 }

@@ -31,8 +31,12 @@ public sealed record FirstSession(
     FirstSessionStatus Status,
     DateTimeOffset BookedAt,
     CancelledBy? CancelledBy = null,
-    [PersonalData] string? Note = null)
+    [PersonalData] string? Note = null,
+    int Reschedules = 0)
 {
+    /// <summary>The iCalendar SEQUENCE of the session's invitation: each reschedule and the cancellation revise it.</summary>
+    public int Revision => Status == FirstSessionStatus.Cancelled ? Reschedules + 1 : Reschedules;
+
     public DateTimeOffset EndsAt => StartsAt.AddMinutes(DurationMinutes);
 }
 
@@ -190,7 +194,7 @@ public sealed record Referral
 
     public Referral Apply(FirstSessionRescheduled e) => this with
     {
-        FirstSession = FirstSession! with { StartsAt = e.StartsAt, DurationMinutes = e.DurationMinutes }
+        FirstSession = FirstSession! with { StartsAt = e.StartsAt, DurationMinutes = e.DurationMinutes, Reschedules = FirstSession.Reschedules + 1 }
     };
 
     public Referral Apply(IEvent<FirstSessionCancelled> e) => MovedBy(e) with

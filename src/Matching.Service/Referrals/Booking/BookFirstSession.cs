@@ -78,7 +78,7 @@ public static class BookFirstSessionHandler
         var result = ReferralCommandResult.After(referral, events);
         // The client hears of the session only if the booking commits (the outbox shares its transaction).
         return (new FirstSessionBookedResult(result.ReferralId, result.Version, result.Status, booked.SessionId), new Events(events),
-            [new NotifyClientOfFirstSession(referral.Id, booked.SessionId)]);
+            [new NotifyClientOfFirstSession(referral.Id, booked.SessionId), new NotifyClinicianOfFirstSession(referral.Id, booked.SessionId)]);
     }
 }
 

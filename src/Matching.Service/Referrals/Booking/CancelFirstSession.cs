@@ -1,6 +1,7 @@
 using FluentValidation;
 using Marten;
 using Matching.Service.Infrastructure;
+using Matching.Service.Notifications;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
@@ -40,12 +41,12 @@ public static class CancelFirstSessionHandler
         return [new FirstSessionCancelled(booked.Id, booked.ClinicianId, command.By!.Value, command.Reason!)];
     }
 
-    public static (ReferralCommandResult, Events) Handle(
+    public static (ReferralCommandResult, Events, OutgoingMessages) Handle(
         CancelFirstSession command, [WriteAggregate(Required = false)] Referral referral, IDocumentSession session)
     {
         var events = Decide(referral, command);
         FirstSessionSlots.Free(session, referral.FirstSession!.Id);
-        return ReferralCommandResult.With(referral, events);
+        return (ReferralCommandResult.After(referral, events), new Events(events), FirstSessionNotices.AfterChange(referral));
     }
 }
 

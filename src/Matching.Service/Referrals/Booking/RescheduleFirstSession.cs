@@ -1,6 +1,7 @@
 using FluentValidation;
 using Marten;
 using Matching.Service.Infrastructure;
+using Matching.Service.Notifications;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
@@ -43,12 +44,12 @@ public static class RescheduleFirstSessionHandler
         return [new FirstSessionRescheduled(booked.Id, booked.ClinicianId, booked.StartsAt, command.StartsAt!.Value, booked.DurationMinutes)];
     }
 
-    public static (ReferralCommandResult, Events) Handle(
+    public static (ReferralCommandResult, Events, OutgoingMessages) Handle(
         RescheduleFirstSession command, [WriteAggregate(Required = false)] Referral referral, IDocumentSession session)
     {
         var events = Decide(referral, command);
         FirstSessionSlots.Move(session, (FirstSessionRescheduled)events[0]);
-        return ReferralCommandResult.With(referral, events);
+        return (ReferralCommandResult.After(referral, events), new Events(events), FirstSessionNotices.AfterChange(referral));
     }
 }
 

@@ -2,6 +2,8 @@
 #pragma warning disable
 using Matching.Service.Infrastructure;
 using Matching.Service.Notifications;
+using Microsoft.Extensions.Options;
+using System;
 using Wolverine.Marten.Publishing;
 
 namespace Internal.Generated.WolverineHandlers
@@ -12,12 +14,16 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Matching.Service.Infrastructure.MatchingOptions _matchingOptions;
         private readonly Matching.Service.Notifications.INotificationSender _notificationSender;
+        private readonly Microsoft.Extensions.Options.IOptions<Matching.Service.Notifications.SmtpOptions> _optionsOfSmtpOptions;
+        private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public NotifyClientOfFirstSessionHandler2005097989(Matching.Service.Infrastructure.MatchingOptions matchingOptions, Matching.Service.Notifications.INotificationSender notificationSender, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public NotifyClientOfFirstSessionHandler2005097989(Matching.Service.Infrastructure.MatchingOptions matchingOptions, Matching.Service.Notifications.INotificationSender notificationSender, Microsoft.Extensions.Options.IOptions<Matching.Service.Notifications.SmtpOptions> optionsOfSmtpOptions, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _matchingOptions = matchingOptions;
             _notificationSender = notificationSender;
+            _optionsOfSmtpOptions = optionsOfSmtpOptions;
+            _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
         }
 
@@ -32,7 +38,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Matching.Service.Notifications.NotifyClientOfFirstSessionHandler");
             
             // The actual message execution
-            await Matching.Service.Notifications.NotifyClientOfFirstSessionHandler.Handle(notifyClientOfFirstSession, ((Marten.IQuerySession)documentSession), _notificationSender, _matchingOptions, cancellation).ConfigureAwait(false);
+            await Matching.Service.Notifications.NotifyClientOfFirstSessionHandler.Handle(notifyClientOfFirstSession, ((Marten.IQuerySession)documentSession), _notificationSender, _matchingOptions, _optionsOfSmtpOptions, _timeProvider, cancellation).ConfigureAwait(false);
         }
     }
 

@@ -41,7 +41,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.stream.type", "Matching.Service.Referrals.Referral");
             
             // The actual message execution
-            (var outgoing1, var outgoing2) = Matching.Service.Referrals.Booking.RescheduleFirstSessionHandler.Handle(rescheduleFirstSession, stream_referral.Aggregate, documentSession);
+            (var outgoing1, var outgoing2, var outgoing3) = Matching.Service.Referrals.Booking.RescheduleFirstSessionHandler.Handle(rescheduleFirstSession, stream_referral.Aggregate, documentSession);
 
             
             // Outgoing, cascaded message
@@ -53,6 +53,10 @@ namespace Internal.Generated.WolverineHandlers
                 // Capturing any possible events returned from the command handlers
                 stream_referral.AppendMany(outgoing2);
             }
+
+            
+            // Outgoing, cascaded message
+            await context.EnqueueCascadingAsync(outgoing3).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session
