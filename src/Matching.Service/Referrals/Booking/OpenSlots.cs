@@ -95,14 +95,18 @@ public static class OpenSlots
     public static async Task<ClinicianHours?> HoursAsync(IQuerySession session, Guid? clinicianId, CancellationToken token) =>
         clinicianId is { } id && await session.LoadAsync<Clinician>(id, token) is { } clinician ? ClinicianHours.Of(clinician) : null;
 
-    /// <summary>The sessions booked with a clinician that end after <paramref name="from"/>, from the slot table.</summary>
-    public static async Task<IReadOnlyList<BookedTime>> BookedAsync(IQuerySession session, Guid clinicianId, DateTimeOffset from, CancellationToken token)
+    /// <summary>
+    /// The sessions booked with a clinician that end after <paramref name="from"/>, from the slot table; but the one of
+    /// <paramref name="exceptReferral"/>, whose own session doesn't block its move.
+    /// </summary>
+    public static async Task<IReadOnlyList<BookedTime>> BookedAsync(
+        IQuerySession session, Guid clinicianId, DateTimeOffset from, Guid exceptReferral, CancellationToken token)
     {
         // Start then end of each session, in order, as one column of scalars.
         var bounds = await session.AdvancedSql.QueryAsync<DateTimeOffset>('^',
             $"select b from {FirstSessionSlots.Table}, unnest(array[lower(during), upper(during)]) with ordinality as u(b, n) " +
-            "where clinician_id = ^ and upper(during) > ^ order by session_id, n",
-            token, clinicianId, from.ToUniversalTime());
+            "where clinician_id = ^ and upper(during) > ^ and referral_id <> ^ order by session_id, n",
+            token, clinicianId, from.ToUniversalTime(), exceptReferral);
         return bounds.Chunk(2).Select(pair => new BookedTime(pair[0], pair[1])).ToList();
     }
 
