@@ -297,6 +297,16 @@ public sealed class ApiDocument(Microsoft.AspNetCore.Routing.EndpointDataSource 
             operation.Description = operation.Description[(operation.OperationId!.Length)..].TrimStart();
     }
 
+    /// <summary>The 409 `code`s a route answers besides the state's and the version's, where the client can act on them.</summary>
+    private static readonly Dictionary<string, string> ConflictCodes = new()
+    {
+        ["/api/referrals/{referralId}/first-session"] = OutsideAvailability + " `formatNotAccepted`: the client asked for the other format.",
+        ["/api/referrals/{referralId}/first-session/reschedule"] = OutsideAvailability
+    };
+
+    private const string OutsideAvailability =
+        "`outsideAvailability`: the session lies outside the accepted clinician's weekly hours; send `overrideReason` to book it anyway (recorded on the event).";
+
     /// <summary>Every answer a client can get besides success, each as problem details.</summary>
     private static void DeclareErrors(OpenApiDocument document, OpenApiOperation operation, string route, string method, bool anonymous)
     {
@@ -311,7 +321,8 @@ public sealed class ApiDocument(Microsoft.AspNetCore.Routing.EndpointDataSource 
         if (route.Contains('{')) Problem(document, operation, "404", "No such resource (or not one this user may see).");
         if (writes)
         {
-            Problem(document, operation, "409", "The current state doesn't allow this, or someone changed it first (`expectedVersion`).");
+            var conflict = Problem(document, operation, "409", "The current state doesn't allow this, or someone changed it first (`expectedVersion`).");
+            if (ConflictCodes.TryGetValue(route, out var codes)) conflict.Description += " " + codes;
             Problem(document, operation, "413", "The body is larger than 64 KiB.");
             Problem(document, operation, "415", "The body is not JSON.");
         }

@@ -12,6 +12,8 @@ public sealed class MatchingOptions
     public int FirstSessionBusinessDays { get; set; } = 10;
     public int IntakeRateLimitPerMinute { get; set; } = 30;
     public string PracticeTimeZone { get; set; } = "America/Denver";
+    /// <summary>How far ahead the earliest open slot of a clinician is offered.</summary>
+    public TimeSpan MinimumBookingNotice { get; set; } = TimeSpan.FromDays(1);
     /// <summary>How a client reaches the practice: shown on the thanks page and the privacy notice (either may be left unset).</summary>
     public string? PracticeEmail { get; set; }
     public string? PracticePhone { get; set; }
@@ -20,7 +22,7 @@ public sealed class MatchingOptions
     public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(PracticeTimeZone);
 
     private static readonly string[] Durations =
-        [nameof(ProposalResponseWindow), nameof(RiskAcknowledgementWindow), nameof(WaitlistCheckInInterval)];
+        [nameof(ProposalResponseWindow), nameof(RiskAcknowledgementWindow), nameof(WaitlistCheckInInterval), nameof(MinimumBookingNotice)];
 
     /// <summary>
     /// Re-reads the timer settings so that "72:00:00" means 72 hours, as the contract writes it

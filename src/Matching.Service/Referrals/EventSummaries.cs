@@ -10,6 +10,9 @@ namespace Matching.Service.Referrals;
 /// </summary>
 public static class EventSummaries
 {
+    /// <summary>That a session lies outside the clinician's hours, not the reason given (free text).</summary>
+    private static string OutsideHours(string? overrideReason) => overrideReason is null ? "" : ", outside the clinician's hours";
+
     public static string Describe(object eventData) => eventData switch
     {
         IntakeSubmitted e => $"Intake submitted ({Describe(e.Intake)})",
@@ -28,8 +31,8 @@ public static class EventSummaries
         ProposalExpired => "Proposal expired without a response",
         ProposalWithdrawn => "Proposal withdrawn",
         ContactAttempted e => $"Contact attempt by {Code(e.Channel)}: {Code(e.Outcome)}",
-        FirstSessionBooked e => $"First session booked for {Time(e.StartsAt)} ({e.DurationMinutes} min, {Code(e.Format)})",
-        FirstSessionRescheduled e => $"First session rescheduled from {Time(e.PreviousStartsAt)} to {Time(e.StartsAt)}",
+        FirstSessionBooked e => $"First session booked for {Time(e.StartsAt)} ({e.DurationMinutes} min, {Code(e.Format)}){OutsideHours(e.OverrideReason)}",
+        FirstSessionRescheduled e => $"First session rescheduled from {Time(e.PreviousStartsAt)} to {Time(e.StartsAt)}{OutsideHours(e.OverrideReason)}",
         FirstSessionCancelled e => $"First session cancelled by {Code(e.By)}",
         FirstSessionAttended => "First session attended; referral closed (engaged)",
         FirstSessionMissed => "First session missed",
@@ -61,8 +64,8 @@ public static class EventSummaries
             ProposalExpired e => $"The proposal to {Name(e.ClinicianId)} expired without an answer",
             ProposalWithdrawn e => $"The proposal to {Name(e.ClinicianId)} was withdrawn",
             ContactAttempted e => $"{Channel(e.Channel)}: {Words.Of(e.Outcome)}",
-            FirstSessionBooked e => $"First session booked with {Name(e.ClinicianId)} for {At(e.StartsAt)} ({e.DurationMinutes} min, {Words.Of(e.Format)})",
-            FirstSessionRescheduled e => $"First session with {Name(e.ClinicianId)} moved from {At(e.PreviousStartsAt)} to {At(e.StartsAt)}",
+            FirstSessionBooked e => $"First session booked with {Name(e.ClinicianId)} for {At(e.StartsAt)} ({e.DurationMinutes} min, {Words.Of(e.Format)}){OutsideHours(e.OverrideReason)}",
+            FirstSessionRescheduled e => $"First session with {Name(e.ClinicianId)} moved from {At(e.PreviousStartsAt)} to {At(e.StartsAt)}{OutsideHours(e.OverrideReason)}",
             FirstSessionCancelled e => $"First session with {Name(e.ClinicianId)} cancelled by the {Words.Of(e.By)}",
             FirstSessionAttended e => $"First session with {Name(e.ClinicianId)} attended; referral closed (engaged)",
             FirstSessionMissed e => $"First session with {Name(e.ClinicianId)} missed",

@@ -87,11 +87,15 @@ public enum ContactOutcome { Reached, LeftMessage, NoAnswer }
 
 public sealed record ContactAttempted(ContactChannel Channel, ContactOutcome Outcome, [PersonalData] string? Note);
 
+/// <summary>OverrideReason: why a coordinator booked outside the clinician's hours (added 2026-12-07; older rows have none).</summary>
 public sealed record FirstSessionBooked(
-    Guid SessionId, Guid ClinicianId, DateTimeOffset StartsAt, int DurationMinutes, SessionFormat Format);
+    Guid SessionId, Guid ClinicianId, DateTimeOffset StartsAt, int DurationMinutes, SessionFormat Format,
+    [PersonalData] string? OverrideReason = null);
 
+/// <summary>OverrideReason: why a coordinator moved it outside the clinician's hours (added 2026-12-07; older rows have none).</summary>
 public sealed record FirstSessionRescheduled(
-    Guid SessionId, Guid ClinicianId, DateTimeOffset PreviousStartsAt, DateTimeOffset StartsAt, int DurationMinutes);
+    Guid SessionId, Guid ClinicianId, DateTimeOffset PreviousStartsAt, DateTimeOffset StartsAt, int DurationMinutes,
+    [PersonalData] string? OverrideReason = null);
 
 public enum CancelledBy { Client, Clinician, Practice }
 

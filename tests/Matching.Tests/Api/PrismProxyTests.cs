@@ -226,7 +226,8 @@ public class PrismProxyTests(PrismFixture prism, ITestOutputHelper output) : ICl
         accepted.Status.ShouldBe(HttpStatusCode.OK, accepted.Text);
         var contacted = await Send(HttpMethod.Post, $"{referral}/contact-attempts", coordinator, Example("RecordContactAttempt", Version(accepted)));
         contacted.Status.ShouldBe(HttpStatusCode.OK, contacted.Text);
-        var startsAt = NextTuesdayEvening();
+        // Inside the clinician's hours as the availability example left them (Thursdays 17:00-20:00).
+        var startsAt = NextThursdayEvening();
         var booking = Example("BookFirstSession", Version(contacted));
         booking["startsAt"] = startsAt.ToString("O");
         var booked = await Send(HttpMethod.Post, $"{referral}/first-session", coordinator, booking);
@@ -367,11 +368,11 @@ public class PrismProxyTests(PrismFixture prism, ITestOutputHelper output) : ICl
     }
 
     /// <summary>A Tuesday 18:00 in the practice's zone at least two days ahead: inside the example clinician's hours.</summary>
-    private static DateTimeOffset NextTuesdayEvening()
+    private static DateTimeOffset NextThursdayEvening()
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById("America/Denver");
         var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(2);
-        while (day.DayOfWeek != DayOfWeek.Tuesday) day = day.AddDays(1);
+        while (day.DayOfWeek != DayOfWeek.Thursday) day = day.AddDays(1);
         var local = day.ToDateTime(new TimeOnly(18, 0));
         return new DateTimeOffset(local, zone.GetUtcOffset(local));
     }

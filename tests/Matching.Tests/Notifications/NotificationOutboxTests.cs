@@ -27,7 +27,7 @@ public class NotificationOutboxTests(TimerFixture app) : IClassFixture<TimerFixt
         var second = await app.Host.SubmittedReferral().Triaged().ProposedTo(clinician).Accepted();
 
         // Same clinician, same time: the slot constraint fails the transaction that would append the booking.
-        var (status, _) = await second.Command("first-session", new { startsAt, format = "telehealth" });
+        var (status, _) = await second.Command("first-session", new { startsAt, format = "telehealth", overrideReason = ReferralScenarios.AnyTime });
         status.ShouldBe(HttpStatusCode.Conflict);
 
         // A later booking's notification passes through the same queue: once it is out, the refused one would be too.

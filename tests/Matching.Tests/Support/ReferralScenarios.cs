@@ -88,12 +88,18 @@ public static class ReferralScenarios
         return r.From(body!);
     }
 
+    /// <summary>
+    /// Why scenarios book at the times they choose rather than the clinician's hours (Mondays 09:00-17:00): they are about
+    /// what follows a booking, not about availability, which tests/Matching.Tests/Referrals/Booking covers.
+    /// </summary>
+    public const string AnyTime = "Arranged with the clinician outside their usual hours.";
+
     /// <summary>Booked a day ahead by default (the clinician is new to each scenario, so nothing overlaps).</summary>
     public static async Task<ScenarioReferral> Booked(this Task<ScenarioReferral> referral, DateTimeOffset? startsAt = null)
     {
         var r = await referral;
         var (status, body) = await r.Host.Post($"{r.Url}/first-session",
-            new { startsAt = startsAt ?? r.Host.Now().AddDays(1), format = "telehealth" }, Tokens.Coordinator);
+            new { startsAt = startsAt ?? r.Host.Now().AddDays(1), format = "telehealth", overrideReason = AnyTime }, Tokens.Coordinator);
         status.ShouldBe(HttpStatusCode.Created, body?.ToJsonString());
         return r.From(body!) with { SessionId = body!["sessionId"]!.GetValue<Guid>() };
     }

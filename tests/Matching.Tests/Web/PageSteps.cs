@@ -1,5 +1,8 @@
 using System.Globalization;
+using Matching.Service.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Wolverine;
 
 namespace Matching.Tests.Web;
 
@@ -79,5 +82,14 @@ public static class PageSteps
             if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold within 30 s.");
             await Task.Delay(500);
         }
+    }
+
+    /// <summary>Sends a command to its handler as a page or route would (the bus is scoped, so a scope per command).</summary>
+    public static async Task<TResult> AskAsync<TResult>(BrowserFixture app, ICommand<TResult> command) where TResult : class, IAnswer
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var answer = await scope.ServiceProvider.GetRequiredService<IMessageBus>().AskAsync(command, default);
+        answer.Problem.ShouldBeNull();
+        return answer.Result!;
     }
 }

@@ -188,8 +188,10 @@ public class ReferralPageTests(BrowserFixture app)
         (await page.TextContentAsync("#clinician-availability"))!.ShouldContain("Tuesday 09:00–12:00, 13:00–17:00");
         (await page.TextContentAsync("#clinician-bookings"))!.ShouldContain(Moment(At(taken)) + " – 15:50");
 
-        var start = TimeZoneInfo.ConvertTime(app.Clock.GetUtcNow(), Practice).Date.AddDays(3).AddHours(10);
-        await page.FillAsync("#starts-at", start.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture));
+        // Booked at the first of Noor's open times, picked from the quick picks.
+        var pick = page.Locator("#next-step input[name=slot]").First;
+        await pick.CheckAsync();
+        var start = DateTime.ParseExact(await pick.InputValueAsync(), "yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
         await page.ClickAsync("#next-step button:text-is('Book')");
         await ExpectFlashAsync(page, "First session booked.");
         await Check("referral-booked-before-the-session");
@@ -313,5 +315,5 @@ public class ReferralPageTests(BrowserFixture app)
     }
 
     private Task BookedAsync(Guid referral, DateTimeOffset startsAt, SessionFormat format) =>
-        Ask(new BookFirstSession(startsAt, null, format, null) { ReferralId = referral });
+        Ask(new BookFirstSession(startsAt, null, format, null, ReferralScenarios.AnyTime) { ReferralId = referral });
 }

@@ -191,6 +191,7 @@ public class WebPagesTests(BrowserFixture app, ITestOutputHelper output)
         var tomorrow = TimeZoneInfo.ConvertTime(app.Clock.GetUtcNow(), Practice).Date.AddDays(1).AddHours(10);
         await page.FillAsync("#starts-at", tomorrow.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture));
         await page.CheckAsync("input[name=format][value=Telehealth]");
+        await page.FillAsync("#book-override", "The client can only come tomorrow morning.");
         await page.ClickAsync("button:text-is('Book')");
         await ExpectFlashAsync(page, "First session booked.");
         (await page.TextContentAsync("#status"))!.ShouldBe("Booked");

@@ -11,7 +11,9 @@ using Wolverine.Marten;
 
 namespace Matching.Service.Referrals.Booking;
 
-public sealed record BookFirstSession(DateTimeOffset? StartsAt, int? DurationMinutes, SessionFormat? Format, int? ExpectedVersion)
+/// <summary>OverrideReason: why the session lies outside the clinician's hours; without it such a booking is refused.</summary>
+public sealed record BookFirstSession(
+    DateTimeOffset? StartsAt, int? DurationMinutes, SessionFormat? Format, int? ExpectedVersion, string? OverrideReason = null)
     : IReferralCommand, ICommand<FirstSessionBookedResult>
 {
     public const int DefaultDurationMinutes = 50;
@@ -37,25 +39,34 @@ public sealed class BookFirstSessionValidator : AbstractValidator<BookFirstSessi
         RuleFor(x => x.DurationMinutes).InclusiveBetween(15, 240).When(x => x.DurationMinutes is not null)
             .WithMessage("A first session lasts from 15 to 240 minutes.");
         RuleFor(x => x.Format).NotNull().WithMessage("Choose inPerson or telehealth.");
+        RuleFor(x => x.OverrideReason).MaximumLength(4000);
     }
 }
 
 public static class BookFirstSessionHandler
 {
-    public static ProblemDetails Validate(BookFirstSession command, Referral? referral, IValidator<BookFirstSession> validator) => Problems.FirstOf(
+    /// <summary>The accepted clinician's hours, read before the checks (null while no clinician has accepted).</summary>
+    public static async Task<ClinicianHours?> LoadAsync(BookFirstSession command, IQuerySession session, CancellationToken token) =>
+        await OpenSlots.HoursAsync(session, (await session.LoadAsync<Referral>(command.ReferralId, token))?.AcceptedProposal?.ClinicianId, token);
+
+    public static ProblemDetails Validate(
+        BookFirstSession command, Referral? referral, ClinicianHours? hours, IValidator<BookFirstSession> validator) => Problems.FirstOf(
         () => Problems.Check(validator, command),
         () => Lifecycle.Exists(referral),
         () => Lifecycle.Stale(referral!, command),
         () => Allowed(referral!),
         () => ClientAccepts(referral!, command.Format!.Value)
             ? Problems.NoProblems
-            : Problems.Conflict($"The client asked for {Words.Wire(referral!.Intake.Format)} sessions only.", "formatNotAccepted"));
+            : Problems.Conflict($"The client asked for {Words.Wire(referral!.Intake.Format)} sessions only.", "formatNotAccepted"),
+        () => OpenSlots.Within(hours, command.StartsAt!.Value, command.Duration, command.OverrideReason));
 
     /// <summary>Whether the referral's state allows the command at all, whatever its input: the page offers the action only then.</summary>
     public static ProblemDetails Allowed(Referral referral) => Lifecycle.RequireStatus(referral, "book a first session for", ReferralStatus.Accepted);
 
     /// <summary>The intake said which formats the client accepts; `either` accepts both.</summary>
-    public static bool ClientAccepts(Referral referral, SessionFormat format) => referral.Intake.Format switch
+    public static bool ClientAccepts(Referral referral, SessionFormat format) => Accepts(referral.Intake.Format, format);
+
+    public static bool Accepts(FormatPreference client, SessionFormat format) => client switch
     {
         FormatPreference.InPerson => format == SessionFormat.InPerson,
         FormatPreference.Telehealth => format == SessionFormat.Telehealth,
@@ -65,7 +76,7 @@ public static class BookFirstSessionHandler
     public static object[] Decide(Referral referral, BookFirstSession command, Guid sessionId) =>
     [
         new FirstSessionBooked(sessionId, referral.AcceptedProposal!.ClinicianId, command.StartsAt!.Value, command.Duration,
-            command.Format!.Value)
+            command.Format!.Value, OpenSlots.Reason(command.OverrideReason))
     ];
 
     public static (FirstSessionBookedResult, Events, OutgoingMessages) Handle(

@@ -10,7 +10,9 @@ using Wolverine.Marten;
 
 namespace Matching.Service.Referrals.Booking;
 
-public sealed record RescheduleFirstSession(DateTimeOffset? StartsAt, int? ExpectedVersion) : IReferralCommand, ICommand<ReferralCommandResult>
+/// <summary>OverrideReason: why the new time lies outside the clinician's hours; without it such a move is refused.</summary>
+public sealed record RescheduleFirstSession(DateTimeOffset? StartsAt, int? ExpectedVersion, string? OverrideReason = null)
+    : IReferralCommand, ICommand<ReferralCommandResult>
 {
     [NotFromBody] public Guid ReferralId { get; init; }
 }
@@ -23,17 +25,24 @@ public sealed class RescheduleFirstSessionValidator : AbstractValidator<Reschedu
         RuleFor(x => x.StartsAt).NotNull().WithMessage("Give the new start as an ISO-8601 time with offset.");
         RuleFor(x => x.StartsAt).Must(s => FirstSessionSlots.WithinTwoYears(s!.Value, time.GetUtcNow())).When(x => x.StartsAt is not null)
             .WithMessage("The session must start in the future, within the next two years.");
+        RuleFor(x => x.OverrideReason).MaximumLength(4000);
     }
 }
 
 public static class RescheduleFirstSessionHandler
 {
-    public static ProblemDetails Validate(RescheduleFirstSession command, Referral? referral, IValidator<RescheduleFirstSession> validator) =>
+    /// <summary>The booked clinician's hours, read before the checks (null while nothing is booked).</summary>
+    public static async Task<ClinicianHours?> LoadAsync(RescheduleFirstSession command, IQuerySession session, CancellationToken token) =>
+        await OpenSlots.HoursAsync(session, (await session.LoadAsync<Referral>(command.ReferralId, token))?.FirstSession?.ClinicianId, token);
+
+    public static ProblemDetails Validate(
+        RescheduleFirstSession command, Referral? referral, ClinicianHours? hours, IValidator<RescheduleFirstSession> validator) =>
         Problems.FirstOf(
             () => Problems.Check(validator, command),
             () => Lifecycle.Exists(referral),
             () => Lifecycle.Stale(referral!, command),
-            () => Allowed(referral!));
+            () => Allowed(referral!),
+            () => OpenSlots.Within(hours, command.StartsAt!.Value, referral!.FirstSession!.DurationMinutes, command.OverrideReason));
 
     /// <summary>Whether the referral's state allows the command at all, whatever its input: the page offers the action only then.</summary>
     public static ProblemDetails Allowed(Referral referral) => Lifecycle.RequireStatus(referral, "reschedule the first session of", ReferralStatus.Booked);
@@ -41,7 +50,8 @@ public static class RescheduleFirstSessionHandler
     public static object[] Decide(Referral referral, RescheduleFirstSession command)
     {
         var booked = referral.FirstSession!;
-        return [new FirstSessionRescheduled(booked.Id, booked.ClinicianId, booked.StartsAt, command.StartsAt!.Value, booked.DurationMinutes)];
+        return [new FirstSessionRescheduled(booked.Id, booked.ClinicianId, booked.StartsAt, command.StartsAt!.Value, booked.DurationMinutes,
+            OpenSlots.Reason(command.OverrideReason))];
     }
 
     public static (ReferralCommandResult, Events, OutgoingMessages) Handle(

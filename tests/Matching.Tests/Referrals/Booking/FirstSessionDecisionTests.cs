@@ -15,7 +15,7 @@ public class BookFirstSessionTests
     public void accepted_referral_books_with_the_accepted_clinician_for_fifty_minutes_by_default()
     {
         var given = Given.Submitted().Triaged().Proposed().Accepted();
-        BookFirstSessionHandler.Validate(Command, given.Referral, new BookFirstSessionValidator(Now)).ShouldBeAllowed();
+        BookFirstSessionHandler.Validate(Command, given.Referral, Hours.AllWeek, new BookFirstSessionValidator(Now)).ShouldBeAllowed();
 
         var events = BookFirstSessionHandler.Decide(given.Referral, Command, Given.SessionA);
 
@@ -28,7 +28,7 @@ public class BookFirstSessionTests
     [Fact]
     public void missed_session_can_be_booked_again() =>
         BookFirstSessionHandler.Validate(
-                Command, Given.Submitted().Triaged().Proposed().Accepted().Booked().Missed().Referral, new BookFirstSessionValidator(Now))
+                Command, Given.Submitted().Triaged().Proposed().Accepted().Booked().Missed().Referral, Hours.AllWeek, new BookFirstSessionValidator(Now))
             .ShouldBeAllowed();
 
     [Theory]
@@ -45,7 +45,7 @@ public class BookFirstSessionTests
             "booked" => Given.Submitted().Triaged().Proposed().Accepted().Booked(),
             _ => Given.Submitted().Triaged().Proposed().Accepted().Booked().Attended()
         };
-        BookFirstSessionHandler.Validate(Command, given.Referral, new BookFirstSessionValidator(Now)).ShouldBeConflict("invalidTransition");
+        BookFirstSessionHandler.Validate(Command, given.Referral, Hours.AllWeek, new BookFirstSessionValidator(Now)).ShouldBeConflict("invalidTransition");
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public class BookFirstSessionTests
         BookFirstSessionHandler.Validate(
                 Command with { StartsAt = Now.GetUtcNow().AddMinutes(-1) },
                 Given.Submitted().Triaged().Proposed().Accepted().Referral,
-                new BookFirstSessionValidator(Now))
+                Hours.AllWeek, new BookFirstSessionValidator(Now))
             .ShouldBeInvalid("startsAt");
 
     [Theory]
@@ -63,7 +63,7 @@ public class BookFirstSessionTests
         BookFirstSessionHandler.Validate(
                 Command with { DurationMinutes = minutes },
                 Given.Submitted().Triaged().Proposed().Accepted().Referral,
-                new BookFirstSessionValidator(Now))
+                Hours.AllWeek, new BookFirstSessionValidator(Now))
             .ShouldBeInvalid("durationMinutes");
 
     [Fact]
@@ -71,7 +71,7 @@ public class BookFirstSessionTests
         BookFirstSessionHandler.Validate(
                 Command with { Format = null },
                 Given.Submitted().Triaged().Proposed().Accepted().Referral,
-                new BookFirstSessionValidator(Now))
+                Hours.AllWeek, new BookFirstSessionValidator(Now))
             .ShouldBeInvalid("format");
 }
 
@@ -84,7 +84,7 @@ public class RescheduleFirstSessionTests
     public void booked_session_moves_and_stays_booked()
     {
         var given = Given.Submitted().Triaged().Proposed().Accepted().Booked();
-        RescheduleFirstSessionHandler.Validate(Command, given.Referral, new RescheduleFirstSessionValidator(Now)).ShouldBeAllowed();
+        RescheduleFirstSessionHandler.Validate(Command, given.Referral, Hours.AllWeek, new RescheduleFirstSessionValidator(Now)).ShouldBeAllowed();
 
         var events = RescheduleFirstSessionHandler.Decide(given.Referral, Command);
 
@@ -97,7 +97,7 @@ public class RescheduleFirstSessionTests
     [Fact]
     public void nothing_to_reschedule_before_booking() =>
         RescheduleFirstSessionHandler.Validate(
-                Command, Given.Submitted().Triaged().Proposed().Accepted().Referral, new RescheduleFirstSessionValidator(Now))
+                Command, Given.Submitted().Triaged().Proposed().Accepted().Referral, Hours.AllWeek, new RescheduleFirstSessionValidator(Now))
             .ShouldBeConflict("invalidTransition");
 
     [Fact]
@@ -105,7 +105,7 @@ public class RescheduleFirstSessionTests
         RescheduleFirstSessionHandler.Validate(
                 Command with { StartsAt = Given.Start },
                 Given.Submitted().Triaged().Proposed().Accepted().Booked().Referral,
-                new RescheduleFirstSessionValidator(Now))
+                Hours.AllWeek, new RescheduleFirstSessionValidator(Now))
             .ShouldBeInvalid("startsAt");
 }
 
@@ -221,7 +221,7 @@ public class BookingFormatTests
         var accepted = Given.Submitted().Triaged().Proposed().Accepted().Referral;
         var referral = accepted with { Intake = accepted.Intake with { Format = wants } };
         var problem = BookFirstSessionHandler.Validate(
-                new BookFirstSession(Now.GetUtcNow().AddDays(2), null, booked, null), referral, new BookFirstSessionValidator(Now));
+                new BookFirstSession(Now.GetUtcNow().AddDays(2), null, booked, null), referral, Hours.AllWeek, new BookFirstSessionValidator(Now));
         if (allowed) problem.ShouldBeAllowed();
         else problem.ShouldBeConflict("formatNotAccepted");
     }

@@ -30,14 +30,14 @@ public class FirstSessionHttpTests(LifecycleFixture app) : IClassFixture<Lifecyc
         var referral = await app.Host.SubmittedReferral().Triaged().Proposed().Accepted().Booked(start);
         var other = await app.Host.SubmittedReferral().Triaged().ProposedTo(referral.ClinicianId!.Value).Accepted();
 
-        var (moved, body) = await referral.Command("first-session/reschedule", new { startsAt = start.AddHours(3) });
+        var (moved, body) = await referral.Command("first-session/reschedule", new { startsAt = start.AddHours(3), overrideReason = ReferralScenarios.AnyTime });
         moved.ShouldBe(HttpStatusCode.OK, body?.ToJsonString());
         body!["status"]!.GetValue<string>().ShouldBe("booked");
 
         // The old time is free again for the same clinician; the new one is taken.
-        (await other.Command("first-session", new { startsAt = start, format = "telehealth" })).Status.ShouldBe(HttpStatusCode.Created);
+        (await other.Command("first-session", new { startsAt = start, format = "telehealth", overrideReason = ReferralScenarios.AnyTime })).Status.ShouldBe(HttpStatusCode.Created);
         var other2 = await app.Host.SubmittedReferral().Triaged().ProposedTo(referral.ClinicianId!.Value).Accepted();
-        var (clash, _) = await other2.Command("first-session", new { startsAt = start.AddHours(3).AddMinutes(20), format = "telehealth" });
+        var (clash, _) = await other2.Command("first-session", new { startsAt = start.AddHours(3).AddMinutes(20), format = "telehealth", overrideReason = ReferralScenarios.AnyTime });
         clash.ShouldBe(HttpStatusCode.Conflict);
         (await other2.EventTypes()).Last().ShouldBe("ProposalAccepted");
 
@@ -53,7 +53,7 @@ public class FirstSessionHttpTests(LifecycleFixture app) : IClassFixture<Lifecyc
         var first = await app.Host.SubmittedReferral().Triaged().Proposed().Accepted().Booked(start);
         var second = await app.Host.SubmittedReferral().Triaged().ProposedTo(first.ClinicianId!.Value).Accepted().Booked(start.AddHours(2));
 
-        var (clash, problem) = await second.Command("first-session/reschedule", new { startsAt = start.AddMinutes(30) });
+        var (clash, problem) = await second.Command("first-session/reschedule", new { startsAt = start.AddMinutes(30), overrideReason = ReferralScenarios.AnyTime });
 
         clash.ShouldBe(HttpStatusCode.Conflict, problem?.ToJsonString());
         (await second.EventTypes()).Last().ShouldBe("FirstSessionBooked");
@@ -104,7 +104,7 @@ public class FirstSessionHttpTests(LifecycleFixture app) : IClassFixture<Lifecyc
 
         var start = app.Host.Now().AddDays(4);
         var results = await Task.WhenAll(referrals.Select((r, i) =>
-            r.Command("first-session", new { startsAt = start.AddMinutes(i), durationMinutes = 50, format = "telehealth" })));
+            r.Command("first-session", new { startsAt = start.AddMinutes(i), durationMinutes = 50, format = "telehealth", overrideReason = ReferralScenarios.AnyTime })));
 
         results.Count(r => r.Status == HttpStatusCode.Created).ShouldBe(1);
         results.Count(r => r.Status == HttpStatusCode.Conflict).ShouldBe(19, string.Join(", ", results.Select(r => (int)r.Status)));

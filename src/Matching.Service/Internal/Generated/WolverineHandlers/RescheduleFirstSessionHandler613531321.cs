@@ -25,9 +25,10 @@ namespace Internal.Generated.WolverineHandlers
             // The actual message body
             var rescheduleFirstSession = (Matching.Service.Referrals.Booking.RescheduleFirstSession)context.Envelope.Message;
 
+            var clinicianHours = await Matching.Service.Referrals.Booking.RescheduleFirstSessionHandler.LoadAsync(rescheduleFirstSession, ((Marten.IQuerySession)documentSession), cancellation).ConfigureAwait(false);
             // Loading Marten aggregate as part of the aggregate handler workflow
             var stream_referral = await documentSession.Events.FetchForWriting<Matching.Service.Referrals.Referral>(((Matching.Service.Referrals.Booking.RescheduleFirstSession)context.Envelope.Message).ReferralId, cancellation);
-            var problemDetails = Matching.Service.Referrals.Booking.RescheduleFirstSessionHandler.Validate(rescheduleFirstSession, stream_referral.Aggregate, _validatorOfRescheduleFirstSession);
+            var problemDetails = Matching.Service.Referrals.Booking.RescheduleFirstSessionHandler.Validate(rescheduleFirstSession, stream_referral.Aggregate, clinicianHours, _validatorOfRescheduleFirstSession);
             // A refusal is the answer: nothing is decided, appended or sent
             if (!ReferenceEquals(problemDetails, Wolverine.Http.WolverineContinue.NoProblems))
             {

@@ -49,6 +49,17 @@ public sealed class ReferralModel(
     /// <summary>That clinician's first sessions already booked over the next two weeks, so a new one goes in a free time.</summary>
     public IReadOnlyList<ReferralQueueItem> ClinicianBookings { get; private set; } = [];
 
+    /// <summary>That clinician's next open slots (<see cref="OpenSlots"/>): quick picks that book inside their hours.</summary>
+    public IReadOnlyList<OpenSlot> Slots { get; private set; } = [];
+
+    /// <summary>How many open slots the booking forms offer.</summary>
+    public const int QuickPicks = 8;
+
+    /// <summary>A refused booking or move as it was sent, filled in again so nothing is typed twice.</summary>
+    public string? SentStartsAt { get; private set; }
+    public string? SentOverrideReason { get; private set; }
+    public SessionFormat? SentFormat { get; private set; }
+
     /// <summary>While a match can be proposed: every clinician judged by the filters now, eligible first in rank order.</summary>
     public IReadOnlyList<ClinicianEligibility> Eligibility { get; private set; } = [];
 
@@ -176,18 +187,39 @@ public sealed class ReferralModel(
     public Task<IActionResult> OnPostWaitlistAsync(Guid id, string? reason, int? expectedVersion, CancellationToken c) =>
         RunAsync(id, "waitlist", "Referral waitlisted.", new WaitlistReferral(reason, expectedVersion) { ReferralId = id }, c);
 
-    public Task<IActionResult> OnPostBookAsync(Guid id, string? startsAt, int? durationMinutes, SessionFormat? format, int? expectedVersion,
-        CancellationToken c)
+    /// <param name="slot">An open time picked from the quick picks: it wins over the typed time (the script clears it when one is typed).</param>
+    public Task<IActionResult> OnPostBookAsync(Guid id, string? startsAt, string? slot, int? durationMinutes, SessionFormat? format,
+        string? overrideReason, int? expectedVersion, CancellationToken c)
     {
-        var start = PracticeInstant(startsAt);
-        if (start is null && !string.IsNullOrWhiteSpace(startsAt)) Errors["startsAt"] = ["Choose the date and time of the session."];
+        var start = SentStart(startsAt, slot, overrideReason);
+        SentFormat = format;
         return RunAsync(id, "book", "First session booked. The client will be told.",
-            new BookFirstSession(start, durationMinutes, format, expectedVersion) { ReferralId = id }, c);
+            new BookFirstSession(start, durationMinutes, format, expectedVersion, overrideReason) { ReferralId = id }, c, OutsideHoursAsked);
     }
 
-    public Task<IActionResult> OnPostRescheduleAsync(Guid id, string? startsAt, int? expectedVersion, CancellationToken c) =>
-        RunAsync(id, "reschedule", "First session rescheduled.",
-            new RescheduleFirstSession(PracticeInstant(startsAt), expectedVersion) { ReferralId = id }, c);
+    public Task<IActionResult> OnPostRescheduleAsync(Guid id, string? startsAt, string? slot, string? overrideReason, int? expectedVersion,
+        CancellationToken c)
+    {
+        var start = SentStart(startsAt, slot, overrideReason);
+        return RunAsync(id, "reschedule", "First session rescheduled.",
+            new RescheduleFirstSession(start, expectedVersion, overrideReason) { ReferralId = id }, c, OutsideHoursAsked);
+    }
+
+    private DateTimeOffset? SentStart(string? startsAt, string? slot, string? overrideReason)
+    {
+        var chosen = string.IsNullOrWhiteSpace(slot) ? startsAt : slot;
+        (SentStartsAt, SentOverrideReason) = (chosen, overrideReason);
+        var start = PracticeInstant(chosen);
+        if (start is null && !string.IsNullOrWhiteSpace(chosen)) Errors["startsAt"] = ["Choose the date and time of the session."];
+        return start;
+    }
+
+    /// <summary>The API's 409 for a time outside the clinician's hours without a reason, as a message on the reason field.</summary>
+    private static ProblemDetails OutsideHoursAsked(ProblemDetails problem) =>
+        problem.Extensions.TryGetValue("code", out var code) && code?.ToString() == "outsideAvailability"
+            ? Problems.Invalid("overrideReason",
+                "This time is outside the clinician's weekly hours: pick one of their open times, or say why you are booking it anyway.")
+            : problem;
 
     public Task<IActionResult> OnPostCancelSessionAsync(Guid id, CancelledBy? by, string? reason, int? expectedVersion, CancellationToken c) =>
         RunAsync(id, "cancel", "First session cancelled.", new CancelFirstSession(by, reason, expectedVersion) { ReferralId = id }, c);
@@ -252,6 +284,12 @@ public sealed class ReferralModel(
                             && q.FirstSessionStartsAt >= from && q.FirstSessionStartsAt <= to)
                 .OrderBy(q => q.FirstSessionStartsAt)
                 .ToListAsync(cancellation);
+            if (SessionClinician is not null)
+            {
+                var booked = await OpenSlots.BookedAsync(session, accepted.ClinicianId, Now, id, cancellation);
+                Slots = OpenSlots.Compute(ClinicianHours.Of(SessionClinician), state.Intake.Format, booked, Now, options.MinimumBookingNotice)
+                    .Take(QuickPicks).ToList();
+            }
         }
         await LoadEligibilityAsync(state, cancellation);
         // The page shows the client's details and the timeline: both reads are recorded, as the API records them.
