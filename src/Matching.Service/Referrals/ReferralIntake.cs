@@ -45,5 +45,8 @@ public sealed record IntakePreferences(Gender? Gender, bool? LgbtqAffirming, boo
 
 public sealed record IntakeSafety(SelfHarmAnswer ThoughtsOfSelfHarm);
 
-/// <summary>Both given (an intake without them is refused): kept as the record that they were.</summary>
-public sealed record IntakeConsent(bool Contact, bool PrivacyNoticeAccepted);
+/// <summary>
+/// Contact and privacy are both given (an intake without them is refused): kept as the record that they were.
+/// <see cref="TextMessagesOk"/> is optional and came later: intakes stored before it read as false (no texts).
+/// </summary>
+public sealed record IntakeConsent(bool Contact, bool PrivacyNoticeAccepted, bool TextMessagesOk = false);
