@@ -65,15 +65,28 @@ public sealed class TwilioSmsSender : ISmsSender, IDisposable
         _client = new TwilioRestClient(_options.AccountSid, _options.AuthToken, httpClient: new Twilio.Http.SystemNetHttpClient(_http));
     }
 
+    /// <summary>Twilio's answer for a number that replied STOP: it will refuse every later text to it, so retrying is pointless.</summary>
+    public const int UnsubscribedRecipient = 21610;
+
     public async Task SendAsync(TextMessage message, CancellationToken cancellation)
     {
-        var sent = await MessageResource.CreateAsync(
-            new CreateMessageOptions(new Twilio.Types.PhoneNumber(message.To))
-            {
-                From = new Twilio.Types.PhoneNumber(_options.From),
-                Body = message.Body,
-            },
-            _client);
+        MessageResource sent;
+        try
+        {
+            sent = await MessageResource.CreateAsync(
+                new CreateMessageOptions(new Twilio.Types.PhoneNumber(message.To))
+                {
+                    From = new Twilio.Types.PhoneNumber(_options.From),
+                    Body = message.Body,
+                },
+                _client);
+        }
+        catch (Twilio.Exceptions.ApiException refused) when (refused.Code == UnsubscribedRecipient)
+        {
+            _logger.LogInformation("Text message {NotificationKind} for referral {ReferralId} not sent: the recipient has opted out of texts",
+                message.Kind, message.ReferralId);
+            return;
+        }
         _logger.LogInformation("Text message {NotificationKind} for referral {ReferralId} accepted by Twilio as {MessageSid}",
             message.Kind, message.ReferralId, sent.Sid);
     }

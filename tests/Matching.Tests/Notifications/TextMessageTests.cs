@@ -127,6 +127,22 @@ public class TextMessageTests(SmsFixture app) : IClassFixture<SmsFixture>
         ShouldNotLeak(skipped, ["123 456 7890", "1234567890"]);
     }
 
+    [Fact]
+    public async Task a_number_that_replied_stop_to_the_provider_is_not_retried()
+    {
+        const string phone = "720 555 0163";
+        app.Provider.OptOut("+17205550163");
+        var before = app.Provider.Requests;
+        var r = await app.Host.SubmittedReferral(textsOk: true, phone: phone).Triaged().Proposed().Accepted().Booked(app.Host.Now().AddDays(8));
+
+        var logged = await Eventually(() => app.Logs.Lines.Where(l => l.Contains(r.Id.ToString()) && l.Contains("opted out of texts")).ToArray());
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        (app.Provider.Requests - before).ShouldBe(1, "one refused attempt, no retries");
+        logged.Length.ShouldBe(1);
+        ShouldNotLeak(app.Logs.Lines.ToArray(), [phone, "+17205550163", "7205550163"]);
+    }
+
     internal static void ShouldNotLeak(string[] lines, string[] values)
     {
         foreach (var value in values)

@@ -26,6 +26,7 @@ public sealed class SmsStandIn : IAsyncDisposable
     public const string From = "+13035550199";
 
     private readonly ConcurrentQueue<ReceivedText> _accepted = new();
+    private readonly ConcurrentDictionary<string, bool> _optedOut = new();
     private int _failuresToGive;
     private int _requests;
     private WebApplication _app = null!;
@@ -40,6 +41,9 @@ public sealed class SmsStandIn : IAsyncDisposable
 
     /// <summary>The next <paramref name="count"/> requests get a 500, as during a provider outage.</summary>
     public void FailNext(int count = 1) => Interlocked.Exchange(ref _failuresToGive, count);
+
+    /// <summary>The number replied STOP: Twilio refuses texts to it with error 21610.</summary>
+    public void OptOut(string e164) => _optedOut[e164] = true;
 
     public IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
@@ -86,6 +90,8 @@ public sealed class SmsStandIn : IAsyncDisposable
         string to = form["To"].ToString(), from = form["From"].ToString(), body = form["Body"].ToString();
         if (to == "" || from == "" || body == "")
             return Error(400, 21604, "A 'To', 'From' and 'Body' are required.");
+        if (_optedOut.ContainsKey(to))
+            return Error(400, 21610, "Attempt to send to unsubscribed recipient");
 
         var messageSid = "SM" + Guid.NewGuid().ToString("N");
         _accepted.Enqueue(new ReceivedText(messageSid, to, from, body));
