@@ -47,6 +47,10 @@ public sealed record IntakeSafety(SelfHarmAnswer ThoughtsOfSelfHarm);
 
 /// <summary>
 /// Contact and privacy are both given (an intake without them is refused): kept as the record that they were.
-/// <see cref="TextMessagesOk"/> is optional and came later: intakes stored before it read as false (no texts).
+/// <see cref="TextMessagesOk"/> is optional and came later: intakes stored before it read as false (no texts), and a
+/// false is not written, so events and snapshots without the consent keep the shape they always had.
 /// </summary>
-public sealed record IntakeConsent(bool Contact, bool PrivacyNoticeAccepted, bool TextMessagesOk = false);
+public sealed record IntakeConsent(
+    bool Contact,
+    bool PrivacyNoticeAccepted,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool TextMessagesOk = false);
