@@ -27,7 +27,7 @@ public static class ApiExamples
               "safety": { "thoughtsOfSelfHarm": "notAtAll" },
               "interestedInKetamineAssistedTherapy": false,
               "notes": "Evenings work best.",
-              "consent": { "contact": true, "privacyNoticeAccepted": true }
+              "consent": { "contact": true, "privacyNoticeAccepted": true, "textMessagesOk": true }
             }
             """,
         ["TriageReferral"] = """{ "priority": "routine", "note": "Straightforward; anxiety first.", "expectedVersion": 1 }""",

@@ -6,6 +6,8 @@ using Matching.Service.Referrals;
 using Matching.Service.Shared;
 using Microsoft.Extensions.Options;
 using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Runtime.Handlers;
 
 namespace Matching.Service.Notifications;
 
@@ -27,6 +29,12 @@ public sealed record NotifyClientOfFirstSession(Guid ReferralId, Guid SessionId,
 
 /// <summary>Tells the clinician of the booking, reschedule or cancellation of a first session with them.</summary>
 public sealed record NotifyClinicianOfFirstSession(Guid ReferralId, Guid SessionId, int Revision = 0);
+
+/// <summary>
+/// The same news by text message, when the client gave a phone number and agreed to texts. A message of its own, so a
+/// provider outage retries the text alone and the email is not sent twice.
+/// </summary>
+public sealed record TextClientOfFirstSession(Guid ReferralId, Guid SessionId);
 
 public static class NotifyClinicianOfProposalHandler
 {
@@ -151,12 +159,15 @@ public static class NotifyClientOfFirstSessionHandler
             [notice.Invitation()]);
     }
 
-    public static async Task Handle(
+    /// <summary>Sends the email, then hands the text to its own durable message (sent once this one succeeds).</summary>
+    public static async Task<TextClientOfFirstSession?> Handle(
         NotifyClientOfFirstSession message, IQuerySession session, INotificationSender sender, MatchingOptions options,
         IOptions<SmtpOptions> smtp, TimeProvider time, CancellationToken cancellation)
     {
         var notice = await FirstSessionNotice.Load(message.ReferralId, message.SessionId, message.Revision, session, options, smtp, time, cancellation);
         if (Compose(message, notice) is { } notification) await sender.SendAsync(notification, cancellation);
+        // Texts confirm the first booking; a move or a cancellation goes by email.
+        return message.Revision == 0 ? new TextClientOfFirstSession(message.ReferralId, message.SessionId) : null;
     }
 }
 
@@ -209,5 +220,45 @@ public static class FirstSessionNotices
         var session = before.FirstSession!;
         return [new NotifyClientOfFirstSession(before.Id, session.Id, session.Reschedules + 1),
             new NotifyClinicianOfFirstSession(before.Id, session.Id, session.Reschedules + 1)];
+    }
+}
+
+public static class TextClientOfFirstSessionHandler
+{
+    /// <summary>
+    /// Only what the client needs to show up: no name (a phone may be shared, and a lock screen shows the text), the time
+    /// in the practice's zone with its abbreviation, the format and length. Null when there is nothing to send: no
+    /// consent to texts, no valid number, the session changed, or the client's data erased.
+    /// </summary>
+    public static TextMessage? Compose(TextClientOfFirstSession message, Referral? referral, TimeZoneInfo practiceZone, ILogger logger)
+    {
+        if (referral is null || referral.PersonalDataErased) return null;
+        if (referral.FirstSession is not { Status: FirstSessionStatus.Booked } session || session.Id != message.SessionId) return null;
+        var client = referral.Intake.Client;
+        if (!referral.Intake.Consent.TextMessagesOk || string.IsNullOrWhiteSpace(client.Phone)) return null;
+        if (PhoneNumbersE164.Normalize(client.Phone) is not { } to)
+        {
+            logger.LogWarning("Text message {NotificationKind} for referral {ReferralId} not sent: the phone number is not a valid number",
+                NotificationKind.FirstSessionToClient, message.ReferralId);
+            return null;
+        }
+        var how = session.Format == Shared.SessionFormat.Telehealth ? "by video" : "in person at our office";
+        return new TextMessage(NotificationKind.FirstSessionToClient, message.ReferralId, to,
+            $"Your first session is booked: {Shared.PracticeTime.Moment(session.StartsAt, practiceZone)}, {how}, "
+            + $"{session.DurationMinutes} min. Need another time? Reply or call us. Reply STOP to stop texts.");
+    }
+
+    /// <summary>Retries a provider outage with growing pauses, durably after the first few, before giving up to dead letters.</summary>
+    public static void Configure(HandlerChain chain) =>
+        chain.OnAnyException()
+            .RetryWithCooldown(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10))
+            .Then.ScheduleRetry(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1));
+
+    public static async Task Handle(
+        TextClientOfFirstSession message, IQuerySession session, ISmsSender sender, MatchingOptions options,
+        ILogger<TextMessage> logger, CancellationToken cancellation)
+    {
+        var referral = await session.LoadAsync<Referral>(message.ReferralId, cancellation);
+        if (Compose(message, referral, options.TimeZone, logger) is { } text) await sender.SendAsync(text, cancellation);
     }
 }

@@ -27,7 +27,8 @@ public enum SelfHarmAnswer { NotAtAll, SeveralDays, MoreThanHalfTheDays, NearlyE
 
 public sealed record SafetyAnswers(SelfHarmAnswer? ThoughtsOfSelfHarm);
 
-public sealed record Consent(bool? Contact, bool? PrivacyNoticeAccepted);
+/// <summary><see cref="TextMessagesOk"/>: the client may be texted at the phone number they gave (optional; no answer is no).</summary>
+public sealed record Consent(bool? Contact, bool? PrivacyNoticeAccepted, bool? TextMessagesOk = null);
 
 public sealed record Intake(
     ClientDetails? Client,
@@ -66,7 +67,7 @@ public static class IntakeView
         new SafetyAnswers(intake.Safety.ThoughtsOfSelfHarm),
         intake.InterestedInKetamineAssistedTherapy,
         intake.Notes,
-        new Consent(intake.Consent.Contact, intake.Consent.PrivacyNoticeAccepted));
+        new Consent(intake.Consent.Contact, intake.Consent.PrivacyNoticeAccepted, intake.Consent.TextMessagesOk));
 
     public static ClinicianPreferences? Of(IntakePreferences? preferences) =>
         preferences is null ? null : new ClinicianPreferences(preferences.Gender, preferences.LgbtqAffirming, preferences.BipocAffirming);

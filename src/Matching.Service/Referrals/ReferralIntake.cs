@@ -45,5 +45,12 @@ public sealed record IntakePreferences(Gender? Gender, bool? LgbtqAffirming, boo
 
 public sealed record IntakeSafety(SelfHarmAnswer ThoughtsOfSelfHarm);
 
-/// <summary>Both given (an intake without them is refused): kept as the record that they were.</summary>
-public sealed record IntakeConsent(bool Contact, bool PrivacyNoticeAccepted);
+/// <summary>
+/// Contact and privacy are both given (an intake without them is refused): kept as the record that they were.
+/// <see cref="TextMessagesOk"/> is optional and came later: intakes stored before it read as false (no texts), and a
+/// false is not written, so events and snapshots without the consent keep the shape they always had.
+/// </summary>
+public sealed record IntakeConsent(
+    bool Contact,
+    bool PrivacyNoticeAccepted,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool TextMessagesOk = false);

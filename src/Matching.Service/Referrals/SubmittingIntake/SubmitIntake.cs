@@ -65,7 +65,8 @@ public static class SubmitIntakeHandler
             new IntakeSafety(intake.Safety!.ThoughtsOfSelfHarm!.Value),
             intake.InterestedInKetamineAssistedTherapy,
             intake.Notes,
-            new IntakeConsent(intake.Consent!.Contact!.Value, intake.Consent.PrivacyNoticeAccepted!.Value));
+            new IntakeConsent(intake.Consent!.Contact!.Value, intake.Consent.PrivacyNoticeAccepted!.Value,
+                intake.Consent.TextMessagesOk == true));
     }
 
     /// <summary>The decision: a new referral's first events. Urgent when the safety answer is not "not at all".</summary>

@@ -41,6 +41,7 @@ public sealed class IntakeForm
     public string? Notes { get; set; }
     public bool ContactConsent { get; set; }
     public bool PrivacyConsent { get; set; }
+    public bool TextMessagesOk { get; set; }
 
     public Intake ToIntake() => new(
         new ClientDetails(Trim(FirstName), Trim(LastName), Trim(Email), Trim(Phone), DateOfBirth, Trim(State)?.ToUpperInvariant(),
@@ -59,7 +60,7 @@ public sealed class IntakeForm
         new SafetyAnswers(Safety),
         Ketamine,
         Trim(Notes),
-        new Consent(ContactConsent, PrivacyConsent));
+        new Consent(ContactConsent, PrivacyConsent, TextMessagesOk));
 
     private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -38,7 +38,19 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Matching.Service.Notifications.NotifyClientOfFirstSessionHandler");
             
             // The actual message execution
-            await Matching.Service.Notifications.NotifyClientOfFirstSessionHandler.Handle(notifyClientOfFirstSession, ((Marten.IQuerySession)documentSession), _notificationSender, _matchingOptions, _optionsOfSmtpOptions, _timeProvider, cancellation).ConfigureAwait(false);
+            var outgoing1 = await Matching.Service.Notifications.NotifyClientOfFirstSessionHandler.Handle(notifyClientOfFirstSession, ((Marten.IQuerySession)documentSession), _notificationSender, _matchingOptions, _optionsOfSmtpOptions, _timeProvider, cancellation).ConfigureAwait(false);
+
+            
+            // Outgoing, cascaded message
+            await context.EnqueueCascadingAsync(outgoing1).ConfigureAwait(false);
+
+            
+            // Save all pending changes to this Marten session
+            await documentSession.SaveChangesAsync(cancellation).ConfigureAwait(false);
+
+            
+            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
+            await context.FlushOutgoingMessagesAsync().ConfigureAwait(false);
         }
     }
 
