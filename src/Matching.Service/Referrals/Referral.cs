@@ -35,6 +35,7 @@ public sealed record FirstSession(
     int Reschedules = 0)
 {
     /// <summary>The iCalendar SEQUENCE of the session's invitation: each reschedule and the cancellation revise it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public int Revision => Status == FirstSessionStatus.Cancelled ? Reschedules + 1 : Reschedules;
 
     public DateTimeOffset EndsAt => StartsAt.AddMinutes(DurationMinutes);
