@@ -18,7 +18,7 @@ public class AdminPageTests(BrowserFixture app)
         var page = admin.Page;
         await admin.SignInAsync(Roles.Admin);
         await page.GotoAsync("/admin/clinicians");
-        await ClinicianSteps.CheckAtBothWidthsAsync(admin, "admin-clinicians");
+        await admin.CheckAtBothWidthsAsync("admin-clinicians");
 
         // One click on the list opens the confirmation: nothing has changed yet.
         await Row(page, clinician.Name).Locator("a:text('Stop…')").ClickAsync();
@@ -26,7 +26,7 @@ public class AdminPageTests(BrowserFixture app)
         (await page.TextContentAsync("h1"))!.ShouldBe($"Stop accepting new clients for {clinician.Name}?");
         (await ClinicianSteps.EventsAsync(app, clinician.Id)).Count.ShouldBe(1);
         (await ClinicianSteps.LoadAsync(app, clinician.Id)).AcceptingNewClients.ShouldBeTrue();
-        await ClinicianSteps.CheckAtBothWidthsAsync(admin, "admin-confirm-stop-accepting");
+        await admin.CheckAtBothWidthsAsync("admin-confirm-stop-accepting");
 
         // Cancel leaves it as it was; confirming changes it.
         await page.ClickAsync("a:text-is('Cancel')");
@@ -61,7 +61,7 @@ public class AdminPageTests(BrowserFixture app)
         await page.GotoAsync("/admin/clinicians");
         await page.ClickAsync($"a:text-is('{clinician.Name}')");
         await page.WaitForURLAsync($"**/admin/clinicians/{clinician.Id}");
-        await ClinicianSteps.CheckAtBothWidthsAsync(admin, "admin-clinician-edit");
+        await admin.CheckAtBothWidthsAsync("admin-clinician-edit");
 
         // Monday's window is cleared and a Saturday morning added.
         await page.SelectOptionAsync("#window-0-day", "");
@@ -97,7 +97,7 @@ public class AdminPageTests(BrowserFixture app)
         consequences.ShouldContain("Open proposals: 1. Each stays open until answered or expired");
         consequences.ShouldContain("never suggested or proposed again");
         (await ClinicianSteps.LoadAsync(app, clinician.Id)).Offboarded.ShouldBeFalse();
-        await ClinicianSteps.CheckAtBothWidthsAsync(admin, "admin-offboard-confirmation");
+        await admin.CheckAtBothWidthsAsync("admin-offboard-confirmation");
 
         await page.FillAsync("#reason", "Left the practice");
         await page.ClickAsync("button:text-is('Offboard')");

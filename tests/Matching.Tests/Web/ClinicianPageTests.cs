@@ -41,7 +41,7 @@ public class ClinicianPageTests(BrowserFixture app)
         foreach (var personal in new[] { "Marisol", "Quenby", "marisol.quenby@example.org", "555 0100", "1990", "W123", "Prefers evenings", "82001" })
             text.ShouldNotContain(personal, Case.Insensitive);
 
-        await ClinicianSteps.CheckAtBothWidthsAsync(user, "clinician-pending-proposal");
+        await user.CheckAtBothWidthsAsync("clinician-pending-proposal");
         user.ConsoleErrors.ShouldBeEmpty();
     }
 
@@ -67,7 +67,7 @@ public class ClinicianPageTests(BrowserFixture app)
         // Once accepted, the note reads as the coordinator wrote it.
         (await card.Locator(".coordinator-note").TextContentAsync())!.ShouldBe(Note);
 
-        await ClinicianSteps.CheckAtBothWidthsAsync(user, "clinician-accepted-proposal");
+        await user.CheckAtBothWidthsAsync("clinician-accepted-proposal");
         user.ConsoleErrors.ShouldBeEmpty();
     }
 
@@ -80,7 +80,7 @@ public class ClinicianPageTests(BrowserFixture app)
         await user.SignInAsync(Roles.Clinician, clinician.Name);
         await page.ClickAsync("a:text('My availability, capacity and pause')");
         await page.WaitForURLAsync("**/clinician/availability");
-        await ClinicianSteps.CheckAtBothWidthsAsync(user, "clinician-availability");
+        await user.CheckAtBothWidthsAsync("clinician-availability");
 
         // The Monday window moves to Tuesday afternoon and a Thursday morning is added.
         await page.SelectOptionAsync("#window-0-day", "Tuesday");
@@ -100,7 +100,7 @@ public class ClinicianPageTests(BrowserFixture app)
         await page.ClickAsync("button:text-is('Save availability')");
         (await page.TextContentAsync("#error-availability-2"))!.ShouldContain("from before to");
         (await page.InputValueAsync("#window-2-from")).ShouldBe("17:00");
-        await ClinicianSteps.CheckAtBothWidthsAsync(user, "clinician-availability-refused");
+        await user.CheckAtBothWidthsAsync("clinician-availability-refused");
 
         await page.GotoAsync("/clinician/availability");
         await page.FillAsync("#caseload", "12");
@@ -217,18 +217,6 @@ public static class ClinicianSteps
     public static ILocator Card(IPage page, Guid proposalId) => page.Locator($"article[aria-labelledby='p-{proposalId}']");
 
     public static string Day(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Practice).ToString("ddd d MMM", CultureInfo.InvariantCulture);
-
-    /// <summary>axe and a screenshot of the page as it stands, at 1280 and at 390 px.</summary>
-    public static async Task CheckAtBothWidthsAsync(WebSession user, string state)
-    {
-        var size = user.Page.ViewportSize!;
-        foreach (var width in new[] { 1280, 390 })
-        {
-            await user.Page.SetViewportSizeAsync(width, size.Height);
-            await user.CheckAsync(state);
-        }
-        await user.Page.SetViewportSizeAsync(size.Width, size.Height);
-    }
 
     public static async Task<Clinician> LoadAsync(BrowserFixture app, Guid clinicianId)
     {

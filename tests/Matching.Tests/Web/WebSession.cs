@@ -87,6 +87,18 @@ public sealed partial class WebSession : IAsyncDisposable
         await ScreenshotAsync($"{state}-{Page.ViewportSize?.Width ?? 0}");
     }
 
+    /// <summary><see cref="CheckAsync"/> of the page as it stands at 1280 and at 390 px, then back to this session's width.</summary>
+    public async Task CheckAtBothWidthsAsync(string state)
+    {
+        var size = Page.ViewportSize!;
+        foreach (var width in new[] { 1280, 390 })
+        {
+            await Page.SetViewportSizeAsync(width, size.Height);
+            await CheckAsync(state);
+        }
+        await Page.SetViewportSizeAsync(size.Width, size.Height);
+    }
+
     public async Task ScreenshotAsync(string name) =>
         await Page.ScreenshotAsync(new PageScreenshotOptions
         {

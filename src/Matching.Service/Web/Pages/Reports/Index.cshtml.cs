@@ -26,6 +26,7 @@ public sealed class IndexModel(IQuerySession session, TimeProvider time, Matchin
     public TimeToFirstSessionReport? TimeToFirstSession { get; private set; }
     public WaitlistReport? Waitlist { get; private set; }
     public TimeZoneInfo Zone => options.TimeZone;
+    public DateTimeOffset Now => time.GetUtcNow();
 
     /// <summary>The reports offered as CSV: the name in the download link and the file, and what the file holds.</summary>
     public static readonly IReadOnlyDictionary<string, string> Downloads = new Dictionary<string, string>
@@ -88,6 +89,6 @@ public sealed class IndexModel(IQuerySession session, TimeProvider time, Matchin
         ByClinician = MatchOutcomesReport.Compute(AsOf, range!, OutcomeGrouping.Clinician, facts, key => names.GetValueOrDefault(key, key));
         ByConcern = MatchOutcomesReport.Compute(AsOf, range!, OutcomeGrouping.Concern, facts, Display.Key);
         TimeToFirstSession = TimeToFirstSessionReport.Compute(AsOf, range!, facts, options);
-        Waitlist = WaitlistReport.Compute(AsOf, range!, facts, time.GetUtcNow());
+        Waitlist = WaitlistReport.Compute(AsOf, range!, facts, Now);
     }
 }
