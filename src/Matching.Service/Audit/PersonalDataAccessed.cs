@@ -21,6 +21,8 @@ public static class AccessLog
     public const string AuditActor = "audit-actor";
     public const string AuditExport = "audit-export";
     public const string ReferralSearch = "referral-search";
+    /// <summary>The client read their own request through their link.</summary>
+    public const string ClientLink = "client-link";
 
     /// <summary>
     /// Adds a read of one referral to the session; the caller saves it before answering. It names the referral and

@@ -14,6 +14,16 @@ public sealed class MatchingOptions
     public string PracticeTimeZone { get; set; } = "America/Denver";
     /// <summary>How far ahead the earliest open slot of a clinician is offered.</summary>
     public TimeSpan MinimumBookingNotice { get; set; } = TimeSpan.FromDays(1);
+    /// <summary>How long a client's link works after it is issued.</summary>
+    public TimeSpan ClientLinkLifetime { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>Until how long before the first session the client may move or cancel it from their link.</summary>
+    public TimeSpan ClientChangeCutoff { get; set; } = TimeSpan.FromDays(1);
+    /// <summary>How long before the first session each reminder goes out: "2.00:00:00,02:00:00" is two days and two hours.</summary>
+    public string ReminderLeadTimes { get; set; } = "2.00:00:00,02:00:00";
+    /// <summary>Requests a client's link may make in a minute from one address (wrong tokens included).</summary>
+    public int ClientLinkRateLimitPerMinute { get; set; } = 60;
+    /// <summary>The address clients reach the service at: links in messages start with it.</summary>
+    public string PublicBaseUrl { get; set; } = "http://localhost:5080";
     /// <summary>How a client reaches the practice: shown on the thanks page and the privacy notice (either may be left unset).</summary>
     public string? PracticeEmail { get; set; }
     public string? PracticePhone { get; set; }
@@ -22,7 +32,16 @@ public sealed class MatchingOptions
     public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(PracticeTimeZone);
 
     private static readonly string[] Durations =
-        [nameof(ProposalResponseWindow), nameof(RiskAcknowledgementWindow), nameof(WaitlistCheckInInterval), nameof(MinimumBookingNotice)];
+        [nameof(ProposalResponseWindow), nameof(RiskAcknowledgementWindow), nameof(WaitlistCheckInInterval), nameof(MinimumBookingNotice),
+         nameof(ClientLinkLifetime), nameof(ClientChangeCutoff)];
+
+    /// <summary><see cref="ReminderLeadTimes"/> read, longest first; a setting that doesn't read stops the start.</summary>
+    public IReadOnlyList<TimeSpan> ReminderLeads => ReminderLeadTimes
+        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(raw => ParseDuration(raw) is { } lead && lead > TimeSpan.Zero
+            ? lead
+            : throw new InvalidOperationException($"Matching:ReminderLeadTimes '{raw}' is not a duration such as 2.00:00:00 or 02:00:00."))
+        .Distinct().OrderDescending().ToList();
 
     /// <summary>
     /// Re-reads the timer settings so that "72:00:00" means 72 hours, as the contract writes it

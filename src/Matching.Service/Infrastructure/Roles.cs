@@ -9,6 +9,8 @@ public static class Roles
     public const string Admin = "admin";
     public const string Public = "public";
     public const string System = "system";
+    /// <summary>Whoever holds a client's link: no account, and only the link's own routes.</summary>
+    public const string Client = "client";
 
     public static readonly string[] All = [Coordinator, Clinician, Compliance, Analyst, Admin];
 }

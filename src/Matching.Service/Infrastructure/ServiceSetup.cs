@@ -7,6 +7,7 @@ using JasperFx.CodeGeneration;
 using Matching.Service.Audit;
 using Matching.Service.Notifications;
 using Matching.Service.Web;
+using Matching.Service.Referrals.ClientLink;
 using Matching.Service.Referrals.SubmittingIntake;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -37,6 +38,7 @@ public static class ServiceSetup
         services.AddOptions<MatchingOptions>().Bind(matching).PostConfigure(o => o.ReadDurations(matching));
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MatchingOptions>>().Value);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Referrals.ClientLink.ClientLinkSealer>();
         services.AddSingleton(builder.Configuration.GetSection(Matching.MatchWeights.SectionName).Get<Matching.MatchWeights>() ?? new Matching.MatchWeights());
         services.AddHttpContextAccessor();
 
@@ -91,6 +93,14 @@ public static class ServiceSetup
                     context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, perMinute), Window = TimeSpan.FromMinutes(1) });
             });
+            // A client's link, wrong tokens included: guessing links costs a minute per few dozen tries from one address.
+            o.AddPolicy(Referrals.ClientLink.ClientLinks.RateLimitPolicy, context =>
+            {
+                var perMinute = context.RequestServices.GetRequiredService<MatchingOptions>().ClientLinkRateLimitPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, perMinute), Window = TimeSpan.FromMinutes(1) });
+            });
             o.OnRejected = async (context, token) =>
             {
                 var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
@@ -98,7 +108,13 @@ public static class ServiceSetup
                 await problems.WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = context.HttpContext,
-                    ProblemDetails = { Status = 429, Title = "Too many intake submissions from this address; try again in a minute." }
+                    ProblemDetails =
+                    {
+                        Status = 429,
+                        Title = Referrals.ClientLink.ClientLinks.TokenOf(context.HttpContext.Request.Path) is null
+                            ? "Too many intake submissions from this address; try again in a minute."
+                            : "Too many requests from this address; try again in a minute."
+                    }
                 });
             };
         });
@@ -148,6 +164,7 @@ public static class ServiceSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseClientLinks();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();

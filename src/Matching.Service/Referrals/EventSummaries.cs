@@ -40,6 +40,13 @@ public static class EventSummaries
         WaitlistCheckInDue e => $"Waitlist check-in {e.CheckInNumber} due",
         ReferralClosed e => $"Referral closed: {Code(e.Outcome)}",
         ClientDataErased => "Client personal data erased",
+        ClientLinkIssued e => e.ReplacesEarlier
+            ? $"Client link reissued, earlier links revoked; expires {Time(e.ExpiresAt)}"
+            : $"Client link issued; expires {Time(e.ExpiresAt)}",
+        ClientContactCorrected e => $"Client corrected their contact details ({Corrected(e)})",
+        FirstSessionReminderSent e => $"First session reminder sent {Words.Duration(e.LeadTime)} ahead by {string.Join(" and ", e.Channels.Select(c => Code(c)))}",
+        TextMessagesStopped => "Client opted out of text messages",
+        TextMessagesResumed => "Client opted back in to text messages",
         // Events this list doesn't know yet read as their name: "MatchesSuggested" -> "Matches suggested".
         _ => Words.Label(eventData.GetType().Name)
     };
@@ -70,8 +77,25 @@ public static class EventSummaries
             FirstSessionAttended e => $"First session with {Name(e.ClinicianId)} attended; referral closed (engaged)",
             FirstSessionMissed e => $"First session with {Name(e.ClinicianId)} missed",
             ReferralClosed e => $"Referral closed: {Words.Of(e.Outcome)}",
+            ClientLinkIssued e => e.ReplacesEarlier
+                ? $"A new link was given to the client (earlier links no longer work); it works until {At(e.ExpiresAt)}"
+                : $"A link was sent to the client; it works until {At(e.ExpiresAt)}",
+            ClientContactCorrected e => $"The client corrected their {Corrected(e)}",
+            FirstSessionReminderSent e => $"Reminder of the first session sent {Words.Duration(e.LeadTime)} ahead by {string.Join(" and ", e.Channels.Select(Channel).Select(c => c.ToLowerInvariant()))}",
+            TextMessagesStopped => "The client replied STOP: no more text messages",
+            TextMessagesResumed => "The client replied START: text messages resumed",
             _ => Describe(eventData)
         };
+    }
+
+    /// <summary>Which details changed, never their values.</summary>
+    private static string Corrected(ClientContactCorrected e)
+    {
+        var parts = new List<string>();
+        if (e.Email is not null) parts.Add("email");
+        if (e.Phone is not null) parts.Add("phone");
+        if (e.TextMessagesOk is { } ok) parts.Add(ok ? "consent to texts" : "texts turned off");
+        return parts.Count == 0 ? "nothing" : string.Join(", ", parts);
     }
 
     private static string Channel(ContactChannel channel) => channel switch

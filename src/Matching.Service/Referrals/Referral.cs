@@ -32,8 +32,13 @@ public sealed record FirstSession(
     DateTimeOffset BookedAt,
     CancelledBy? CancelledBy = null,
     [PersonalData] string? Note = null,
-    int Reschedules = 0)
+    int Reschedules = 0,
+    IReadOnlyList<TimeSpan>? Reminded = null)
 {
+    /// <summary>The lead times whose reminders went out for the session at its current time (a reschedule starts afresh).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<TimeSpan> RemindersSent => Reminded ?? [];
+
     /// <summary>The iCalendar SEQUENCE of the session's invitation: each reschedule and the cancellation revise it.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public int Revision => Status == FirstSessionStatus.Cancelled ? Reschedules + 1 : Reschedules;
@@ -53,6 +58,9 @@ public sealed record RiskState(
     bool Escalated = false);
 
 public sealed record Closure(ClosureOutcome Outcome, [PersonalData] string? Note, DateTimeOffset At);
+
+/// <summary>A live link of the client's: which one, and until when it opens the client's page.</summary>
+public sealed record ClientLinkGrant(Guid Id, DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// The referral as its events leave it: the state every decision reads, kept as an inline
@@ -86,6 +94,18 @@ public sealed record Referral
     /// <summary>When matching last ran for this referral (the run itself stays on the stream).</summary>
     public DateTimeOffset? LastSuggestedAt { get; init; }
     public bool PersonalDataErased { get; init; }
+    /// <summary>The client's links that still work until they expire; closing, withdrawal and erasure empty it.</summary>
+    public IReadOnlyList<ClientLinkGrant> ClientLinks { get; init; } = [];
+    /// <summary>The client replied STOP to a text and hasn't replied START since.</summary>
+    public bool TextsStopped { get; init; }
+
+    /// <summary>Whether a text may go to the client: a number, consent to texts, no STOP since, data not erased.</summary>
+    [JsonIgnore]
+    public bool MayText => !PersonalDataErased && !TextsStopped && Intake.Consent.TextMessagesOk && !string.IsNullOrWhiteSpace(Intake.Client.Phone);
+
+    /// <summary>Whether the link <paramref name="linkId"/> opens the client's page at <paramref name="now"/>.</summary>
+    public bool LinkOpens(Guid linkId, DateTimeOffset now) =>
+        Status != ReferralStatus.Closed && !PersonalDataErased && ClientLinks.Any(l => l.Id == linkId && l.ExpiresAt > now);
 
     /// <summary>Flagged by the safety answer, or triaged as urgent.</summary>
     public bool Urgent => Risk is not null || Priority == TriagePriority.Urgent;
@@ -195,8 +215,34 @@ public sealed record Referral
 
     public Referral Apply(FirstSessionRescheduled e) => this with
     {
-        FirstSession = FirstSession! with { StartsAt = e.StartsAt, DurationMinutes = e.DurationMinutes, Reschedules = FirstSession.Reschedules + 1 }
+        FirstSession = FirstSession! with
+        {
+            StartsAt = e.StartsAt, DurationMinutes = e.DurationMinutes, Reschedules = FirstSession.Reschedules + 1, Reminded = null
+        }
     };
+
+    public Referral Apply(FirstSessionReminderSent e) => FirstSession?.Id != e.SessionId ? this : this with
+    {
+        FirstSession = FirstSession with { Reminded = [..FirstSession.RemindersSent, e.LeadTime] }
+    };
+
+    public Referral Apply(ClientLinkIssued e) => this with
+    {
+        ClientLinks = [..e.ReplacesEarlier ? [] : ClientLinks, new ClientLinkGrant(e.LinkId, e.ExpiresAt)]
+    };
+
+    public Referral Apply(ClientContactCorrected e) => this with
+    {
+        Intake = Intake with
+        {
+            Client = Intake.Client with { Email = e.Email ?? Intake.Client.Email, Phone = e.Phone ?? Intake.Client.Phone },
+            Consent = e.TextMessagesOk is { } ok ? Intake.Consent with { TextMessagesOk = ok } : Intake.Consent
+        }
+    };
+
+    public Referral Apply(TextMessagesStopped _) => this with { TextsStopped = true };
+
+    public Referral Apply(TextMessagesResumed _) => this with { TextsStopped = false };
 
     public Referral Apply(IEvent<FirstSessionCancelled> e) => MovedBy(e) with
     {
@@ -227,7 +273,9 @@ public sealed record Referral
 
     public Referral Apply(IEvent<ReferralClosed> e) => MovedBy(e) with
     {
-        Closure = new Closure(e.Data.Outcome, e.Data.Note, e.Timestamp)
+        Closure = new Closure(e.Data.Outcome, e.Data.Note, e.Timestamp),
+        // A closed request has nothing left for the client to do: its links stop working.
+        ClientLinks = []
     };
 
     /// <summary>
@@ -235,7 +283,7 @@ public sealed record Referral
     /// what happened, when, and the coded facts (status, concerns, age group, state) stay so the referral
     /// is still counted. Applied on replay too, so a rebuilt snapshot is masked even before the events are.
     /// </summary>
-    public Referral Apply(ClientDataErased _) => Audit.PersonalData.Erase(this) with { PersonalDataErased = true };
+    public Referral Apply(ClientDataErased _) => Audit.PersonalData.Erase(this) with { PersonalDataErased = true, ClientLinks = [] };
 
     /// <summary>
     /// The lifecycle, defined once: the status a referral moves to on an event, or null when the event leaves it where it
@@ -288,6 +336,11 @@ public sealed record Referral
             (_, IEvent<WaitlistCheckInDue> x) => state.Apply(x),
             (_, IEvent<ReferralClosed> x) => state.Apply(x),
             (_, IEvent<ClientDataErased> x) => state.Apply(x.Data),
+            (_, IEvent<FirstSessionReminderSent> x) => state.Apply(x.Data),
+            (_, IEvent<ClientLinkIssued> x) => state.Apply(x.Data),
+            (_, IEvent<ClientContactCorrected> x) => state.Apply(x.Data),
+            (_, IEvent<TextMessagesStopped> x) => state.Apply(x.Data),
+            (_, IEvent<TextMessagesResumed> x) => state.Apply(x.Data),
             _ => throw new InvalidOperationException($"No Apply for {e.EventType.Name}.")
         };
         next.Version = (state?.Version ?? 0) + 1;

@@ -115,3 +115,22 @@ public enum ClosureOutcome { Engaged, Withdrawn, Unreachable, ReferredOut, Ineli
 public sealed record ReferralClosed(ClosureOutcome Outcome, [PersonalData] string? Note, Guid? ClinicianId = null);
 
 public sealed record ClientDataErased(string Reason);
+
+/// <summary>
+/// A private link to the referral was given to the client (docs/adr/0032-client-link.md). Only the SHA-256 of the link's
+/// token is kept; the token itself exists in the message that carries it and nowhere else. ReplacesEarlier: a coordinator
+/// issued it, and every earlier link of the referral stops working.
+/// </summary>
+public sealed record ClientLinkIssued(Guid LinkId, string TokenHash, DateTimeOffset ExpiresAt, bool ReplacesEarlier);
+
+/// <summary>The client corrected how to reach them through their link; a null member was left as it was.</summary>
+public sealed record ClientContactCorrected([PersonalData] string? Email, [PersonalData] string? Phone, bool? TextMessagesOk);
+
+/// <summary>A reminder of the first session went out, <paramref name="LeadTime"/> before its start, by the channels named.</summary>
+public sealed record FirstSessionReminderSent(Guid SessionId, TimeSpan LeadTime, IReadOnlyList<ContactChannel> Channels);
+
+/// <summary>The client replied STOP (or another opt-out keyword) to a text: no more texts until they reply START.</summary>
+public sealed record TextMessagesStopped(string Keyword);
+
+/// <summary>The client replied START (or UNSTOP) after stopping texts.</summary>
+public sealed record TextMessagesResumed(string Keyword);

@@ -17,6 +17,9 @@ public static class ReferralsModule
             .Duplicate(r => r.SubmittedAt)
             .GinIndexJsonData();
 
+        // A client link's key: the token's hash, and the referral it opens.
+        opts.Schema.For<ClientLink.ClientLinkKey>().Index(k => k.ReferralId);
+
         // The coordinator queue: a flat row per referral, kept with its events; columns for its filters and order.
         opts.Projections.Add(new CoordinatorQueueProjection(matching ?? new MatchingOptions()), ProjectionLifecycle.Inline);
         opts.Schema.For<ReferralQueueItem>()

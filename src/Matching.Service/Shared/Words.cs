@@ -45,4 +45,12 @@ public static class Words
         var words = Of(name);
         return words.Length == 0 ? words : char.ToUpperInvariant(words[0]) + words[1..];
     }
+
+    /// <summary>A span in whole units, as a person says it: "2 days", "24 hours", "90 minutes".</summary>
+    public static string Duration(TimeSpan span) =>
+        span.TotalDays >= 1 && span.TotalDays % 1 == 0 ? Count((int)span.TotalDays, "day")
+        : span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? Count((int)span.TotalHours, "hour")
+        : Count((int)Math.Round(span.TotalMinutes), "minute");
+
+    private static string Count(int n, string unit) => n == 1 ? $"1 {unit}" : $"{n} {unit}s";
 }

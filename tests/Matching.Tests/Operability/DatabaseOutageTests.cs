@@ -35,6 +35,7 @@ public sealed class OutageFixture : IAsyncLifetime
             builder.UseEnvironment("Development");
             builder.UseSetting("ConnectionStrings:Marten", ConnectionString);
             builder.UseSetting("Matching:IntakeRateLimitPerMinute", "100000");
+            builder.UseSetting("Matching:ClientLinkRateLimitPerMinute", "100000");
         });
     }
 

@@ -40,6 +40,7 @@ public class AppFixture : IAsyncLifetime
             builder.UseEnvironment(Environment);
             builder.UseSetting("ConnectionStrings:Marten", ConnectionString);
             builder.UseSetting("Matching:IntakeRateLimitPerMinute", "100000");
+            builder.UseSetting("Matching:ClientLinkRateLimitPerMinute", "100000");
             foreach (var (key, value) in Settings) builder.UseSetting(key, value);
             builder.ConfigureTestServices(ConfigureServices);
         });

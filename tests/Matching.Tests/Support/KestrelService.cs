@@ -21,6 +21,7 @@ public static class KestrelService
             builder.UseEnvironment("Development");
             builder.UseSetting("ConnectionStrings:Marten", connectionString);
             builder.UseSetting("Matching:IntakeRateLimitPerMinute", "100000");
+            builder.UseSetting("Matching:ClientLinkRateLimitPerMinute", "100000");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
             // A free loopback port, chosen by the OS when Kestrel binds.
             builder.UseUrls("http://127.0.0.1:0");

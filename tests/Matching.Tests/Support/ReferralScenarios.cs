@@ -104,6 +104,14 @@ public static class ReferralScenarios
         return r.From(body!) with { SessionId = body!["sessionId"]!.GetValue<Guid>() };
     }
 
+    /// <summary>A coordinator issues the client a link: its token (the last segment of the URL answered).</summary>
+    public static async Task<string> ClientLink(this ScenarioReferral r)
+    {
+        var (status, body) = await r.Host.Post($"{r.Url}/client-link", null, Tokens.Coordinator);
+        status.ShouldBe(HttpStatusCode.OK, body?.ToJsonString());
+        return new Uri(body!["url"]!.GetValue<string>()).Segments[^1];
+    }
+
     public static async Task<ScenarioReferral> Step(this Task<ScenarioReferral> referral, string path, object body)
     {
         var r = await referral;

@@ -58,6 +58,8 @@ public static class EraseClientDataHandler
         // The reads of the referral (each its own stream) name it and the resource only: nothing in them to mask.
         await MaskEventsAsync(session, referral.Id, cancellation);
 
+        // The client's links go with their data: the keys are deleted, and the event empties the referral's list.
+        session.DeleteWhere<ClientLink.ClientLinkKey>(k => k.ReferralId == referral.Id);
         object[] events = [new ClientDataErased(command.Reason!.Trim())];
         session.Events.Append(referral.Id, referral.Version + events.Length, events);
         await session.SaveChangesAsync(cancellation);

@@ -30,6 +30,7 @@ public class DurableTimerTests
             builder.UseEnvironment("Development");
             builder.UseSetting("ConnectionStrings:Marten", connectionString);
             builder.UseSetting("Matching:IntakeRateLimitPerMinute", "100000");
+            builder.UseSetting("Matching:ClientLinkRateLimitPerMinute", "100000");
             builder.UseSetting("Matching:ProposalResponseWindow", Window);
             builder.UseSetting("Matching:RiskAcknowledgementWindow", Window);
             builder.ConfigureTestServices(s => s.AddSingleton<INotificationSender>(sent));
