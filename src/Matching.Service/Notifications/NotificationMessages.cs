@@ -228,14 +228,14 @@ public static class TextClientOfFirstSessionHandler
     /// <summary>
     /// Only what the client needs to show up: no name (a phone may be shared, and a lock screen shows the text), the time
     /// in the practice's zone with its abbreviation, the format and length. Null when there is nothing to send: no
-    /// consent to texts, no valid number, the session changed, or the client's data erased.
+    /// consent to texts or a STOP since (<see cref="Referral.MayText"/>), no valid number, the session changed, or the client's data erased.
     /// </summary>
     public static TextMessage? Compose(TextClientOfFirstSession message, Referral? referral, TimeZoneInfo practiceZone, ILogger logger)
     {
         if (referral is null || referral.PersonalDataErased) return null;
         if (referral.FirstSession is not { Status: FirstSessionStatus.Booked } session || session.Id != message.SessionId) return null;
         var client = referral.Intake.Client;
-        if (!referral.Intake.Consent.TextMessagesOk || string.IsNullOrWhiteSpace(client.Phone)) return null;
+        if (!referral.MayText) return null;
         if (PhoneNumbersE164.Normalize(client.Phone) is not { } to)
         {
             logger.LogWarning("Text message {NotificationKind} for referral {ReferralId} not sent: the phone number is not a valid number",

@@ -80,7 +80,8 @@ public static class BookFirstSessionHandler
     ];
 
     public static (FirstSessionBookedResult, Events, OutgoingMessages) Handle(
-        BookFirstSession command, [WriteAggregate(Required = false)] Referral referral, IDocumentSession session)
+        BookFirstSession command, [WriteAggregate(Required = false)] Referral referral, IDocumentSession session, MatchingOptions options,
+        TimeProvider time)
     {
         var events = Decide(referral, command, Guid.CreateVersion7());
         var booked = (FirstSessionBooked)events[0];
@@ -89,7 +90,10 @@ public static class BookFirstSessionHandler
         var result = ReferralCommandResult.After(referral, events);
         // The client hears of the session only if the booking commits (the outbox shares its transaction).
         return (new FirstSessionBookedResult(result.ReferralId, result.Version, result.Status, booked.SessionId), new Events(events),
-            [new NotifyClientOfFirstSession(referral.Id, booked.SessionId), new NotifyClinicianOfFirstSession(referral.Id, booked.SessionId)]);
+            [
+                new NotifyClientOfFirstSession(referral.Id, booked.SessionId), new NotifyClinicianOfFirstSession(referral.Id, booked.SessionId),
+                ..FirstSessionReminders.For(referral.Id, booked.SessionId, booked.StartsAt, options, time.GetUtcNow())
+            ]);
     }
 }
 

@@ -55,11 +55,16 @@ public static class RescheduleFirstSessionHandler
     }
 
     public static (ReferralCommandResult, Events, OutgoingMessages) Handle(
-        RescheduleFirstSession command, [WriteAggregate(Required = false)] Referral referral, IDocumentSession session)
+        RescheduleFirstSession command, [WriteAggregate(Required = false)] Referral referral, IDocumentSession session, MatchingOptions options,
+        TimeProvider time)
     {
         var events = Decide(referral, command);
-        FirstSessionSlots.Move(session, (FirstSessionRescheduled)events[0]);
-        return (ReferralCommandResult.After(referral, events), new Events(events), FirstSessionNotices.AfterChange(referral));
+        var moved = (FirstSessionRescheduled)events[0];
+        FirstSessionSlots.Move(session, moved);
+        // The reminders for the earlier time find the session moved and send nothing; the new time gets its own.
+        OutgoingMessages messages = [..FirstSessionNotices.AfterChange(referral),
+            ..FirstSessionReminders.For(referral.Id, moved.SessionId, moved.StartsAt, options, time.GetUtcNow())];
+        return (ReferralCommandResult.After(referral, events), new Events(events), messages);
     }
 }
 
