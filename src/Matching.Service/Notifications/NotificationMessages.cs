@@ -129,7 +129,8 @@ public sealed record FirstSessionNotice(Referral Referral, FirstSession Session,
         + " " + PracticeTime.Abbreviation(Session.StartsAt, PracticeZone);
 
     public NotificationAttachment Invitation() => FirstSessionInvitation.Attachment(
-        Session, ClinicianName, Clinician?.Profile.OfficeStates ?? [], Organizer, PracticeZone, Now);
+        Session, ClinicianName, Clinician?.Profile.OfficeStates ?? [], Organizer, PracticeZone, Now,
+        Clinician?.Profile.OfficeAddress, Clinician?.Profile.TelehealthLink);
 }
 
 public static class NotifyClientOfFirstSessionHandler
@@ -248,11 +249,7 @@ public static class TextClientOfFirstSessionHandler
             + $"{session.DurationMinutes} min. Need another time? Reply or call us. Reply STOP to stop texts.");
     }
 
-    /// <summary>Retries a provider outage with growing pauses, durably after the first few, before giving up to dead letters.</summary>
-    public static void Configure(HandlerChain chain) =>
-        chain.OnAnyException()
-            .RetryWithCooldown(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10))
-            .Then.ScheduleRetry(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1));
+    public static void Configure(HandlerChain chain) => ClientMessages.RetryOutages(chain);
 
     public static async Task Handle(
         TextClientOfFirstSession message, IQuerySession session, ISmsSender sender, MatchingOptions options,
