@@ -21,7 +21,7 @@ public class ClinicianPlacePageTests(BrowserFixture app)
         await page.FillAsync("#video", "ftp://video.example.org/ines");
         await page.ClickAsync("button:text-is('Save profile')");
         (await page.Locator("#video").GetAttributeAsync("aria-invalid")).ShouldBe("true");
-        (await page.ContentAsync()).ShouldContain("Give the video room&#x27;s address, starting with https://.");
+        (await page.Locator("main").InnerTextAsync()).ShouldContain("Give the video room's address, starting with https://.");
         (await ClinicianSteps.EventsAsync(app, clinician.Id)).Count.ShouldBe(1, "a refused profile appends nothing");
         await admin.CheckAtBothWidthsAsync("admin-clinician-video-link-refused");
 
