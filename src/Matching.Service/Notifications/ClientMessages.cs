@@ -42,6 +42,19 @@ public static class ClientMessages
         referral is { PersonalDataErased: false } && !string.IsNullOrWhiteSpace(referral.Intake.Client.Email) ? referral.Intake.Client.Email : null;
 
     /// <summary>
+    /// The client's number in E.164 when the referral may be texted (<see cref="Referral.MayText"/>); otherwise null, and a
+    /// number that isn't a valid one is logged by kind and referral only.
+    /// </summary>
+    public static string? TextableNumber(Referral? referral, NotificationKind kind, ILogger logger)
+    {
+        if (referral is not { MayText: true }) return null;
+        if (PhoneNumbersE164.Normalize(referral.Intake.Client.Phone) is { } to) return to;
+        logger.LogWarning("Text message {NotificationKind} for referral {ReferralId} not sent: the phone number is not a valid number",
+            kind, referral.Id);
+        return null;
+    }
+
+    /// <summary>
     /// Retries a provider's or a mail server's outage with growing pauses, durably after the first few, before giving up
     /// to dead letters. Each text is a message of its own, so a retry sends that text alone.
     /// </summary>

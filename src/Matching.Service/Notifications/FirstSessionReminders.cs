@@ -177,13 +177,8 @@ public static class TextFirstSessionReminderHandler
         TextFirstSessionReminder message, Referral? referral, FirstSession? session, ClinicianProfile? clinician, string? linkUrl,
         MatchingOptions options, DateTimeOffset now, ILogger logger)
     {
-        if (referral is not { MayText: true } || session is null) return null;
-        if (PhoneNumbersE164.Normalize(referral.Intake.Client.Phone) is not { } to)
-        {
-            logger.LogWarning("Text message {NotificationKind} for referral {ReferralId} not sent: the phone number is not a valid number",
-                NotificationKind.FirstSessionReminderToClient, message.ReferralId);
+        if (session is null || ClientMessages.TextableNumber(referral, NotificationKind.FirstSessionReminderToClient, logger) is not { } to)
             return null;
-        }
         var cantMakeIt = options.PracticePhone is { } phone ? $"Can't make it? Call us at {phone}." : "Can't make it? Reply to let us know.";
         var change = linkUrl is null ? cantMakeIt
             : SessionPlace.Changeable(session, options, now) ? $"To reschedule or cancel: {linkUrl}"

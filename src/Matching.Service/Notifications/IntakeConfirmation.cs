@@ -88,14 +88,8 @@ public static class TextIntakeConfirmationHandler
     /// </summary>
     public static TextMessage? Compose(TextIntakeConfirmation message, Referral? referral, string? linkUrl, ILogger logger)
     {
-        if (referral is not { MayText: true }) return null;
-        if (PhoneNumbersE164.Normalize(referral.Intake.Client.Phone) is not { } to)
-        {
-            logger.LogWarning("Text message {NotificationKind} for referral {ReferralId} not sent: the phone number is not a valid number",
-                NotificationKind.IntakeConfirmationToClient, message.ReferralId);
-            return null;
-        }
-        var reference = ReferralReference.Of(referral.Id);
+        if (ClientMessages.TextableNumber(referral, NotificationKind.IntakeConfirmationToClient, logger) is not { } to) return null;
+        var reference = ReferralReference.Of(referral!.Id);
         var follow = linkUrl is null ? "We'll be in touch soon." : $"Follow it here: {linkUrl}";
         return new TextMessage(NotificationKind.IntakeConfirmationToClient, message.ReferralId, to,
             $"We've received your request, reference {reference}. {follow} {ClientMessages.StopTexts}");

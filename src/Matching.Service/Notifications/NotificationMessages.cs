@@ -235,18 +235,11 @@ public static class TextClientOfFirstSessionHandler
     {
         if (referral is null || referral.PersonalDataErased) return null;
         if (referral.FirstSession is not { Status: FirstSessionStatus.Booked } session || session.Id != message.SessionId) return null;
-        var client = referral.Intake.Client;
-        if (!referral.MayText) return null;
-        if (PhoneNumbersE164.Normalize(client.Phone) is not { } to)
-        {
-            logger.LogWarning("Text message {NotificationKind} for referral {ReferralId} not sent: the phone number is not a valid number",
-                NotificationKind.FirstSessionToClient, message.ReferralId);
-            return null;
-        }
+        if (ClientMessages.TextableNumber(referral, NotificationKind.FirstSessionToClient, logger) is not { } to) return null;
         var how = session.Format == Shared.SessionFormat.Telehealth ? "by video" : "in person at our office";
         return new TextMessage(NotificationKind.FirstSessionToClient, message.ReferralId, to,
             $"Your first session is booked: {Shared.PracticeTime.Moment(session.StartsAt, practiceZone)}, {how}, "
-            + $"{session.DurationMinutes} min. Need another time? Reply or call us. Reply STOP to stop texts.");
+            + $"{session.DurationMinutes} min. Need another time? Reply or call us. {ClientMessages.StopTexts}");
     }
 
     public static void Configure(HandlerChain chain) => ClientMessages.RetryOutages(chain);
