@@ -74,6 +74,13 @@ internal static class DemoClinicians
         ["CO"] = "America/Denver", ["WY"] = "America/Denver", ["NM"] = "America/Denver", ["UT"] = "America/Denver"
     };
 
+    /// <summary>One invented office per state (fixed, so the seeded draws and with them the directory stay as they were).</summary>
+    private static readonly Dictionary<string, string> Offices = new()
+    {
+        ["CO"] = "1550 Larimer St, Suite 400, Denver, CO 80202", ["WY"] = "210 W 17th St, Suite 2, Cheyenne, WY 82001",
+        ["NM"] = "320 Gold Ave SW, Suite 610, Albuquerque, NM 87102", ["UT"] = "175 S Main St, Suite 900, Salt Lake City, UT 84111"
+    };
+
     public static IReadOnlyList<DemoClinician> Create(Random random)
     {
         var clinicians = new List<DemoClinician>();
@@ -123,7 +130,9 @@ internal static class DemoClinicians
                 selfPay, sliding, seed.Gender,
                 LgbtqAffirming: random.Next(3) != 0,
                 BipocAffirming: random.Next(2) == 0,
-                OffersKetamineAssistedTherapy: seed.Ketamine);
+                OffersKetamineAssistedTherapy: seed.Ketamine,
+                OfficeAddress: formats.Contains(SessionFormat.InPerson) ? Offices.GetValueOrDefault(seed.Home) : null,
+                TelehealthLink: formats.Contains(SessionFormat.Telehealth) ? $"https://video.example.org/{first}-{last}" : null);
 
             var onboarded = new ClinicianOnboarded(
                 profile,

@@ -2,7 +2,10 @@ using Matching.Service.Shared;
 
 namespace Matching.Service.Clinicians;
 
-/// <summary>Who a clinician is and whom they can see: everything but capacity.</summary>
+/// <summary>
+/// Who a clinician is and whom they can see: everything but capacity. OfficeAddress and TelehealthLink (added later, so
+/// optional and trailing) tell a client where to go or which video room to join; the first-session reminder carries them.
+/// </summary>
 public sealed record ClinicianProfile(
     string Name,
     string? Credentials,
@@ -22,7 +25,9 @@ public sealed record ClinicianProfile(
     Gender? Gender,
     bool LgbtqAffirming,
     bool BipocAffirming,
-    bool OffersKetamineAssistedTherapy);
+    bool OffersKetamineAssistedTherapy,
+    string? OfficeAddress = null,
+    string? TelehealthLink = null);
 
 // The clinician stream's events: their own types, versioned when they change (docs/adr/0026-event-versions.md).
 

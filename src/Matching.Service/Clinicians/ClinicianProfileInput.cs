@@ -29,6 +29,8 @@ public interface IClinicianProfileInput
     bool? BipocAffirming { get; }
     bool? OffersKetamineAssistedTherapy { get; }
     IReadOnlyList<AvailabilityWindow>? Availability { get; }
+    string? OfficeAddress { get; }
+    string? TelehealthLink { get; }
 }
 
 public static class ClinicianProfileInput
@@ -53,10 +55,18 @@ public static class ClinicianProfileInput
         input.Gender,
         input.LgbtqAffirming ?? false,
         input.BipocAffirming ?? false,
-        input.OffersKetamineAssistedTherapy ?? false);
+        input.OffersKetamineAssistedTherapy ?? false,
+        string.IsNullOrWhiteSpace(input.OfficeAddress) ? null : input.OfficeAddress.Trim(),
+        string.IsNullOrWhiteSpace(input.TelehealthLink) ? null : input.TelehealthLink.Trim());
 
     public static bool IsValidTimeZone(string? id) =>
         !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id.Trim(), out _);
+
+    /// <summary>An absolute http or https address: what a client's browser or video app can open.</summary>
+    public static bool IsWebAddress(string? value) =>
+        string.IsNullOrWhiteSpace(value)
+        || Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && !string.IsNullOrEmpty(uri.Host);
 
     private static IReadOnlyList<T> Distinct<T>(IEnumerable<T>? items) => items?.Distinct().ToList() ?? [];
 }
@@ -94,5 +104,8 @@ public class ClinicianProfileValidator<T> : AbstractValidator<T> where T : IClin
         this.WeeklyAvailability(x => x.Availability);
         RuleFor(x => x.SelfPayRate).GreaterThanOrEqualTo(0).LessThanOrEqualTo(10_000);
         RuleFor(x => x.SlidingScaleMin).GreaterThanOrEqualTo(0).LessThanOrEqualTo(10_000);
+        RuleFor(x => x.OfficeAddress).MaximumLength(300);
+        RuleFor(x => x.TelehealthLink).MaximumLength(500)
+            .Must(ClinicianProfileInput.IsWebAddress).WithMessage("Give the video room's address, starting with https://.");
     }
 }

@@ -52,7 +52,8 @@ public static class ApiExamples
               "ageGroups": ["adult"], "specialties": ["anxiety", "trauma"], "modalities": ["cbt", "emdr"], "languages": ["English", "Spanish"],
               "payers": ["Aetna", "Cigna"], "selfPayRate": 140, "slidingScaleMin": 90, "gender": "male", "lgbtqAffirming": true,
               "bipocAffirming": true, "offersKetamineAssistedTherapy": false, "caseloadLimit": 25, "weeklyNewClientLimit": 3,
-              "availability": [{ "day": "tuesday", "from": "16:00", "to": "20:00" }], "acceptingNewClients": true
+              "availability": [{ "day": "tuesday", "from": "16:00", "to": "20:00" }], "acceptingNewClients": true,
+              "officeAddress": "1550 Larimer St, Suite 400, Denver, CO 80202", "telehealthLink": "https://video.example.org/rafael-castillo"
             }
             """,
         ["UpdateClinicianProfile"] = """
@@ -60,7 +61,8 @@ public static class ApiExamples
               "name": "Rafael Castillo", "credentials": "LPC, NCC", "email": "rafael.castillo@example.org", "timeZone": "America/Denver",
               "licensedStates": ["CO", "WY"], "officeStates": ["CO"], "formats": ["inPerson", "telehealth"], "sessionTypes": ["individual"],
               "ageGroups": ["adult"], "specialties": ["anxiety", "trauma"], "modalities": ["cbt", "emdr"], "languages": ["English", "Spanish"],
-              "payers": ["Aetna"], "selfPayRate": 150, "gender": "male", "lgbtqAffirming": true, "expectedVersion": 2
+              "payers": ["Aetna"], "selfPayRate": 150, "gender": "male", "lgbtqAffirming": true, "expectedVersion": 2,
+              "officeAddress": "1550 Larimer St, Suite 400, Denver, CO 80202", "telehealthLink": "https://video.example.org/rafael-castillo"
             }
             """,
         ["ChangeClinicianCapacity"] = """{ "caseloadLimit": 28, "weeklyNewClientLimit": 4, "acceptingNewClients": true, "expectedVersion": 3 }""",

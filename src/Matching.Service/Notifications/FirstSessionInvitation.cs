@@ -21,9 +21,11 @@ public static class FirstSessionInvitation
 
     /// <param name="stamp">When the invitation is issued (DTSTAMP).</param>
     /// <param name="officeStates">Where the clinician sees clients in person, for the LOCATION of an in-person session.</param>
+    /// <param name="officeAddress">The clinician's office, when known: the LOCATION of an in-person session.</param>
+    /// <param name="telehealthLink">The clinician's video room, when known: the LOCATION of a telehealth session.</param>
     public static NotificationAttachment Attachment(
         FirstSession session, string clinicianName, IReadOnlyList<string> officeStates, string organizerEmail,
-        TimeZoneInfo practiceZone, DateTimeOffset stamp)
+        TimeZoneInfo practiceZone, DateTimeOffset stamp, string? officeAddress = null, string? telehealthLink = null)
     {
         var cancelled = session.Status == FirstSessionStatus.Cancelled;
         var method = cancelled ? CalendarMethods.Cancel : CalendarMethods.Request;
@@ -39,7 +41,8 @@ public static class FirstSessionInvitation
             DtEnd = new CalDateTime(start.AddMinutes(session.DurationMinutes), practiceZone.Id),
             Summary = $"First session with {clinicianName}",
             Location = session.Format == SessionFormat.Telehealth
-                ? "Telehealth (video): the link comes from your clinician"
+                ? telehealthLink is not null ? $"Telehealth (video): {telehealthLink}" : "Telehealth (video): the link comes from your clinician"
+                : officeAddress is not null ? $"In person at {officeAddress}"
                 : officeStates.Count > 0 ? $"In person at the office ({string.Join(", ", officeStates)})" : "In person at the office",
             Organizer = new Organizer($"mailto:{organizerEmail}"),
             Status = cancelled ? EventStatus.Cancelled : EventStatus.Confirmed,

@@ -1,6 +1,10 @@
 namespace Matching.Service.Notifications;
 
-public enum NotificationKind { ProposalToClinician, EscalationToCoordinators, FirstSessionToClient, FirstSessionToClinician }
+public enum NotificationKind
+{
+    ProposalToClinician, EscalationToCoordinators, FirstSessionToClient, FirstSessionToClinician, IntakeConfirmationToClient,
+    FirstSessionReminderToClient
+}
 
 /// <summary>
 /// A message for one recipient. <see cref="To"/>, <see cref="Subject"/> and <see cref="Body"/> may hold

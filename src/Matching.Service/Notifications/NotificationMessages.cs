@@ -129,7 +129,8 @@ public sealed record FirstSessionNotice(Referral Referral, FirstSession Session,
         + " " + PracticeTime.Abbreviation(Session.StartsAt, PracticeZone);
 
     public NotificationAttachment Invitation() => FirstSessionInvitation.Attachment(
-        Session, ClinicianName, Clinician?.Profile.OfficeStates ?? [], Organizer, PracticeZone, Now);
+        Session, ClinicianName, Clinician?.Profile.OfficeStates ?? [], Organizer, PracticeZone, Now,
+        Clinician?.Profile.OfficeAddress, Clinician?.Profile.TelehealthLink);
 }
 
 public static class NotifyClientOfFirstSessionHandler
@@ -234,25 +235,14 @@ public static class TextClientOfFirstSessionHandler
     {
         if (referral is null || referral.PersonalDataErased) return null;
         if (referral.FirstSession is not { Status: FirstSessionStatus.Booked } session || session.Id != message.SessionId) return null;
-        var client = referral.Intake.Client;
-        if (!referral.MayText) return null;
-        if (PhoneNumbersE164.Normalize(client.Phone) is not { } to)
-        {
-            logger.LogWarning("Text message {NotificationKind} for referral {ReferralId} not sent: the phone number is not a valid number",
-                NotificationKind.FirstSessionToClient, message.ReferralId);
-            return null;
-        }
+        if (ClientMessages.TextableNumber(referral, NotificationKind.FirstSessionToClient, logger) is not { } to) return null;
         var how = session.Format == Shared.SessionFormat.Telehealth ? "by video" : "in person at our office";
         return new TextMessage(NotificationKind.FirstSessionToClient, message.ReferralId, to,
             $"Your first session is booked: {Shared.PracticeTime.Moment(session.StartsAt, practiceZone)}, {how}, "
-            + $"{session.DurationMinutes} min. Need another time? Reply or call us. Reply STOP to stop texts.");
+            + $"{session.DurationMinutes} min. Need another time? Reply or call us. {ClientMessages.StopTexts}");
     }
 
-    /// <summary>Retries a provider outage with growing pauses, durably after the first few, before giving up to dead letters.</summary>
-    public static void Configure(HandlerChain chain) =>
-        chain.OnAnyException()
-            .RetryWithCooldown(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10))
-            .Then.ScheduleRetry(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1));
+    public static void Configure(HandlerChain chain) => ClientMessages.RetryOutages(chain);
 
     public static async Task Handle(
         TextClientOfFirstSession message, IQuerySession session, ISmsSender sender, MatchingOptions options,

@@ -34,6 +34,6 @@ public class IntakeRateLimitTests(RateLimitedAppFixture app) : IClassFixture<Rat
         problem!["status"]!.GetValue<int>().ShouldBe(429);
 
         await using var session = app.Store.QuerySession();
-        (await session.Events.QueryAllRawEvents().CountAsync()).ShouldBe(3);
+        (await session.Events.QueryAllRawEvents().CountAsync()).ShouldBe(6, "three intakes, each with its link");
     }
 }

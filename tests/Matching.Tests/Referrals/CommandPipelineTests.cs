@@ -23,13 +23,13 @@ public class CommandPipelineTests(LifecycleFixture app) : IClassFixture<Lifecycl
     {
         var referral = await app.Host.SubmittedReferral();
 
-        var triage = new TriageReferral(TriagePriority.Routine, null, 1) { ReferralId = referral.Id };
+        var triage = new TriageReferral(TriagePriority.Routine, null, (int)referral.Version) { ReferralId = referral.Id };
 
         var answer = await Bus.AskAsync(triage, CancellationToken.None);
 
         answer.Problem.ShouldBeNull();
-        answer.Result.ShouldBe(new ReferralCommandResult(referral.Id, 2, ReferralStatus.AwaitingMatch));
-        (await referral.Events()).Count.ShouldBe(2);
+        answer.Result.ShouldBe(new ReferralCommandResult(referral.Id, referral.Version + 1, ReferralStatus.AwaitingMatch));
+        (await referral.Events()).Count.ShouldBe((int)referral.Version + 1);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class CommandPipelineTests(LifecycleFixture app) : IClassFixture<Lifecycl
 
         answer.Problem!.Status.ShouldBe(409);
         answer.Problem.Extensions["code"].ShouldBe("invalidTransition");
-        (await referral.Events()).Count.ShouldBe(2);
+        (await referral.Events()).Count.ShouldBe((int)referral.Version);
     }
 
     [Fact]
@@ -82,8 +82,9 @@ public class CommandPipelineTests(LifecycleFixture app) : IClassFixture<Lifecycl
         var events = await referral.Events();
 
         events.ShouldAllBe(e => !string.IsNullOrEmpty(e.CorrelationId) && !string.IsNullOrEmpty(e.CausationId));
-        events[1].CausationId.ShouldNotBe(events[0].CausationId);
+        var triaged = events.Single(e => e.Data is ReferralTriaged);
+        triaged.CausationId.ShouldNotBe(events[0].CausationId);
         // ASP.NET Core's request id, not the id of the message Wolverine invoked the handler with.
-        Guid.TryParse(events[1].CausationId, out _).ShouldBeFalse();
+        Guid.TryParse(triaged.CausationId, out _).ShouldBeFalse();
     }
 }

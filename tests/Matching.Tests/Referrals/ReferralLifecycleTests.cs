@@ -11,30 +11,31 @@ public class ReferralLifecycleTests(LifecycleFixture app) : IClassFixture<Lifecy
     {
         var clinician = await app.Host.OnboardedClinician();
         var referral = await app.Host.SubmittedReferral();
-        (referral.Status, referral.Version).ShouldBe(("awaitingTriage", 1L));
+        // The intake appends the client's first link with the referral.
+        (referral.Status, referral.Version).ShouldBe(("awaitingTriage", 2L));
 
         referral = await Task.FromResult(referral).Triaged();
-        (referral.Status, referral.Version).ShouldBe(("awaitingMatch", 2L));
+        (referral.Status, referral.Version).ShouldBe(("awaitingMatch", 3L));
 
-        var (proposed, proposal) = await referral.Command("proposals", new { clinicianId = clinician, note = "Trauma focus.", expectedVersion = 2 });
+        var (proposed, proposal) = await referral.Command("proposals", new { clinicianId = clinician, note = "Trauma focus.", expectedVersion = 3 });
         proposed.ShouldBe(HttpStatusCode.Created, proposal?.ToJsonString());
         proposal!["status"]!.GetValue<string>().ShouldBe("proposed");
-        proposal["version"]!.GetValue<int>().ShouldBe(3);
+        proposal["version"]!.GetValue<int>().ShouldBe(4);
         var proposalId = proposal["proposalId"]!.GetValue<Guid>();
         var expiresAt = proposal["expiresAt"]!.GetValue<DateTimeOffset>();
         (expiresAt - app.Host.Now()).ShouldBeInRange(TimeSpan.FromHours(71.9), TimeSpan.FromHours(72));
 
-        var (accepted, acceptance) = await referral.Command($"proposals/{proposalId}/accept", new { expectedVersion = 3 },
+        var (accepted, acceptance) = await referral.Command($"proposals/{proposalId}/accept", new { expectedVersion = 4 },
             Tokens.Clinician(clinician));
         accepted.ShouldBe(HttpStatusCode.OK, acceptance?.ToJsonString());
         acceptance!["status"]!.GetValue<string>().ShouldBe("accepted");
-        acceptance["version"]!.GetValue<int>().ShouldBe(4);
+        acceptance["version"]!.GetValue<int>().ShouldBe(5);
 
         var startsAt = app.Host.Now().AddMinutes(10);
-        var (booked, booking) = await referral.Command("first-session", new { startsAt, format = "inPerson", expectedVersion = 4, overrideReason = ReferralScenarios.AnyTime });
+        var (booked, booking) = await referral.Command("first-session", new { startsAt, format = "inPerson", expectedVersion = 5, overrideReason = ReferralScenarios.AnyTime });
         booked.ShouldBe(HttpStatusCode.Created, booking?.ToJsonString());
         booking!["status"]!.GetValue<string>().ShouldBe("booked");
-        booking["version"]!.GetValue<int>().ShouldBe(5);
+        booking["version"]!.GetValue<int>().ShouldBe(6);
         booking["sessionId"]!.GetValue<Guid>().ShouldNotBe(Guid.Empty);
         (await app.Host.SlotCount(clinician)).ShouldBe(1);
 
@@ -42,13 +43,13 @@ public class ReferralLifecycleTests(LifecycleFixture app) : IClassFixture<Lifecy
         early.ShouldBe(HttpStatusCode.Conflict);
 
         app.Clock.Advance(TimeSpan.FromMinutes(15));
-        var (attended, closing) = await referral.Command("first-session/outcome", new { outcome = "attended", note = "Went well.", expectedVersion = 5 });
+        var (attended, closing) = await referral.Command("first-session/outcome", new { outcome = "attended", note = "Went well.", expectedVersion = 6 });
         attended.ShouldBe(HttpStatusCode.OK, closing?.ToJsonString());
         closing!["status"]!.GetValue<string>().ShouldBe("closed");
-        closing["version"]!.GetValue<int>().ShouldBe(6);
+        closing["version"]!.GetValue<int>().ShouldBe(7);
 
         (await referral.EventTypes()).ShouldBe([
-            "IntakeSubmitted", "ReferralTriaged", "MatchProposed", "ProposalAccepted", "FirstSessionBooked", "FirstSessionAttended"
+            "IntakeSubmitted", "ClientLinkIssued", "ReferralTriaged", "MatchProposed", "ProposalAccepted", "FirstSessionBooked", "FirstSessionAttended"
         ]);
         var (closeAgain, _) = await referral.Command("close", new { outcome = "withdrawn" });
         closeAgain.ShouldBe(HttpStatusCode.Conflict);
@@ -70,9 +71,9 @@ public class ReferralLifecycleTests(LifecycleFixture app) : IClassFixture<Lifecy
         var other = await app.Host.OnboardedClinician(name: "Ana Ruiz");
         var (rematched, proposal) = await referral.Command("proposals", new { clinicianId = other });
         rematched.ShouldBe(HttpStatusCode.Created, proposal?.ToJsonString());
-        proposal!["version"]!.GetValue<int>().ShouldBe(5);
+        proposal!["version"]!.GetValue<int>().ShouldBe(6);
 
-        (await referral.EventTypes()).ShouldBe(["IntakeSubmitted", "ReferralTriaged", "MatchProposed", "ProposalDeclined", "MatchProposed"]);
+        (await referral.EventTypes()).ShouldBe(["IntakeSubmitted", "ClientLinkIssued", "ReferralTriaged", "MatchProposed", "ProposalDeclined", "MatchProposed"]);
     }
 
     [Fact]
@@ -83,7 +84,7 @@ public class ReferralLifecycleTests(LifecycleFixture app) : IClassFixture<Lifecy
             Tokens.Clinician(referral.ClinicianId!.Value));
         status.ShouldBe(HttpStatusCode.BadRequest, problem?.ToJsonString());
         problem!["errors"]!["note"].ShouldNotBeNull();
-        (await referral.Events()).Count.ShouldBe(3);
+        (await referral.Events()).Count.ShouldBe(4);
     }
 
     [Fact]
@@ -97,7 +98,7 @@ public class ReferralLifecycleTests(LifecycleFixture app) : IClassFixture<Lifecy
         var (withdrawn, body) = await referral.Command($"proposals/{referral.ProposalId}/withdraw", new { reason = "Client changed their mind." });
         withdrawn.ShouldBe(HttpStatusCode.OK, body?.ToJsonString());
         body!["status"]!.GetValue<string>().ShouldBe("awaitingMatch");
-        body["version"]!.GetValue<int>().ShouldBe(4);
+        body["version"]!.GetValue<int>().ShouldBe(5);
 
         var (again, problem) = await referral.Command($"proposals/{referral.ProposalId}/withdraw", new { reason = "Twice." });
         again.ShouldBe(HttpStatusCode.Conflict, problem?.ToJsonString());
@@ -123,7 +124,7 @@ public class ReferralLifecycleTests(LifecycleFixture app) : IClassFixture<Lifecy
         decline.ShouldBe(HttpStatusCode.NotFound);
         unknown.ShouldBe(HttpStatusCode.NotFound);
         coordinator.ShouldBe(HttpStatusCode.Forbidden);
-        (await referral.Events()).Count.ShouldBe(3);
+        (await referral.Events()).Count.ShouldBe(4);
     }
 
     [Fact]
@@ -146,7 +147,7 @@ public class ReferralLifecycleTests(LifecycleFixture app) : IClassFixture<Lifecy
         await app.Host.AppendToClinician(offboarded, new Matching.Service.Clinicians.ClinicianOffboarded("Moved away"));
         (await referral.Command("proposals", new { clinicianId = offboarded })).Status.ShouldBe(HttpStatusCode.Conflict);
 
-        (await referral.Events()).Count.ShouldBe(2);
+        (await referral.Events()).Count.ShouldBe(3);
     }
 
     [Fact]

@@ -41,7 +41,9 @@ public sealed record ClinicianView(
     int OpenProposals,
     int RemainingCapacity,
     int NewClientsLast7Days,
-    long Version)
+    long Version,
+    string? OfficeAddress = null,
+    string? TelehealthLink = null)
 {
     public static ClinicianView From(Clinician c, ClinicianWorkload? workload)
     {
@@ -53,7 +55,7 @@ public sealed record ClinicianView(
             p.SlidingScaleMin, p.Gender, p.LgbtqAffirming, p.BipocAffirming, p.OffersKetamineAssistedTherapy,
             c.CaseloadLimit, c.WeeklyNewClientLimit, c.AcceptingNewClients, c.Availability, c.Paused, c.Offboarded,
             c.OpenToNewClients, load.ActiveClients, load.OpenProposals, load.RemainingCapacity(c.CaseloadLimit),
-            load.NewClientsLast7Days, c.Version);
+            load.NewClientsLast7Days, c.Version, p.OfficeAddress, p.TelehealthLink);
     }
 }
 

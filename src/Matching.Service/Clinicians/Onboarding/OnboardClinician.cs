@@ -32,7 +32,9 @@ public sealed record OnboardClinician(
     int? CaseloadLimit,
     int? WeeklyNewClientLimit,
     IReadOnlyList<AvailabilityWindow>? Availability,
-    bool? AcceptingNewClients) : IClinicianProfileInput, ICommand<ClinicianOnboardedResult>;
+    bool? AcceptingNewClients,
+    string? OfficeAddress = null,
+    string? TelehealthLink = null) : IClinicianProfileInput, ICommand<ClinicianOnboardedResult>;
 
 public sealed class OnboardClinicianValidator : ClinicianProfileValidator<OnboardClinician>
 {

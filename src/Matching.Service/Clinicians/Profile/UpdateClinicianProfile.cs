@@ -34,7 +34,9 @@ public sealed record UpdateClinicianProfile(
     bool? BipocAffirming,
     bool? OffersKetamineAssistedTherapy,
     int? ExpectedVersion,
-    IReadOnlyList<AvailabilityWindow>? Availability = null) : IClinicianProfileInput, IClinicianCommand, ICommand<ClinicianCommandResult>
+    IReadOnlyList<AvailabilityWindow>? Availability = null,
+    string? OfficeAddress = null,
+    string? TelehealthLink = null) : IClinicianProfileInput, IClinicianCommand, ICommand<ClinicianCommandResult>
 {
     [NotFromBody] public Guid ClinicianId { get; init; }
 }

@@ -6,6 +6,8 @@ using Matching.Service.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Matching.Service.Notifications;
+using Matching.Service.Referrals.ClientLink;
 using Matching.Service.Referrals.Escalating;
 using Wolverine;
 using Wolverine.Attributes;
@@ -86,7 +88,8 @@ public static class SubmitIntakeHandler
     /// </summary>
     [NonTransactional]
     public static async Task<IAnswer> Handle(
-        SubmitIntake command, IDocumentSession session, IMessageContext bus, TimeProvider time, MatchingOptions options, CancellationToken cancellation)
+        SubmitIntake command, IDocumentSession session, IMessageContext bus, TimeProvider time, MatchingOptions options,
+        ClientLinkSealer sealer, CancellationToken cancellation)
     {
         var intake = command.Intake!;
         var key = string.IsNullOrWhiteSpace(command.IdempotencyKey) ? null : command.IdempotencyKey;
@@ -95,12 +98,19 @@ public static class SubmitIntakeHandler
         if (key is not null && await session.LoadAsync<Referral>(referralId, cancellation) is { } earlier)
             return Repeat(earlier, intake);
 
-        var events = Decide(intake, options.PracticeDate(time.GetUtcNow()));
+        var now = time.GetUtcNow();
+        var decided = Decide(intake, options.PracticeDate(now));
+        // The client's first link, issued with the referral: its key is stored and its event appended in this transaction.
+        var link = ClientLinks.Issue(referralId, now, options.ClientLinkLifetime, replacesEarlier: false);
+        ClientLinks.Keep(session, link);
+        object[] events = [..decided, link.Issued];
         session.Events.StartStream<Referral>(referralId, events);
-        // The session is enlisted in Wolverine's outbox: the check is stored in the same transaction
-        // as the events, so a failed or duplicate save schedules nothing.
+        // The session is enlisted in Wolverine's outbox: the check and the confirmation are stored in the same transaction
+        // as the events, so a failed or duplicate save schedules and sends nothing.
         if (events.OfType<RiskFlagged>().Any())
             await bus.ScheduleAsync(new CheckRiskAcknowledgement(referralId), options.RiskAcknowledgementWindow);
+        foreach (var confirmation in IntakeConfirmation.For(referralId, ((IntakeSubmitted)decided[0]).Intake, link, sealer))
+            await bus.PublishAsync(confirmation);
         try
         {
             await session.SaveChangesAsync(cancellation);

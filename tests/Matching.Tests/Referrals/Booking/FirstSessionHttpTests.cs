@@ -90,7 +90,7 @@ public class FirstSessionHttpTests(LifecycleFixture app) : IClassFixture<Lifecyc
         var (badFormat, _) = await referral.Command("first-session", new { startsAt = app.Host.Now().AddDays(1), format = "carrierPigeon" });
         badFormat.ShouldBe(HttpStatusCode.BadRequest);
 
-        (await referral.Events()).Count.ShouldBe(4);
+        (await referral.Events()).Count.ShouldBe(5);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public class CloseReferralHttpTests(LifecycleFixture app) : IClassFixture<Lifecy
 
         closed.ShouldBe(HttpStatusCode.OK, body?.ToJsonString());
         body!["status"]!.GetValue<string>().ShouldBe("closed");
-        body["version"]!.GetValue<int>().ShouldBe(3);
+        body["version"]!.GetValue<int>().ShouldBe(4);
         var last = (await referral.Events()).Last().Data.ShouldBeOfType<ReferralClosed>();
         Words.Wire(last.Outcome).ShouldBe(outcome);
     }
@@ -33,7 +33,7 @@ public class CloseReferralHttpTests(LifecycleFixture app) : IClassFixture<Lifecy
         var (status, problem) = await referral.Command("close", new { outcome = "engaged" });
         status.ShouldBe(HttpStatusCode.BadRequest, problem?.ToJsonString());
         problem!["errors"]!["outcome"].ShouldNotBeNull();
-        (await referral.Events()).Count.ShouldBe(1);
+        (await referral.Events()).Count.ShouldBe(2);
     }
 
     [Fact]
@@ -44,10 +44,10 @@ public class CloseReferralHttpTests(LifecycleFixture app) : IClassFixture<Lifecy
         var (closed, body) = await referral.Command("close", new { outcome = "unreachable" });
 
         closed.ShouldBe(HttpStatusCode.OK, body?.ToJsonString());
-        body!["version"]!.GetValue<int>().ShouldBe(5);
+        body!["version"]!.GetValue<int>().ShouldBe(6);
         var events = await referral.Events();
-        events[3].Data.ShouldBe(new ProposalWithdrawn(referral.ProposalId!.Value, referral.ClinicianId!.Value, "Referral closed", ClosesReferral: true));
-        events[4].Data.ShouldBe(new ReferralClosed(ClosureOutcome.Unreachable, null, null));
+        events[4].Data.ShouldBe(new ProposalWithdrawn(referral.ProposalId!.Value, referral.ClinicianId!.Value, "Referral closed", ClosesReferral: true));
+        events[5].Data.ShouldBe(new ReferralClosed(ClosureOutcome.Unreachable, null, null));
     }
 
     [Fact]
@@ -71,6 +71,6 @@ public class CloseReferralHttpTests(LifecycleFixture app) : IClassFixture<Lifecy
         (await referral.Command("contact-attempts", new { channel = "phone", outcome = "reached" })).Status.ShouldBe(HttpStatusCode.Conflict);
         (await referral.Command("triage", new { priority = "routine" })).Status.ShouldBe(HttpStatusCode.Conflict);
         (await referral.Command("close", new { outcome = "duplicate" })).Status.ShouldBe(HttpStatusCode.Conflict);
-        (await referral.Events()).Count.ShouldBe(2);
+        (await referral.Events()).Count.ShouldBe(3);
     }
 }

@@ -12,7 +12,7 @@ public class ConcurrencyHttpTests(LifecycleFixture app) : IClassFixture<Lifecycl
         var referral = await app.Host.SubmittedReferral().Triaged();
         var (status, body) = await referral.Command("contact-attempts", new { channel = "sms", outcome = "noAnswer", note = "Texted." });
         status.ShouldBe(HttpStatusCode.OK, body?.ToJsonString());
-        (body!["status"]!.GetValue<string>(), body["version"]!.GetValue<int>()).ShouldBe(("awaitingMatch", 3));
+        (body!["status"]!.GetValue<string>(), body["version"]!.GetValue<int>()).ShouldBe(("awaitingMatch", 4));
         var (bad, problem) = await referral.Command("contact-attempts", new { channel = "pigeon", outcome = "reached" });
         bad.ShouldBe(HttpStatusCode.BadRequest);
         problem!["errors"].ShouldNotBeNull();
@@ -23,11 +23,11 @@ public class ConcurrencyHttpTests(LifecycleFixture app) : IClassFixture<Lifecycl
     {
         var referral = await app.Host.SubmittedReferral().Triaged();
 
-        var (status, problem) = await referral.Command("contact-attempts", new { channel = "phone", outcome = "reached", expectedVersion = 1 });
+        var (status, problem) = await referral.Command("contact-attempts", new { channel = "phone", outcome = "reached", expectedVersion = 2 });
 
         status.ShouldBe(HttpStatusCode.Conflict, problem?.ToJsonString());
         problem!["code"]!.GetValue<string>().ShouldBe("staleVersion");
-        (await referral.Events()).Count.ShouldBe(2);
+        (await referral.Events()).Count.ShouldBe(3);
     }
 
     [Fact]
@@ -36,11 +36,11 @@ public class ConcurrencyHttpTests(LifecycleFixture app) : IClassFixture<Lifecycl
         var referral = await app.Host.SubmittedReferral().Triaged();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
-            referral.Command("contact-attempts", new { channel = "phone", outcome = "leftMessage", expectedVersion = 2 })));
+            referral.Command("contact-attempts", new { channel = "phone", outcome = "leftMessage", expectedVersion = 3 })));
 
         results.Count(r => r.Status == HttpStatusCode.OK).ShouldBe(1);
         results.Count(r => r.Status == HttpStatusCode.Conflict).ShouldBe(19, string.Join(", ", results.Select(r => (int)r.Status)));
-        await ShouldHaveNoGaps(referral, 3);
+        await ShouldHaveNoGaps(referral, 4);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public class ConcurrencyHttpTests(LifecycleFixture app) : IClassFixture<Lifecycl
 
         results.Count(r => r.Status == HttpStatusCode.OK).ShouldBe(1);
         results.Count(r => r.Status == HttpStatusCode.Conflict).ShouldBe(19, string.Join(", ", results.Select(r => (int)r.Status)));
-        await ShouldHaveNoGaps(referral, 2);
+        await ShouldHaveNoGaps(referral, 3);
     }
 
     private static async Task ShouldHaveNoGaps(ScenarioReferral referral, int expectedCount)

@@ -12,7 +12,7 @@ public class UrgentReferralHttpTests(LifecycleFixture app) : IClassFixture<Lifec
         var (submitted, intake) = await app.Host.Post("/api/intake", Samples.UrgentIntake());
         submitted.ShouldBe(HttpStatusCode.Created);
         intake!["urgent"]!.GetValue<bool>().ShouldBeTrue();
-        intake["version"]!.GetValue<int>().ShouldBe(2);
+        intake["version"]!.GetValue<int>().ShouldBe(3);
         var resources = intake["crisisResources"]!.AsArray().Select(r => $"{r!["name"]} {r["contact"]}").ToArray();
         resources.ShouldContain(r => r.Contains("988"));
         resources.ShouldContain(r => r.Contains("911"));
@@ -35,9 +35,9 @@ public class UrgentReferralHttpTests(LifecycleFixture app) : IClassFixture<Lifec
         missingNote.ShouldBe(HttpStatusCode.BadRequest);
 
         var (acknowledged, body) = await referral.Command("risk-acknowledgement",
-            new { actionTaken = "referredToCrisisServices", note = "Warm hand-off to 988.", expectedVersion = 2 });
+            new { actionTaken = "referredToCrisisServices", note = "Warm hand-off to 988.", expectedVersion = 3 });
         acknowledged.ShouldBe(HttpStatusCode.OK, body?.ToJsonString());
-        (body!["status"]!.GetValue<string>(), body["version"]!.GetValue<int>()).ShouldBe(("awaitingTriage", 3));
+        (body!["status"]!.GetValue<string>(), body["version"]!.GetValue<int>()).ShouldBe(("awaitingTriage", 4));
 
         var (twice, _) = await referral.Command("risk-acknowledgement", new { actionTaken = "other", note = "Again." });
         twice.ShouldBe(HttpStatusCode.Conflict);
@@ -46,8 +46,8 @@ public class UrgentReferralHttpTests(LifecycleFixture app) : IClassFixture<Lifec
         triaged.Status.ShouldBe("awaitingMatch");
         (await Task.FromResult(triaged).ProposedTo(clinician)).Status.ShouldBe("proposed");
 
-        (await referral.EventTypes()).ShouldBe(["IntakeSubmitted", "RiskFlagged", "RiskAcknowledged", "ReferralTriaged", "MatchProposed"]);
-        (await referral.Events())[2].Data.ShouldBe(new RiskAcknowledged(RiskAction.ReferredToCrisisServices, "Warm hand-off to 988."));
+        (await referral.EventTypes()).ShouldBe(["IntakeSubmitted", "RiskFlagged", "ClientLinkIssued", "RiskAcknowledged", "ReferralTriaged", "MatchProposed"]);
+        (await referral.Events())[3].Data.ShouldBe(new RiskAcknowledged(RiskAction.ReferredToCrisisServices, "Warm hand-off to 988."));
     }
 
     [Fact]
@@ -56,6 +56,6 @@ public class UrgentReferralHttpTests(LifecycleFixture app) : IClassFixture<Lifec
         var referral = await app.Host.SubmittedReferral();
         var (status, problem) = await referral.Command("risk-acknowledgement", new { actionTaken = "contactedClient", note = "n/a" });
         status.ShouldBe(HttpStatusCode.Conflict, problem?.ToJsonString());
-        (await referral.Events()).Count.ShouldBe(1);
+        (await referral.Events()).Count.ShouldBe(2);
     }
 }

@@ -59,7 +59,7 @@ public class SubmitIntakeTests(AppFixture app) : IClassFixture<AppFixture>
         var (status, body) = await app.Host.Post("/api/intake", Samples.UrgentIntake());
         status.ShouldBe(HttpStatusCode.Created);
         body!["urgent"]!.GetValue<bool>().ShouldBeTrue();
-        body["version"]!.GetValue<int>().ShouldBe(2);
+        body["version"]!.GetValue<int>().ShouldBe(3, "the intake, the risk flag and the client's first link");
         var resources = body["crisisResources"]!.AsArray().Select(r => r!["name"]!.GetValue<string>() + " " + r["contact"]!.GetValue<string>()).ToList();
         resources.ShouldContain(r => r.Contains("988"));
         resources.ShouldContain(r => r.Contains("911"));
@@ -78,12 +78,12 @@ public class SubmitIntakeTests(AppFixture app) : IClassFixture<AppFixture>
         ids.Count.ShouldBe(1);
 
         await using var session = app.Store.QuerySession();
-        (await session.Events.FetchStreamAsync(ids[0])).Count.ShouldBe(1);
+        (await session.Events.FetchStreamAsync(ids[0])).Count.ShouldBe(2, "the intake and its one link");
 
         var (again, repeat) = await app.Host.Post("/api/intake", Samples.Intake(), headers: headers);
         again.ShouldBe(HttpStatusCode.OK);
         repeat!["referralId"]!.GetValue<Guid>().ShouldBe(ids[0]);
-        repeat["version"]!.GetValue<int>().ShouldBe(1);
+        repeat["version"]!.GetValue<int>().ShouldBe(2);
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public class SubmitIntakeTests(AppFixture app) : IClassFixture<AppFixture>
         problem.ToJsonString().ShouldNotContain(referralId.ToString());
         problem.ToJsonString().ShouldNotContain("awaitingTriage");
         await using (var session = app.Store.QuerySession())
-            (await session.Events.FetchStreamAsync(referralId)).Count.ShouldBe(1);
+            (await session.Events.FetchStreamAsync(referralId)).Count.ShouldBe(2);
 
         // The same intake under the key still answers the first referral.
         var (again, repeat) = await app.Host.Post("/api/intake", Samples.Intake(), headers: headers);

@@ -9,12 +9,12 @@ public class WaitlistHttpTests(LifecycleFixture app) : IClassFixture<LifecycleFi
     public async Task waitlisted_referral_is_proposed_later()
     {
         var referral = await app.Host.SubmittedReferral().Triaged().Waitlisted();
-        (referral.Status, referral.Version).ShouldBe(("waitlisted", 3L));
+        (referral.Status, referral.Version).ShouldBe(("waitlisted", 4L));
 
         var proposed = await Task.FromResult(referral).Proposed();
 
-        (proposed.Status, proposed.Version).ShouldBe(("proposed", 4L));
-        (await referral.EventTypes()).ShouldBe(["IntakeSubmitted", "ReferralTriaged", "ReferralWaitlisted", "MatchProposed"]);
+        (proposed.Status, proposed.Version).ShouldBe(("proposed", 5L));
+        (await referral.EventTypes()).ShouldBe(["IntakeSubmitted", "ClientLinkIssued", "ReferralTriaged", "ReferralWaitlisted", "MatchProposed"]);
     }
 
     [Fact]

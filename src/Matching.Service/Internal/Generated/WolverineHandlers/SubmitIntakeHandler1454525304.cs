@@ -2,6 +2,7 @@
 #pragma warning disable
 using FluentValidation;
 using Matching.Service.Infrastructure;
+using Matching.Service.Referrals.ClientLink;
 using System;
 using Wolverine.Marten.Publishing;
 
@@ -13,13 +14,15 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly FluentValidation.IValidator<Matching.Service.Referrals.Intake> _validatorOfIntake;
         private readonly Matching.Service.Infrastructure.MatchingOptions _matchingOptions;
+        private readonly Matching.Service.Referrals.ClientLink.ClientLinkSealer _clientLinkSealer;
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public SubmitIntakeHandler1454525304(FluentValidation.IValidator<Matching.Service.Referrals.Intake> validatorOfIntake, Matching.Service.Infrastructure.MatchingOptions matchingOptions, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public SubmitIntakeHandler1454525304(FluentValidation.IValidator<Matching.Service.Referrals.Intake> validatorOfIntake, Matching.Service.Infrastructure.MatchingOptions matchingOptions, Matching.Service.Referrals.ClientLink.ClientLinkSealer clientLinkSealer, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _validatorOfIntake = validatorOfIntake;
             _matchingOptions = matchingOptions;
+            _clientLinkSealer = clientLinkSealer;
             _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
         }
@@ -43,7 +46,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual message execution
-            var outgoing1 = await Matching.Service.Referrals.SubmittingIntake.SubmitIntakeHandler.Handle(submitIntake, documentSession, context, _timeProvider, _matchingOptions, cancellation).ConfigureAwait(false);
+            var outgoing1 = await Matching.Service.Referrals.SubmittingIntake.SubmitIntakeHandler.Handle(submitIntake, documentSession, context, _timeProvider, _matchingOptions, _clientLinkSealer, cancellation).ConfigureAwait(false);
 
             
             // Outgoing, cascaded message

@@ -14,6 +14,8 @@ public sealed class ClinicianForm
     public string? TimeZone { get; set; } = "America/Denver";
     public string? LicensedStates { get; set; }
     public string? OfficeStates { get; set; }
+    public string? OfficeAddress { get; set; }
+    public string? TelehealthLink { get; set; }
     public List<SessionFormat> Formats { get; set; } = [];
     public List<SessionType> SessionTypes { get; set; } = [];
     public List<AgeGroup> AgeGroups { get; set; } = [];
@@ -34,6 +36,7 @@ public sealed class ClinicianForm
     {
         Name = c.Profile.Name, Credentials = c.Profile.Credentials, Email = c.Profile.Email, TimeZone = c.Profile.TimeZone,
         LicensedStates = string.Join(", ", c.Profile.LicensedStates), OfficeStates = string.Join(", ", c.Profile.OfficeStates),
+        OfficeAddress = c.Profile.OfficeAddress, TelehealthLink = c.Profile.TelehealthLink,
         Formats = [..c.Profile.Formats], SessionTypes = [..c.Profile.SessionTypes], AgeGroups = [..c.Profile.AgeGroups],
         Specialties = [..c.Profile.Specialties], Modalities = [..c.Profile.Modalities],
         Languages = string.Join(", ", c.Profile.Languages), Payers = string.Join(", ", c.Profile.Payers),
@@ -44,11 +47,13 @@ public sealed class ClinicianForm
 
     public OnboardClinician ToOnboarding() => new(Name, Credentials, Email, TimeZone, Split(LicensedStates, upper: true),
         Split(OfficeStates, upper: true), Formats, SessionTypes, AgeGroups, Specialties, Modalities, Split(Languages), Split(Payers),
-        SelfPayRate, SlidingScaleMin, Gender, LgbtqAffirming, BipocAffirming, Ketamine, CaseloadLimit, WeeklyNewClientLimit, [], true);
+        SelfPayRate, SlidingScaleMin, Gender, LgbtqAffirming, BipocAffirming, Ketamine, CaseloadLimit, WeeklyNewClientLimit, [], true,
+        OfficeAddress, TelehealthLink);
 
     public UpdateClinicianProfile ToUpdate(int? expectedVersion) => new(Name, Credentials, Email, TimeZone,
         Split(LicensedStates, upper: true), Split(OfficeStates, upper: true), Formats, SessionTypes, AgeGroups, Specialties, Modalities,
-        Split(Languages), Split(Payers), SelfPayRate, SlidingScaleMin, Gender, LgbtqAffirming, BipocAffirming, Ketamine, expectedVersion);
+        Split(Languages), Split(Payers), SelfPayRate, SlidingScaleMin, Gender, LgbtqAffirming, BipocAffirming, Ketamine, expectedVersion,
+        OfficeAddress: OfficeAddress, TelehealthLink: TelehealthLink);
 
     private static List<string> Split(string? text, bool upper = false) =>
         (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
