@@ -34,7 +34,7 @@ public sealed record RequestWithdrawn(
         "Your request is withdrawn.",
         (sessionCancelled ? "Your first session is cancelled and your clinician has been told. " : "")
         + "We won't contact you about this request again. If you'd like support later, you're welcome back any time: "
-        + "just fill in the form again or get in touch, and you won't have to explain yourself.",
+        + "just fill in the form again or get in touch.",
         sessionCancelled,
         SubmitIntakeHandler.CrisisResources);
 }
