@@ -15,7 +15,11 @@ namespace Matching.Service.Web.Pages.Client;
 /// practice's voice. An unknown, expired or revoked link gets the same neutral page, answered 404. Partial: each
 /// thing the client can do here keeps its handlers in a file of its own beside this one.
 /// </summary>
-[AllowAnonymous, EnableRateLimiting(ClientLinks.RateLimitPolicy)]
+/// <remarks>
+/// No antiforgery token: the link's token in the path is itself the secret a forged cross-site post would need, and a
+/// form token bound to the link's principal would turn a second tap after a withdrawal into a bare 400.
+/// </remarks>
+[AllowAnonymous, EnableRateLimiting(ClientLinks.RateLimitPolicy), IgnoreAntiforgeryToken]
 public sealed partial class LinkModel(IDocumentSession session, MatchingOptions options, IMessageBus bus) : AppPage
 {
     public ClientLinkVisit? Visit { get; private set; }
@@ -37,13 +41,8 @@ public sealed partial class LinkModel(IDocumentSession session, MatchingOptions 
     /// <summary>The request was just withdrawn: the closing page (the link opens nothing from now on).</summary>
     public RequestWithdrawn? Withdrawn { get; private set; }
 
-    /// <summary>A private page: never indexed, never cached, and its address (with the token) passed on to no other site.</summary>
-    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
-    {
-        Response.Headers["Referrer-Policy"] = "no-referrer";
-        Response.Headers["X-Robots-Tag"] = "noindex, nofollow";
-        Response.Headers.CacheControl = "no-store";
-    }
+    /// <summary>A private page: never indexed (every answer is already no-store and sends no referrer).</summary>
+    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context) => Response.Headers["X-Robots-Tag"] = "noindex, nofollow";
 
     public Task<IActionResult> OnGetAsync(CancellationToken cancellation) => ShowAsync(cancellation);
 
