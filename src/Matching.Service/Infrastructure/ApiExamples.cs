@@ -44,6 +44,8 @@ public static class ApiExamples
         ["RecordFirstSessionOutcome"] = """{ "outcome": "attended", "note": "Intake session held.", "expectedVersion": 6 }""",
         ["WaitlistReferral"] = """{ "reason": "No Spanish-speaking clinician has room this month.", "expectedVersion": 3 }""",
         ["CloseReferral"] = """{ "outcome": "withdrawn", "note": "Found a therapist through work.", "expectedVersion": 7 }""",
+        ["CorrectContact"] = """{ "email": "avery.j@example.org", "phone": "+1 720 555 0188", "textMessagesOk": true }""",
+        ["WithdrawRequest"] = """{ "reason": "I found support closer to home." }""",
         ["EraseClientData"] = """{ "reason": "Client's request of 2026-12-01.", "expectedVersion": 8 }""",
         ["OnboardClinician"] = """
             {

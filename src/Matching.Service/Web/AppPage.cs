@@ -67,20 +67,24 @@ public abstract class AppPage : PageModel
     /// it was carried out, else the refusal. A write that lost to a concurrent one reads as the API's 409.
     /// </summary>
     protected static async Task<ProblemDetails?> SendAsync<TResult>(IMessageBus bus, ICommand<TResult> command, CancellationToken cancellation)
+        where TResult : class, IAnswer => (await AnswerAsync(bus, command, cancellation)).Problem;
+
+    /// <summary>As <see cref="SendAsync{TResult}"/>, for a page that shows what the command answered (a new link, say).</summary>
+    protected static async Task<Answer<TResult>> AnswerAsync<TResult>(IMessageBus bus, ICommand<TResult> command, CancellationToken cancellation)
         where TResult : class, IAnswer
     {
         try
         {
-            return (await bus.AskAsync(command, cancellation)).Problem;
+            return await bus.AskAsync(command, cancellation);
         }
         catch (Exception e) when (Caused<PostgresException>(e) is { SqlState: PostgresErrorCodes.ExclusionViolation })
         {
-            return Problems.Conflict("That time overlaps another first session of this clinician.", "sessionOverlap");
+            return new(null, Problems.Conflict("That time overlaps another first session of this clinician.", "sessionOverlap"));
         }
         catch (Exception e) when (Caused<ConcurrencyException>(e) is not null || Caused<EventStreamUnexpectedMaxEventIdException>(e) is not null
                                   || Caused<PostgresException>(e) is { SqlState: PostgresErrorCodes.SerializationFailure })
         {
-            return Problems.Conflict("Someone else changed this first.", "staleVersion");
+            return new(null, Problems.Conflict("Someone else changed this first.", "staleVersion"));
         }
     }
 

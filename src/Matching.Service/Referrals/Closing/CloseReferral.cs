@@ -40,14 +40,17 @@ public static class CloseReferralHandler
     /// <summary>Whether the referral's state allows the command at all, whatever its input: the page offers the action only then.</summary>
     public static ProblemDetails Allowed(Referral referral) => Lifecycle.RequireOpen(referral, "close");
 
-    /// <summary>Whatever is still open ends first (the proposal, the booked session), then the referral closes.</summary>
-    public static object[] Decide(Referral referral, CloseReferral command)
+    /// <summary>
+    /// Whatever is still open ends first (the proposal, the booked session), then the referral closes. <paramref name="by"/>:
+    /// who the session's cancellation is counted against (the client, when they withdraw their request themselves).
+    /// </summary>
+    public static object[] Decide(Referral referral, CloseReferral command, CancelledBy by = CancelledBy.Practice)
     {
         var events = new List<object>();
         if (referral.OpenProposal is { } open)
             events.Add(new ProposalWithdrawn(open.Id, open.ClinicianId, ClosedReason, ClosesReferral: true));
         if (referral is { Status: ReferralStatus.Booked, FirstSession: { } booked })
-            events.Add(new FirstSessionCancelled(booked.Id, booked.ClinicianId, CancelledBy.Practice, ClosedReason));
+            events.Add(new FirstSessionCancelled(booked.Id, booked.ClinicianId, by, ClosedReason));
         events.Add(new ReferralClosed(command.Outcome!.Value, command.Note, referral.AcceptedProposal?.ClinicianId));
         return events.ToArray();
     }

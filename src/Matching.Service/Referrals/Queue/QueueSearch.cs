@@ -33,8 +33,10 @@ public sealed record QueueSearch(string Text, string? Digits, string? Reference)
     /// The row's searchable text: name and email in lower case with single spaces, then the phone's digits. Kept on the
     /// queue row so one trigram index serves every kind of search.
     /// </summary>
-    public static string TextOf(IntakeClient client) =>
-        string.Join(' ', new[] { Collapse(client.FullName), Collapse(client.Email ?? ""), PhoneDigits(client.Phone ?? "") }
+    public static string TextOf(IntakeClient client) => TextOf(client.FullName, client.Email, client.Phone);
+
+    public static string TextOf(string name, string? email, string? phone) =>
+        string.Join(' ', new[] { Collapse(name), Collapse(email ?? ""), PhoneDigits(phone ?? "") }
             .Where(part => part.Length > 0));
 
     /// <summary>A phone's digits without a leading North American country code, so "+1 (303) 555-0101" finds "303-555-0101".</summary>

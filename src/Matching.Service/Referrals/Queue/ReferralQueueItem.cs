@@ -24,6 +24,11 @@ public sealed record ReferralQueueItem
     /// <summary>Name, email and phone digits as the search reads them (<see cref="QueueSearch.TextOf"/>); empty once erased.</summary>
     [PersonalData(ErasedAs = "")]
     public string SearchText { get; init; } = "";
+    /// <summary>How to reach the client now (the intake's, or the client's correction since): the search text is made from them.</summary>
+    [PersonalData]
+    public string? ClientEmail { get; init; }
+    [PersonalData]
+    public string? ClientPhone { get; init; }
     /// <summary>The short reference the client was given (<see cref="ReferralReference.Of"/>), kept so a search can use an index.</summary>
     public string Reference { get; init; } = "";
     public ReferralStatus Status { get; init; }
@@ -75,6 +80,8 @@ public sealed partial class CoordinatorQueueProjection(MatchingOptions options) 
             Id = id,
             ClientName = s.Intake.Client.FullName,
             SearchText = QueueSearch.TextOf(s.Intake.Client),
+            ClientEmail = s.Intake.Client.Email,
+            ClientPhone = s.Intake.Client.Phone,
             Reference = ReferralReference.Of(id),
             Status = Referral.StatusAfter(s)!.Value,
             Concerns = s.Intake.Concerns,
@@ -103,6 +110,7 @@ public sealed partial class CoordinatorQueueProjection(MatchingOptions options) 
         },
         (_, ProposalDeclined or ProposalExpired or ProposalWithdrawn) => Moved(item, e) with { ClinicianId = null, ProposalExpiresAt = null },
         (_, ContactAttempted) => item with { LastContactAt = e.Timestamp },
+        (_, ClientContactCorrected c) => Reachable(item, c.Email ?? item.ClientEmail, c.Phone ?? item.ClientPhone),
         (_, FirstSessionBooked b) => Moved(item, e) with
         {
             ClinicianId = b.ClinicianId, FirstSessionStartsAt = b.StartsAt, FirstSessionDurationMinutes = b.DurationMinutes
@@ -127,6 +135,13 @@ public sealed partial class CoordinatorQueueProjection(MatchingOptions options) 
     };
 
     public const string ErasedName = Audit.PersonalData.Erased;
+
+    /// <summary>A search finds the client by the details they corrected, no longer by the ones they replaced.</summary>
+    private static ReferralQueueItem Reachable(ReferralQueueItem item, string? email, string? phone) =>
+        item.PersonalDataErased ? item : item with
+        {
+            ClientEmail = email, ClientPhone = phone, SearchText = QueueSearch.TextOf(item.ClientName, email, phone)
+        };
 
     /// <summary>The status from the referral's own transition table (<see cref="Referral.StatusAfter(object)"/>), and re-matches counted as it counts them.</summary>
     private static ReferralQueueItem Moved(ReferralQueueItem item, IEvent e)

@@ -191,14 +191,12 @@ public sealed class IntakeValidator : AbstractValidator<Intake>
                 .MaximumLength(100).WithMessage("Please keep your first name to 100 characters.").OverridePropertyName("client.firstName");
             RuleFor(x => x.Client!.LastName).NotEmpty().WithMessage("Please enter your last name.")
                 .MaximumLength(100).WithMessage("Please keep your last name to 100 characters.").OverridePropertyName("client.lastName");
-            RuleFor(x => x.Client!.Email).EmailAddress().WithMessage("Please enter an email address like name@example.com.")
-                .MaximumLength(254).WithMessage("Please keep your email address to 254 characters.").OverridePropertyName("client.email")
+            RuleFor(x => x.Client!.Email).ContactEmail().OverridePropertyName("client.email")
                 .When(x => !string.IsNullOrEmpty(x.Client!.Email));
-            RuleFor(x => x.Client!.Phone).Matches(@"^[0-9+()\-. ]{7,25}$").OverridePropertyName("client.phone")
-                .WithMessage("Please enter a phone number using digits, spaces and + ( ) - . only, such as 303 555 0100.")
+            RuleFor(x => x.Client!.Phone).ContactPhone().OverridePropertyName("client.phone")
                 .When(x => !string.IsNullOrEmpty(x.Client!.Phone));
             RuleFor(x => x.Client).Must(c => !string.IsNullOrWhiteSpace(c!.Email) || !string.IsNullOrWhiteSpace(c.Phone))
-                .OverridePropertyName("client.email").WithMessage("Please give an email address or a phone number, so we can reach you.");
+                .OverridePropertyName("client.email").WithMessage(ContactRules.Unreachable);
             RuleFor(x => x.Client!.DateOfBirth).NotNull().WithMessage("Please enter your date of birth.").OverridePropertyName("client.dateOfBirth")
                 .Must(d => d is null || IsPlausibleBirthDate(d.Value, options.PracticeDate(time.GetUtcNow())))
                 .WithMessage("Please check your date of birth: it should be a date in the past, less than 120 years ago.");
@@ -256,4 +254,21 @@ public sealed class IntakeValidator : AbstractValidator<Intake>
     }
 
     private static bool IsPlausibleBirthDate(DateOnly birth, DateOnly today) => birth < today && AgeGroups.AgeOn(birth, today) < 120;
+}
+
+/// <summary>
+/// How a client's email address and phone number are checked, and what they read when one is wrong: the same on the
+/// intake form and when the client corrects them on their link.
+/// </summary>
+public static class ContactRules
+{
+    public const string Unreachable = "Please give an email address or a phone number, so we can reach you.";
+
+    public static IRuleBuilderOptions<T, string?> ContactEmail<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.EmailAddress().WithMessage("Please enter an email address like name@example.com.")
+            .MaximumLength(254).WithMessage("Please keep your email address to 254 characters.");
+
+    public static IRuleBuilderOptions<T, string?> ContactPhone<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Matches(@"^[0-9+()\-. ]{7,25}$")
+            .WithMessage("Please enter a phone number using digits, spaces and + ( ) - . only, such as 303 555 0100.");
 }

@@ -6,6 +6,7 @@ using Matching.Service.Infrastructure;
 using Matching.Service.Matching;
 using Matching.Service.Referrals;
 using Matching.Service.Referrals.Booking;
+using Matching.Service.Referrals.ClientLink;
 using Matching.Service.Referrals.Closing;
 using Matching.Service.Referrals.ContactAttempts;
 using Matching.Service.Referrals.GettingDetails;
@@ -116,6 +117,13 @@ public sealed class ReferralModel(
                                     && Refusal(CancelFirstSessionHandler.Allowed(State)) is null;
     public bool CanContact => Refusal(RecordContactAttemptHandler.Allowed(State)) is null;
     public bool CanClose => Refusal(CloseReferralHandler.Allowed(State)) is null;
+    public bool CanGiveClientLink => Refusal(IssueClientLinkHandler.Allowed(State)) is null;
+
+    /// <summary>The link just issued, shown on this answer only: the service keeps nothing it could show again.</summary>
+    public ClientLinkAnswer? NewClientLink { get; private set; }
+
+    /// <summary>The client's link that still works, and until when (a newer one replaces the others).</summary>
+    public DateTimeOffset? ClientLinkExpiresAt => State.ClientLinks.Where(l => l.ExpiresAt > Now).Select(l => (DateTimeOffset?)l.ExpiresAt).Max();
 
     /// <summary>Where the referral stands, in words: "Booked with Rafael Castillo · Wed 9 Dec 10:00 MST".</summary>
     public string Standing => Details switch
@@ -230,6 +238,23 @@ public sealed class ReferralModel(
 
     public Task<IActionResult> OnPostCloseAsync(Guid id, ClosureOutcome? outcome, string? note, int? expectedVersion, CancellationToken c) =>
         RunAsync(id, "close", "Referral closed.", new CloseReferral(outcome, note, expectedVersion) { ReferralId = id }, c);
+
+    /// <summary>
+    /// A new link for the client, shown in this answer rather than after a redirect, so it is never kept in a cookie; the
+    /// answer is not cached. Earlier links stop working.
+    /// </summary>
+    public async Task<IActionResult> OnPostClientLinkAsync(Guid id, CancellationToken c)
+    {
+        var answer = await AnswerAsync(bus, new IssueClientLink { ReferralId = id }, c);
+        if (answer.Problem is { } problem)
+        {
+            Show(problem);
+            FailedAction = "client-link";
+        }
+        NewClientLink = answer.Result;
+        Response.Headers.CacheControl = "no-store";
+        return await LoadAsync(id, c) ? Page() : NotFound();
+    }
 
     /// <summary>A datetime-local value ("2026-03-02T16:00") read as a wall-clock time in the practice's time zone.</summary>
     public DateTimeOffset? PracticeInstant(string? value)
