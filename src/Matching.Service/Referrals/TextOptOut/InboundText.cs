@@ -52,14 +52,15 @@ public static class TextReplies
     }
 
     /// <summary>The open referrals, data not erased, whose client's phone is <paramref name="e164"/> (an index lookup).</summary>
-    public static Task<IReadOnlyList<Referral>> ReferralsTextingAsync(IQuerySession session, string e164, CancellationToken cancellation) =>
+    public static Task<IReadOnlyList<Guid>> ReferralsTextingAsync(IQuerySession session, string e164, CancellationToken cancellation) =>
         session.Query<Referral>()
             .Where(r => r.TextNumber == e164 && r.Status != ReferralStatus.Closed && !r.PersonalDataErased)
+            .Select(r => r.Id)
             .ToListAsync(cancellation);
 
     /// <summary>
-    /// Records the reply on every referral of that number, in one transaction. A referral changed meanwhile (the version
-    /// it was read at moved) makes the whole write retry on fresh state, so nothing is decided on a stale referral.
+    /// Records the reply on every referral of that number, in one transaction. A referral changed meanwhile (its stream
+    /// moved past the version it was read at) makes the whole write retry on fresh state, so nothing is decided on a stale referral.
     /// </summary>
     public static async Task<int> HandleAsync(string e164, TextReply reply, IDocumentStore store, HttpContext http, CancellationToken cancellation)
     {
@@ -68,10 +69,11 @@ public static class TextReplies
             await using var session = store.LightweightSession();
             ActorStampingSessionFactory.Stamp(session, http);
             var changed = 0;
-            foreach (var referral in await ReferralsTextingAsync(session, e164, cancellation))
+            foreach (var id in await ReferralsTextingAsync(session, e164, cancellation))
             {
-                if (Decide(referral, reply) is not { } recorded) continue;
-                session.Events.Append(referral.Id, referral.Version + 1, recorded);
+                var stream = await session.Events.FetchForWriting<Referral>(id, cancellation);
+                if (stream.Aggregate is not { } referral || Decide(referral, reply) is not { } recorded) continue;
+                stream.AppendOne(recorded);
                 changed++;
             }
             if (changed == 0) return 0;
@@ -112,7 +114,6 @@ public static class InboundTextEndpoint
     };
 
     [WolverinePost(Route), AllowAnonymous]
-    [Consumes("application/x-www-form-urlencoded")]
     [ProducesResponseType<string>(200, "text/xml"), ProducesResponseType<ProblemDetails>(403), ProducesResponseType<ProblemDetails>(404)]
     public static async Task<IResult> Post(
         HttpContext http, IOptions<SmsOptions> sms, MatchingOptions options, IDocumentStore store, CancellationToken cancellation)
