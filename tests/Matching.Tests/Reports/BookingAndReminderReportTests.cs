@@ -7,79 +7,54 @@ using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
 using Matching.Service.Shared;
 using Matching.Tests.Support;
+using static Matching.Tests.Reports.StampedReferrals;
 
 namespace Matching.Tests.Reports;
 
 /// <summary>
-/// Referrals whose first sessions were booked by the client on their link or by a coordinator, with reminders, appended
-/// straight to the store with the actor headers a client's or a coordinator's request gives them, each at a set time.
+/// A referral's events appended straight to the store, each stamped with the actor a request would give it and at a set
+/// time: for reports of what the commands that make them (the client's own booking, the reminders) record.
 /// </summary>
-public sealed class BookingReportsFixture : AppFixture, IAsyncLifetime
+public static class StampedReferrals
 {
-    public static readonly DateTimeOffset Intake = new(2026, 3, 2, 17, 0, 0, TimeSpan.Zero);
-    public static readonly TimeSpan TwoDays = TimeSpan.FromDays(2), TwoHours = TimeSpan.FromHours(2);
     private static readonly Guid Clinician = Guid.CreateVersion7();
 
-    /// <summary>Referral → hours from intake to the first session as it stands, and whether the client booked it.</summary>
-    public Dictionary<string, (double Hours, bool SelfBooked)> Booked { get; } = new();
+    /// <summary>The first session booked, and a second one should the first be missed.</summary>
+    public sealed record Sessions(Guid A, Guid B);
 
-    public new async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        // a: self-booked, reminded twice (email and text two days ahead, email two hours ahead), attended.
-        await AddReferral("a", (Client, Booking(s => s.A, 120)), (System, Reminder(s => s.A, TwoDays, ContactChannel.Email, ContactChannel.Sms)),
-            (System, Reminder(s => s.A, TwoHours, ContactChannel.Email)), (Coordinator, Attended(s => s.A)));
-        // b: booked by a coordinator, reminded by email, missed.
-        await AddReferral("b", (Coordinator, Booking(s => s.A, 72)), (System, Reminder(s => s.A, TwoDays, ContactChannel.Email)),
-            (Coordinator, Missed(s => s.A)));
-        // c: booked by a coordinator, no reminder, missed; re-booked by the client, no reminder, attended.
-        await AddReferral("c", (Coordinator, Booking(s => s.A, 48)), (Coordinator, Missed(s => s.A)),
-            (Client, Booking(s => s.B, 200)), (Coordinator, Attended(s => s.B)));
-        // d: self-booked, reminded by text two hours ahead, not held yet.
-        await AddReferral("d", (Client, Booking(s => s.A, 300)), (System, Reminder(s => s.A, TwoHours, ContactChannel.Sms)));
-        // f: booked by a coordinator, moved by the client, reminded by email and text, attended.
-        await AddReferral("f", (Coordinator, Booking(s => s.A, 96)), (Client, Moved(s => s.A, 96, 110)),
-            (System, Reminder(s => s.A, TwoDays, ContactChannel.Email, ContactChannel.Sms)), (Coordinator, Attended(s => s.A)));
-        // e: only submitted.
-        await AddReferral("e");
-        Booked["a"] = (120, true);
-        Booked["b"] = (72, false);
-        Booked["c"] = (200, true);
-        Booked["d"] = (300, true);
-        Booked["f"] = (110, false);
-        await Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
-    }
+    public static readonly Actor Client = new(Roles.Client, Roles.Client, Roles.Client);
+    public static readonly Actor Coordinator = new("coordinator-1", "Casey Coordinator", Roles.Coordinator);
+    /// <summary>The reminders go out from a timer, as the system.</summary>
+    public static readonly Actor ByTimer = Actor.System;
 
-    private sealed record Sessions(Guid A, Guid B);
+    public static Func<Sessions, (TimeSpan, object)> Booking(Func<Sessions, Guid> session, int hoursAfterIntake, DateTimeOffset intake) => s =>
+        (TimeSpan.FromHours(24), new FirstSessionBooked(session(s), Clinician, intake.AddHours(hoursAfterIntake), 50, SessionFormat.Telehealth));
 
-    private static readonly Actor Client = new(Roles.Client, Roles.Client, Roles.Client);
-    private static readonly Actor Coordinator = new("coordinator-1", "Casey Coordinator", Roles.Coordinator);
-    private static readonly Actor System = Actor.System;
+    public static Func<Sessions, (TimeSpan, object)> Moved(Func<Sessions, Guid> session, int fromHours, int toHours, DateTimeOffset intake) => s =>
+        (TimeSpan.FromHours(1), new FirstSessionRescheduled(session(s), Clinician, intake.AddHours(fromHours), intake.AddHours(toHours), 50));
 
-    private static Func<Sessions, (TimeSpan, object)> Booking(Func<Sessions, Guid> session, int hoursAfterIntake) => s =>
-        (TimeSpan.FromHours(24), new FirstSessionBooked(session(s), Clinician, Intake.AddHours(hoursAfterIntake), 50, SessionFormat.Telehealth));
-
-    private static Func<Sessions, (TimeSpan, object)> Moved(Func<Sessions, Guid> session, int fromHours, int toHours) => s =>
-        (TimeSpan.FromHours(1), new FirstSessionRescheduled(session(s), Clinician, Intake.AddHours(fromHours), Intake.AddHours(toHours), 50));
-
-    private static Func<Sessions, (TimeSpan, object)> Reminder(Func<Sessions, Guid> session, TimeSpan lead, params ContactChannel[] channels) => s =>
+    public static Func<Sessions, (TimeSpan, object)> Reminder(Func<Sessions, Guid> session, TimeSpan lead, params ContactChannel[] channels) => s =>
         (TimeSpan.FromHours(1), new FirstSessionReminderSent(session(s), lead, channels));
 
-    private static Func<Sessions, (TimeSpan, object)> Attended(Func<Sessions, Guid> session) => s =>
+    public static Func<Sessions, (TimeSpan, object)> Attended(Func<Sessions, Guid> session) => s =>
         (TimeSpan.FromDays(3), new FirstSessionAttended(session(s), Clinician, null));
 
-    private static Func<Sessions, (TimeSpan, object)> Missed(Func<Sessions, Guid> session) => s =>
+    public static Func<Sessions, (TimeSpan, object)> Missed(Func<Sessions, Guid> session) => s =>
         (TimeSpan.FromDays(3), new FirstSessionMissed(session(s), Clinician, null));
 
-    /// <summary>A referral up to acceptance, then the steps given, each by its actor and some time after the one before.</summary>
-    private async Task AddReferral(string name, params (Actor By, Func<Sessions, (TimeSpan After, object Event)> Step)[] steps)
+    /// <summary>
+    /// A referral submitted at <paramref name="intake"/> (its intake date that day in UTC), then accepted unless no steps are
+    /// given, then the steps, each by its actor some time after the one before.
+    /// </summary>
+    public static async Task AppendAsync(IDocumentStore store, DateTimeOffset intake, string name,
+        params (Actor By, Func<Sessions, (TimeSpan After, object Event)> Step)[] steps)
     {
         var sessions = new Sessions(Guid.CreateVersion7(), Guid.CreateVersion7());
         var proposal = Guid.CreateVersion7();
-        var at = Intake;
+        var at = intake;
         var events = new List<IEvent>
         {
-            Stamped(Samples.Submitted(Samples.Intake() with { Notes = $"Referral {name}" }, new DateOnly(2026, 3, 2)), Actor.Anonymous, at),
+            Stamped(Samples.Submitted(Samples.Intake() with { Notes = $"Referral {name}" }, DateOnly.FromDateTime(intake.UtcDateTime)), Actor.Anonymous, at),
             Stamped(new ReferralTriaged(TriagePriority.Routine, null), Coordinator, at = at.AddHours(1)),
             Stamped(new MatchProposed(proposal, Clinician, at.AddHours(72), null, null, null), Coordinator, at = at.AddHours(1)),
             Stamped(new ProposalAccepted(proposal, Clinician, null), new Actor("clinician-1", "Grace Kim", Roles.Clinician), at = at.AddHours(1))
@@ -90,7 +65,7 @@ public sealed class BookingReportsFixture : AppFixture, IAsyncLifetime
             var (after, data) = step(sessions);
             events.Add(Stamped(data, by, at = at.Add(after)));
         }
-        await using var session = Store.LightweightSession();
+        await using var session = store.LightweightSession();
         session.Events.StartStream<Referral>(Guid.CreateVersion7(), events.Cast<object>().ToArray());
         await session.SaveChangesAsync();
     }
@@ -104,6 +79,45 @@ public sealed class BookingReportsFixture : AppFixture, IAsyncLifetime
         e.SetHeader(Actor.RoleHeader, by.Role);
         return e;
     }
+}
+
+/// <summary>Six referrals of one intake day (2026-03-02): who booked, which sessions were reminded, how they ended.</summary>
+public sealed class BookingReportsFixture : AppFixture, IAsyncLifetime
+{
+    public static readonly DateTimeOffset Intake = new(2026, 3, 2, 17, 0, 0, TimeSpan.Zero);
+    public static readonly TimeSpan TwoDays = TimeSpan.FromDays(2), TwoHours = TimeSpan.FromHours(2);
+    /// <summary>Referral → hours from intake to the first session as it stands, and whether the client booked it.</summary>
+    public Dictionary<string, (double Hours, bool SelfBooked)> Booked { get; } = new();
+
+    public new async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        // a: self-booked, reminded twice (email and text two days ahead, email two hours ahead), attended.
+        await AddReferral("a", (Client, Booking(s => s.A, 120, Intake)), (ByTimer, Reminder(s => s.A, TwoDays, ContactChannel.Email, ContactChannel.Sms)),
+            (ByTimer, Reminder(s => s.A, TwoHours, ContactChannel.Email)), (Coordinator, Attended(s => s.A)));
+        // b: booked by a coordinator, reminded by email, missed.
+        await AddReferral("b", (Coordinator, Booking(s => s.A, 72, Intake)), (ByTimer, Reminder(s => s.A, TwoDays, ContactChannel.Email)),
+            (Coordinator, Missed(s => s.A)));
+        // c: booked by a coordinator, no reminder, missed; re-booked by the client, no reminder, attended.
+        await AddReferral("c", (Coordinator, Booking(s => s.A, 48, Intake)), (Coordinator, Missed(s => s.A)),
+            (Client, Booking(s => s.B, 200, Intake)), (Coordinator, Attended(s => s.B)));
+        // d: self-booked, reminded by text two hours ahead, not held yet.
+        await AddReferral("d", (Client, Booking(s => s.A, 300, Intake)), (ByTimer, Reminder(s => s.A, TwoHours, ContactChannel.Sms)));
+        // f: booked by a coordinator, moved by the client, reminded by email and text, attended.
+        await AddReferral("f", (Coordinator, Booking(s => s.A, 96, Intake)), (Client, Moved(s => s.A, 96, 110, Intake)),
+            (ByTimer, Reminder(s => s.A, TwoDays, ContactChannel.Email, ContactChannel.Sms)), (Coordinator, Attended(s => s.A)));
+        // e: only submitted.
+        await AddReferral("e");
+        Booked["a"] = (120, true);
+        Booked["b"] = (72, false);
+        Booked["c"] = (200, true);
+        Booked["d"] = (300, true);
+        Booked["f"] = (110, false);
+        await Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+    }
+
+    private Task AddReferral(string name, params (Actor By, Func<StampedReferrals.Sessions, (TimeSpan After, object Event)> Step)[] steps) =>
+        StampedReferrals.AppendAsync(Store, Intake, name, steps);
 }
 
 public class BookingAndReminderReportTests(BookingReportsFixture app) : IClassFixture<BookingReportsFixture>
