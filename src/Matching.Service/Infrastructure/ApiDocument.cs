@@ -73,6 +73,7 @@ public sealed class ApiDocument(Microsoft.AspNetCore.Routing.EndpointDataSource 
             DeclareErrors(document, operation, route, method, anonymous);
             DescribeParameters(document, operation, route);
             DescribeAnswers(operation, route);
+            if (route == Referrals.TextOptOut.InboundTextEndpoint.Route) DescribeTextWebhook(document, operation);
             if (operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true
                 && body.Schema is OpenApiSchemaReference { Reference.Id: { } schemaName })
                 body.Example = ApiExamples.For(schemaName);
@@ -185,6 +186,61 @@ public sealed class ApiDocument(Microsoft.AspNetCore.Routing.EndpointDataSource 
                 [Reports.ReportCsv.ContentType] = csv
             };
         }
+    }
+
+    /// <summary>
+    /// The SMS provider's webhook takes Twilio's form, not JSON, and a signature instead of a token: it answers TwiML, and
+    /// none of the JSON routes' refusals (400, 409, 413, 415, 422, 429) apply to it.
+    /// </summary>
+    private static void DescribeTextWebhook(OpenApiDocument document, OpenApiOperation operation)
+    {
+        OpenApiSchema Text(string description) => new() { Type = JsonSchemaType.String, Description = description };
+        operation.Description = "Twilio calls this for every text sent to the practice's number. A keyword alone (STOP, STOPALL, UNSUBSCRIBE, " +
+                                "CANCEL, END, QUIT, REVOKE, OPTOUT; START, UNSTOP, YES; case and spaces ignored) stops or resumes texts on every " +
+                                "open referral whose client's phone is the sender's number; any other text changes nothing." +
+                                "\n\nRoles: anonymous, signed by the provider.";
+        operation.Parameters =
+        [
+            new OpenApiParameter
+            {
+                Name = Referrals.TextOptOut.InboundTextEndpoint.SignatureHeader, In = ParameterLocation.Header, Required = true,
+                Description = "Twilio's HMAC-SHA1 signature of the public URL and the form, keyed with `Sms:AuthToken`.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String }
+            }
+        ];
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/x-www-form-urlencoded"] = new()
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Required = new HashSet<string> { "From", "Body" },
+                        Properties = new Dictionary<string, IOpenApiSchema>
+                        {
+                            ["From"] = Text("The sender's number, E.164."), ["Body"] = Text("The text."), ["MessageSid"] = Text("Twilio's id of the text.")
+                        },
+                        // Twilio sends more fields (To, AccountSid, NumMedia, ...), all covered by the signature.
+                        AdditionalPropertiesAllowed = true
+                    }
+                }
+            }
+        };
+        operation.Responses = new OpenApiResponses
+        {
+            ["200"] = new OpenApiResponse
+            {
+                Description = "An empty TwiML answer: the service sends no text back.",
+                Content = new Dictionary<string, OpenApiMediaType> { ["text/xml"] = new() { Schema = Text("`<Response/>`") } }
+            }
+        };
+        Problem(document, operation, "403", "The signature is missing or doesn't match: nothing is recorded.");
+        Problem(document, operation, "404", "Text messages are not configured (no `Sms:*` settings).");
+        Problem(document, operation, "413", "The body is larger than 64 KiB.");
+        Problem(document, operation, "503", "The database is unreachable or restarting; try again after `Retry-After` seconds.").Headers = RetryAfter();
     }
 
     /// <summary>

@@ -98,6 +98,12 @@ public sealed record Referral
     public IReadOnlyList<ClientLinkGrant> ClientLinks { get; init; } = [];
     /// <summary>The client replied STOP to a text and hasn't replied START since.</summary>
     public bool TextsStopped { get; init; }
+    /// <summary>
+    /// The client's phone as E.164 ("+13035550142"), null without a valid one: the indexed key a text the client sends
+    /// finds their referrals by (docs/adr/0035-text-opt-out-and-booking-reports.md). Erasure clears it.
+    /// </summary>
+    [PersonalData]
+    public string? TextNumber { get; init; }
 
     /// <summary>Whether a text may go to the client: a number, consent to texts, no STOP since, data not erased.</summary>
     [JsonIgnore]
@@ -140,7 +146,8 @@ public sealed record Referral
         StatusSince = e.Timestamp,
         IntakeDate = e.Data.IntakeDate,
         AgeGroup = e.Data.AgeGroup,
-        Intake = e.Data.Intake
+        Intake = e.Data.Intake,
+        TextNumber = Notifications.PhoneNumbersE164.Normalize(e.Data.Intake.Client.Phone)
     };
 
     public Referral Apply(IEvent<RiskFlagged> e) => this with { Risk = new RiskState(e.Data.Answer, e.Timestamp) };
@@ -237,7 +244,8 @@ public sealed record Referral
         {
             Client = Intake.Client with { Email = e.Email ?? Intake.Client.Email, Phone = e.Phone ?? Intake.Client.Phone },
             Consent = e.TextMessagesOk is { } ok ? Intake.Consent with { TextMessagesOk = ok } : Intake.Consent
-        }
+        },
+        TextNumber = e.Phone is null ? TextNumber : Notifications.PhoneNumbersE164.Normalize(e.Phone)
     };
 
     public Referral Apply(TextMessagesStopped _) => this with { TextsStopped = true };
@@ -283,7 +291,8 @@ public sealed record Referral
     /// what happened, when, and the coded facts (status, concerns, age group, state) stay so the referral
     /// is still counted. Applied on replay too, so a rebuilt snapshot is masked even before the events are.
     /// </summary>
-    public Referral Apply(ClientDataErased _) => Audit.PersonalData.Erase(this) with { PersonalDataErased = true, ClientLinks = [] };
+    public Referral Apply(ClientDataErased _) =>
+        Audit.PersonalData.Erase(this) with { PersonalDataErased = true, ClientLinks = [], TextNumber = null };
 
     /// <summary>
     /// The lifecycle, defined once: the status a referral moves to on an event, or null when the event leaves it where it

@@ -15,6 +15,8 @@ public static class ReferralsModule
         opts.Projections.Snapshot<Referral>(SnapshotLifecycle.Inline);
         opts.Schema.For<Referral>()
             .Duplicate(r => r.SubmittedAt)
+            // A text the client sends names only their number: an inbound STOP finds their referrals by this column's index.
+            .Duplicate(r => r.TextNumber!)
             .GinIndexJsonData();
 
         // A client link's key: the token's hash, and the referral it opens.

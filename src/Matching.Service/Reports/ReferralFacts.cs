@@ -1,4 +1,5 @@
 using JasperFx.Events;
+using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
 using Matching.Service.Shared;
 
@@ -14,6 +15,12 @@ public sealed record ProposalFact(
     ProposalOutcome Outcome = ProposalOutcome.Pending,
     DeclineReason? DeclineReason = null,
     bool WithdrawnOnClosing = false);
+
+/// <summary>A reminder of a first session that went out: how long before its start, and by which channels.</summary>
+public sealed record ReminderFact(Guid SessionId, TimeSpan LeadTime, IReadOnlyList<ContactChannel> Channels);
+
+/// <summary>How a first session ended, and whether any reminder of it went out before.</summary>
+public sealed record SessionOutcomeFact(Guid SessionId, bool Attended, bool Reminded);
 
 /// <summary>
 /// What the reports need to know about one referral, and nothing personal: dates, stages reached,
@@ -43,11 +50,19 @@ public sealed record ReferralFacts
     public DateTimeOffset? FirstBookedAt { get; init; }
     /// <summary>Start of the referral's first session as it stands: the latest booking, with its reschedules.</summary>
     public DateTimeOffset? FirstSessionStartsAt { get; init; }
+    /// <summary>
+    /// The client booked the first session as it stands themselves, on their link: the booking event's actor has the role
+    /// client. Otherwise the practice (a coordinator) booked it.
+    /// </summary>
+    public bool SelfBooked { get; init; }
     public DateTimeOffset? AttendedAt { get; init; }
     public int SessionsAttended { get; init; }
     public int NoShows { get; init; }
 
     public IReadOnlyList<ProposalFact> Proposals { get; init; } = [];
+    public IReadOnlyList<ReminderFact> Reminders { get; init; } = [];
+    /// <summary>Every first-session outcome recorded (a missed session re-booked and attended gives two).</summary>
+    public IReadOnlyList<SessionOutcomeFact> SessionOutcomes { get; init; } = [];
     /// <summary>Proposals that ended without acceptance and sent the referral back to matching.</summary>
     public int Rematches { get; init; }
 
@@ -117,7 +132,13 @@ public sealed record ReferralFacts
     public ReferralFacts Apply(IEvent<FirstSessionBooked> e) => this with
     {
         FirstBookedAt = FirstBookedAt ?? e.Timestamp,
-        FirstSessionStartsAt = e.Data.StartsAt
+        FirstSessionStartsAt = e.Data.StartsAt,
+        SelfBooked = Actor.FromHeaders(e.Headers, e.UserName).Role.Split(',').Contains(Roles.Client)
+    };
+
+    public ReferralFacts Apply(FirstSessionReminderSent e) => this with
+    {
+        Reminders = [..Reminders, new ReminderFact(e.SessionId, e.LeadTime, e.Channels)]
     };
 
     public ReferralFacts Apply(FirstSessionRescheduled e) => this with { FirstSessionStartsAt = e.StartsAt };
@@ -126,11 +147,18 @@ public sealed record ReferralFacts
     {
         AttendedAt = AttendedAt ?? e.Timestamp,
         SessionsAttended = SessionsAttended + 1,
+        SessionOutcomes = [..SessionOutcomes, new SessionOutcomeFact(e.Data.SessionId, true, Reminded(e.Data.SessionId))],
         ClosureOutcome = Referrals.ClosureOutcome.Engaged,
         ClosedAt = e.Timestamp
     };
 
-    public ReferralFacts Apply(FirstSessionMissed _) => this with { NoShows = NoShows + 1 };
+    public ReferralFacts Apply(FirstSessionMissed e) => this with
+    {
+        NoShows = NoShows + 1,
+        SessionOutcomes = [..SessionOutcomes, new SessionOutcomeFact(e.SessionId, false, Reminded(e.SessionId))]
+    };
+
+    private bool Reminded(Guid sessionId) => Reminders.Any(r => r.SessionId == sessionId);
 
     public ReferralFacts Apply(IEvent<ReferralWaitlisted> e) => this with
     {

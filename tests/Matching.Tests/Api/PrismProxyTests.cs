@@ -292,7 +292,7 @@ public class PrismProxyTests(PrismFixture prism, ITestOutputHelper output) : ICl
         (await Send(HttpMethod.Get, urgentReferral, coordinator)).Status.ShouldBe(HttpStatusCode.OK);
         (await Send(HttpMethod.Get, $"{referral}/timeline", coordinator)).Status.ShouldBe(HttpStatusCode.OK);
         var analyst = Tokens.Analyst;
-        foreach (var report in new[] { "funnel", "time-to-first-session", "match-outcomes?groupBy=concern", "no-shows", "risk", "utilization", "waitlist" })
+        foreach (var report in new[] { "funnel", "time-to-first-session", "match-outcomes?groupBy=concern", "no-shows", "risk", "utilization", "waitlist", "reminders" })
         {
             var separator = report.Contains('?') ? '&' : '?';
             (await Send(HttpMethod.Get, $"/api/reports/{report}{separator}from=2026-01-01&to=2027-12-31", analyst)).Status.ShouldBe(HttpStatusCode.OK);

@@ -106,12 +106,15 @@ public class PersonalDataTests
         erased.ContactAttempts.Single().Note.ShouldBe("(erased)");
         erased.FirstSession!.Note.ShouldBe("(erased)");
         erased.Closure!.Note.ShouldBe("(erased)");
+        before.TextNumber.ShouldBe("+13035550100");
+        erased.TextNumber.ShouldBeNull("an inbound text no longer finds an erased client");
 
         // Everything else is as it was: the referral is still counted and its history still reads.
         var unmarked = JsonSerializer.Serialize(erased with
         {
             Version = before.Version, PersonalDataErased = false, Intake = before.Intake, Risk = before.Risk, Proposals = before.Proposals,
-            ContactAttempts = before.ContactAttempts, FirstSession = before.FirstSession, Closure = before.Closure
+            ContactAttempts = before.ContactAttempts, FirstSession = before.FirstSession, Closure = before.Closure,
+            TextNumber = before.TextNumber
         });
         unmarked.ShouldBe(JsonSerializer.Serialize(before));
     }

@@ -38,7 +38,7 @@ public class ReportsPageTests(BrowserFixture app)
             lines = (await File.ReadAllTextAsync((await download.PathAsync())!)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
             return lines[^1].Split(',')[1] == shown.ToString(CultureInfo.InvariantCulture);
         });
-        lines![0].ShouldBe("month,submitted,triaged,proposed,accepted,booked,attended,proposals,rematches");
+        lines![0].ShouldBe("month,submitted,triaged,proposed,accepted,booked,attended,proposals,rematches,selfBooked,coordinatorBooked,attendedSelfBooked,attendedCoordinatorBooked");
         lines[^1].ShouldStartWith($"all,{shown},");
         shown.ShouldBeGreaterThan(0);
         analyst.ConsoleErrors.ShouldBeEmpty();

@@ -6,9 +6,13 @@ using Wolverine.Http;
 
 namespace Matching.Service.Reports.Funnel;
 
-/// <summary>Referrals that ever reached each stage; proposals made and re-matches among them.</summary>
+/// <summary>
+/// Referrals that ever reached each stage; proposals made and re-matches among them. Booked and attended are split by who
+/// booked the first session as it stands: the client on their link (self-booked) or a coordinator.
+/// </summary>
 public sealed record FunnelCounts(
-    int Submitted, int Triaged, int Proposed, int Accepted, int Booked, int Attended, int Proposals, int Rematches)
+    int Submitted, int Triaged, int Proposed, int Accepted, int Booked, int Attended, int Proposals, int Rematches,
+    int SelfBooked, int CoordinatorBooked, int AttendedSelfBooked, int AttendedCoordinatorBooked)
 {
     public static FunnelCounts Of(IReadOnlyCollection<ReferralFacts> facts) => new(
         facts.Count,
@@ -18,7 +22,11 @@ public sealed record FunnelCounts(
         facts.Count(f => f.FirstBookedAt is not null),
         facts.Count(f => f.AttendedAt is not null),
         facts.Sum(f => f.Proposals.Count),
-        facts.Sum(f => f.Rematches));
+        facts.Sum(f => f.Rematches),
+        facts.Count(f => f.FirstBookedAt is not null && f.SelfBooked),
+        facts.Count(f => f.FirstBookedAt is not null && !f.SelfBooked),
+        facts.Count(f => f.AttendedAt is not null && f.SelfBooked),
+        facts.Count(f => f.AttendedAt is not null && !f.SelfBooked));
 }
 
 public sealed record FunnelMonth(string Month, FunnelCounts Counts);
@@ -26,6 +34,7 @@ public sealed record FunnelMonth(string Month, FunnelCounts Counts);
 public sealed record FunnelReport(
     ReportAsOf AsOf, DateOnly? From, DateOnly? To,
     int Submitted, int Triaged, int Proposed, int Accepted, int Booked, int Attended, int Proposals, int Rematches,
+    int SelfBooked, int CoordinatorBooked, int AttendedSelfBooked, int AttendedCoordinatorBooked,
     IReadOnlyList<FunnelMonth> Months)
 {
     public static FunnelReport Compute(ReportAsOf asOf, ReportRange range, IReadOnlyList<ReferralFacts> facts)
@@ -34,14 +43,16 @@ public sealed record FunnelReport(
         var months = facts.GroupBy(f => f.Month).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new FunnelMonth(g.Key, FunnelCounts.Of(g.ToList()))).ToList();
         return new FunnelReport(asOf, range.From, range.To, all.Submitted, all.Triaged, all.Proposed, all.Accepted,
-            all.Booked, all.Attended, all.Proposals, all.Rematches, months);
+            all.Booked, all.Attended, all.Proposals, all.Rematches,
+            all.SelfBooked, all.CoordinatorBooked, all.AttendedSelfBooked, all.AttendedCoordinatorBooked, months);
     }
 }
 
 public static class FunnelReportEndpoint
 {
     private static readonly string[] Header =
-        ["month", "submitted", "triaged", "proposed", "accepted", "booked", "attended", "proposals", "rematches"];
+        ["month", "submitted", "triaged", "proposed", "accepted", "booked", "attended", "proposals", "rematches",
+            "selfBooked", "coordinatorBooked", "attendedSelfBooked", "attendedCoordinatorBooked"];
 
     [WolverineGet("/api/reports/funnel"), Authorize(Policy = Policies.Reports)]
     [ProducesResponseType<FunnelReport>(200)]
@@ -55,11 +66,13 @@ public static class FunnelReportEndpoint
         if (!ReportCsv.Wanted(http.Request)) return Results.Ok(report);
 
         var total = new FunnelMonth("all", new FunnelCounts(report.Submitted, report.Triaged, report.Proposed,
-            report.Accepted, report.Booked, report.Attended, report.Proposals, report.Rematches));
+            report.Accepted, report.Booked, report.Attended, report.Proposals, report.Rematches,
+            report.SelfBooked, report.CoordinatorBooked, report.AttendedSelfBooked, report.AttendedCoordinatorBooked));
         return ReportCsv.Result(http.Response, asOf, Header, report.Months.Append(total).Select(m => (IReadOnlyList<object?>)
         [
             m.Month, m.Counts.Submitted, m.Counts.Triaged, m.Counts.Proposed, m.Counts.Accepted, m.Counts.Booked,
-            m.Counts.Attended, m.Counts.Proposals, m.Counts.Rematches
+            m.Counts.Attended, m.Counts.Proposals, m.Counts.Rematches,
+            m.Counts.SelfBooked, m.Counts.CoordinatorBooked, m.Counts.AttendedSelfBooked, m.Counts.AttendedCoordinatorBooked
         ]));
     }
 }

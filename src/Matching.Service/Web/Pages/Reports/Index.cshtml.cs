@@ -5,6 +5,7 @@ using Matching.Service.Reports;
 using Matching.Service.Reports.Durations;
 using Matching.Service.Reports.Funnel;
 using Matching.Service.Reports.MatchOutcomes;
+using Matching.Service.Reports.Reminders;
 using Matching.Service.Reports.Waitlist;
 using Microsoft.AspNetCore.Mvc;
 
@@ -25,6 +26,7 @@ public sealed class IndexModel(IQuerySession session, TimeProvider time, Matchin
     public MatchOutcomesReport? ByConcern { get; private set; }
     public TimeToFirstSessionReport? TimeToFirstSession { get; private set; }
     public WaitlistReport? Waitlist { get; private set; }
+    public RemindersReport? Reminders { get; private set; }
     public TimeZoneInfo Zone => options.TimeZone;
     public DateTimeOffset Now => time.GetUtcNow();
 
@@ -35,7 +37,8 @@ public sealed class IndexModel(IQuerySession session, TimeProvider time, Matchin
         ["match-outcomes-by-clinician"] = "Acceptance and decline reasons by clinician",
         ["match-outcomes-by-concern"] = "Acceptance and decline reasons by concern",
         ["time-to-first-session"] = "Time to first session",
-        ["waitlist"] = "Waitlist"
+        ["waitlist"] = "Waitlist",
+        ["reminders"] = "Reminders and no-shows"
     };
 
     /// <summary>The link that downloads a report's CSV for the dates shown.</summary>
@@ -56,6 +59,7 @@ public sealed class IndexModel(IQuerySession session, TimeProvider time, Matchin
             "match-outcomes-by-clinician" => await MatchOutcomesReportEndpoint.Get(From, To, "clinician", HttpContext, session, cancellation),
             "match-outcomes-by-concern" => await MatchOutcomesReportEndpoint.Get(From, To, "concern", HttpContext, session, cancellation),
             "time-to-first-session" => await TimeToFirstSessionReportEndpoint.Get(From, To, HttpContext, session, options, cancellation),
+            "reminders" => await RemindersReportEndpoint.Get(From, To, HttpContext, session, options, cancellation),
             _ => await WaitlistReportEndpoint.Get(From, To, HttpContext, session, time, cancellation)
         };
         if (Response.Headers.ContainsKey("X-Report-As-Of-Sequence"))
@@ -90,5 +94,6 @@ public sealed class IndexModel(IQuerySession session, TimeProvider time, Matchin
         ByConcern = MatchOutcomesReport.Compute(AsOf, range!, OutcomeGrouping.Concern, facts, Display.Key);
         TimeToFirstSession = TimeToFirstSessionReport.Compute(AsOf, range!, facts, options);
         Waitlist = WaitlistReport.Compute(AsOf, range!, facts, Now);
+        Reminders = RemindersReport.Compute(AsOf, range!, facts, options);
     }
 }
