@@ -116,3 +116,19 @@ public sealed partial class MartenCommandLogger(ILogger logger) : IMartenLogger,
     [LoggerMessage(Level = LogLevel.Warning, Message = "Marten: {Message} ({ExceptionType}, SQL state {SqlState}, constraint {Constraint})")]
     private static partial void LogMartenFailure(ILogger logger, string message, string exceptionType, string? sqlState, string? constraint);
 }
+
+/// <summary>
+/// ASP.NET Core's hosting and routing loggers write each request's path (information and debug), and a client's link
+/// carries its secret token in the path (docs/adr/0032-client-link.md). Those categories log only warnings and errors,
+/// whatever the configuration asks: the service's own lines and the traces (whose path is redacted) say what happened.
+/// </summary>
+public sealed class RequestPathLogFilter : IConfigureOptions<LoggerFilterOptions>
+{
+    public static readonly string[] Categories =
+        ["Microsoft.AspNetCore.Hosting.Diagnostics", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Server.Kestrel"];
+
+    public void Configure(LoggerFilterOptions options)
+    {
+        foreach (var category in Categories) options.Rules.Add(new LoggerFilterRule(null, category, LogLevel.Warning, null));
+    }
+}

@@ -59,6 +59,7 @@ public static class ServiceSetup
         services.AddSingleton<RequestBodyLogFilter>();
         services.AddSingleton<IConfigureOptions<LoggerFilterOptions>>(sp => sp.GetRequiredService<RequestBodyLogFilter>());
         services.AddSingleton<IOptionsChangeTokenSource<LoggerFilterOptions>>(sp => sp.GetRequiredService<RequestBodyLogFilter>());
+        services.AddSingleton<IConfigureOptions<LoggerFilterOptions>, RequestPathLogFilter>();
 
         builder.AddMatchingHttpHardening();
         builder.AddMatchingKeyRing(connectionString);
@@ -136,7 +137,15 @@ public static class ServiceSetup
             var telemetry = services.AddOpenTelemetry()
                 .ConfigureResource(r => r.AddService("matching-service"))
                 .WithTracing(t => t
-                    .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
+                    .AddAspNetCoreInstrumentation(o =>
+                    {
+                        o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health");
+                        // A client's link carries its token in the path: spans keep the route's template instead.
+                        o.EnrichWithHttpRequest = (activity, request) =>
+                        {
+                            if (ClientLinks.TokenOf(request.Path) is { } token) activity.SetTag("url.path", request.Path.Value!.Replace(token, "{token}"));
+                        };
+                    })
                     .AddHttpClientInstrumentation()
                     .AddNpgsql()
                     .AddSource("Wolverine")

@@ -58,3 +58,26 @@ public class TelemetryTests(TracingFixture app) : IClassFixture<TracingFixture>
         sources.ShouldContain("Marten");
     }
 }
+
+public class ClientLinkTracingTests(TracingFixture app) : IClassFixture<TracingFixture>
+{
+    [Fact]
+    public async Task a_links_token_is_not_in_the_spans()
+    {
+        var referral = await app.Host.SubmittedReferral();
+        var token = await referral.ClientLink();
+
+        (await app.Host.Get($"/api/client/{token}")).Status.ShouldBe(HttpStatusCode.OK);
+
+        List<Activity> spans = [];
+        for (var attempt = 0; attempt < 50 && spans.Count == 0; attempt++)
+        {
+            lock (app.Spans) spans = app.Spans.Where(s => s.GetTagItem("url.path") is "/api/client/{token}").ToList();
+            if (spans.Count == 0) await Task.Delay(100);
+        }
+        spans.ShouldNotBeEmpty();
+        lock (app.Spans)
+            app.Spans.SelectMany(s => s.TagObjects.Select(t => t.Value?.ToString() ?? "").Append(s.DisplayName))
+                .Where(v => v.Contains(token)).ShouldBeEmpty();
+    }
+}

@@ -201,4 +201,22 @@ public class ClientContactLogTests(LogCapturingAppFixture app) : IClassFixture<L
         foreach (var value in new[] { "quarrington", "0177", "ottoline", "Portugal", "Bartholomew" })
             lines.ShouldNotContain(l => l.Contains(value, StringComparison.OrdinalIgnoreCase), value);
     }
+
+    [Fact]
+    public async Task a_links_token_never_reaches_the_logs_at_any_level()
+    {
+        var referral = await app.Host.SubmittedReferral();
+        var token = await referral.ClientLink();
+        var before = app.Logs.Lines.Count;
+
+        (await app.Host.Get($"/api/client/{token}")).Status.ShouldBe(HttpStatusCode.OK);
+        (await app.Host.Client().GetAsync($"/r/{token}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await app.Host.Post($"/api/client/{token}/contact", new { email = "not-an-address" })).Status.ShouldBe(HttpStatusCode.BadRequest);
+        var wrong = Matching.Service.Referrals.ClientLink.ClientLinks.NewToken();
+        (await app.Host.Get($"/api/client/{wrong}")).Status.ShouldBe(HttpStatusCode.NotFound);
+
+        var lines = app.Logs.Lines.Skip(before).ToArray();
+        lines.ShouldNotBeEmpty();
+        lines.Where(l => l.Contains(token) || l.Contains(wrong)).ShouldBeEmpty();
+    }
 }
