@@ -1,15 +1,9 @@
 using JasperFx.Events;
 using Marten;
-using Matching.Service.Clinicians;
 using Matching.Service.Referrals;
-using Matching.Service.Referrals.Accepting;
 using Matching.Service.Referrals.ClientLink;
-using Matching.Service.Referrals.Proposing;
-using Matching.Service.Referrals.SubmittingIntake;
-using Matching.Service.Referrals.Triaging;
 using Matching.Service.Shared;
 using Matching.Service.Web.Pages.Client;
-using Matching.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Matching.Tests.Web.PageSteps;
@@ -165,27 +159,14 @@ public class ClientBookingPageTests(BrowserFixture app)
         return $"{local:dddd d MMMM}, {local:HH:mm}–{TimeZoneInfo.ConvertTime(end, Practice):HH:mm} {PracticeTime.Abbreviation(end, Practice)}";
     }
 
-    /// <summary>Licensed only in Wyoming (other tests' Colorado clients never get them); both formats.</summary>
-    private async Task<Guid> ClinicianAsync(string name)
-    {
-        var id = Guid.CreateVersion7();
-        var profile = new ClinicianProfile(name, "LMFT", $"{id:N}@practice.example", "America/Denver", ["WY"], ["WY"],
-            [SessionFormat.InPerson, SessionFormat.Telehealth], [SessionType.Individual], [AgeGroup.Adult], [Concern.Grief],
-            [Modality.Act], ["English"], ["Aetna"], 140m, null, Gender.Female, false, false, false);
-        await using var session = app.Services.GetRequiredService<IDocumentStore>().LightweightSession();
-        session.Events.StartStream<Clinician>(id, new ClinicianOnboarded(profile, 25, 20, true,
-            [new WeeklyWindow(WeekDay.Monday, "09:00", "12:00"), new WeeklyWindow(WeekDay.Wednesday, "13:00", "15:00")]));
-        await session.SaveChangesAsync();
-        return id;
-    }
+    /// <summary>Mondays 09:00-12:00 and Wednesdays 13:00-15:00.</summary>
+    private Task<Guid> ClinicianAsync(string name) =>
+        WyomingClinicianAsync(app, name, new WeeklyWindow(WeekDay.Monday, "09:00", "12:00"), new WeeklyWindow(WeekDay.Wednesday, "13:00", "15:00"));
 
     /// <summary>A new client's referral, accepted by the clinician, and the path of the link a coordinator issues the client.</summary>
     private async Task<(Guid Id, string Link)> AcceptedWithLinkAsync(Guid clinician)
     {
-        var id = (await AskAsync(app, new SubmitIntake(Samples.Intake() with { Format = FormatPreference.Either }, null))).ReferralId;
-        await AskAsync(app, new TriageReferral(TriagePriority.Routine, null, null) { ReferralId = id });
-        var proposal = await AskAsync(app, new ProposeMatch(clinician, null, "Licensed where the client will be this year.", null) { ReferralId = id });
-        await AskAsync(app, new AcceptProposal(null, null) { ReferralId = id, ProposalId = proposal.ProposalId, AnsweredBy = clinician });
+        var id = await AcceptedByAsync(app, clinician);
         var issued = await AskAsync(app, new IssueClientLink { ReferralId = id });
         return (id, new Uri(issued.Url).AbsolutePath);
     }
