@@ -20,6 +20,8 @@ public sealed record ClientSlotsView(string TimeZone, IReadOnlyList<OpenSlot> Sl
 /// </summary>
 public static class ClientSlots
 {
+    public const string ChooseOne = "Choose one of the open times (its startsAt, an ISO-8601 time with offset).";
+
     /// <summary>The offered times now, or null while no clinician has accepted (nothing to choose from yet).</summary>
     public static async Task<IReadOnlyList<OpenSlot>?> ReadAsync(
         IQuerySession session, Referral referral, MatchingOptions options, DateTimeOffset now, CancellationToken cancellation)

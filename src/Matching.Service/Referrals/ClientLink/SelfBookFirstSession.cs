@@ -43,7 +43,7 @@ public sealed class SelfBookFirstSessionValidator : AbstractValidator<SelfBookFi
 {
     public SelfBookFirstSessionValidator()
     {
-        RuleFor(x => x.StartsAt).NotNull().WithMessage("Choose one of the open times (its startsAt, an ISO-8601 time with offset).");
+        RuleFor(x => x.StartsAt).NotNull().WithMessage(ClientSlots.ChooseOne);
         RuleFor(x => x.Format).NotNull().WithMessage("Choose inPerson or telehealth.");
     }
 }

@@ -20,7 +20,7 @@ public sealed record SelfRescheduleFirstSession(DateTimeOffset? StartsAt) : ICom
 public sealed class SelfRescheduleFirstSessionValidator : AbstractValidator<SelfRescheduleFirstSession>
 {
     public SelfRescheduleFirstSessionValidator() =>
-        RuleFor(x => x.StartsAt).NotNull().WithMessage("Choose one of the open times (its startsAt, an ISO-8601 time with offset).");
+        RuleFor(x => x.StartsAt).NotNull().WithMessage(ClientSlots.ChooseOne);
 }
 
 public static class SelfRescheduleFirstSessionHandler
