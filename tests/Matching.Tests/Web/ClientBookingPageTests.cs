@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using Marten;
 using Matching.Service.Referrals;
+using Matching.Service.Referrals.Booking;
 using Matching.Service.Referrals.ClientLink;
 using Matching.Service.Shared;
 using Matching.Service.Web.Pages.Client;
@@ -140,6 +141,41 @@ public class ClientBookingPageTests(BrowserFixture app)
         await ExpectStatusAsync(page, "Your first session is booked.");
         var booked = (FirstSessionBooked)(await EventsAsync(id)).Single(e => e.Data is FirstSessionBooked).Data;
         (booked.StartsAt, booked.Format).ShouldBe((next, SessionFormat.Telehealth));
+        user.ConsoleErrors.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(390)]
+    public async Task without_open_times_or_after_the_cutoff_the_page_gives_the_practices_phone_and_email(int width)
+    {
+        // A clinician with no weekly hours recorded has no open times to offer.
+        var (_, noTimes) = await AcceptedWithLinkAsync(await WyomingClinicianAsync(app, $"Ada Brook {width}"));
+        // A session a coordinator booked for tomorrow morning is inside the cutoff already.
+        var clinician = await ClinicianAsync($"Sol Ferreira {width}");
+        var (booked, soon) = await AcceptedWithLinkAsync(clinician);
+        var startsAt = app.Clock.GetUtcNow().AddHours(20);
+        await AskAsync(app, new BookFirstSession(startsAt, null, SessionFormat.Telehealth, null, "The client asked for the first free hour.")
+        {
+            ReferralId = booked
+        });
+
+        await using var user = await WebSession.OpenAsync(app, width);
+        var page = user.Page;
+        await page.GotoAsync(noTimes);
+        (await page.TextContentAsync("#times"))!.ShouldContain("There are no open times in the next three weeks just now. Please call us at");
+        (await page.Locator("input[name=startsAt]").CountAsync()).ShouldBe(0);
+        (await page.Locator("#times a[href='tel:303-555-0100']").CountAsync()).ShouldBe(1);
+        await user.CheckAsync("client-no-open-times");
+
+        await page.GotoAsync(soon);
+        (await page.TextContentAsync(".session-time"))!.ShouldBe(Span(startsAt, 50));
+        var card = (await page.Locator("section", new PageLocatorOptions { Has = page.Locator(".session-time") }).TextContentAsync())!;
+        card.ShouldContain("It's less than 1 day before your session, so it can't be changed here.");
+        card.ShouldContain("please call us at 303-555-0100 or email care@practice.example and we'll help you.");
+        (await page.Locator("section a[href='mailto:care@practice.example']").CountAsync()).ShouldBe(1);
+        (await page.Locator("summary").CountAsync()).ShouldBe(0);
+        await user.CheckAsync("client-after-cutoff");
         user.ConsoleErrors.ShouldBeEmpty();
     }
 
