@@ -91,25 +91,25 @@ public sealed partial class LinkModel
         return shown;
     }
 
-    public Task<IActionResult> OnPostBookAsync(DateTimeOffset? startsAt, SessionFormat? format, [FromServices] IMessageBus bus, CancellationToken cancellation)
+    public Task<IActionResult> OnPostBookAsync(DateTimeOffset? startsAt, SessionFormat? format, [FromServices] IMessageBus commands, CancellationToken cancellation)
     {
         AskedFormat = format;
-        return ChangeAsync(bus, id => new SelfBookFirstSession(startsAt, format) { ReferralId = id }, "Your first session is booked. We look forward to seeing you.", cancellation);
+        return ChangeAsync(commands, id => new SelfBookFirstSession(startsAt, format) { ReferralId = id }, "Your first session is booked. We look forward to seeing you.", cancellation);
     }
 
-    public Task<IActionResult> OnPostMoveAsync(DateTimeOffset? startsAt, [FromServices] IMessageBus bus, CancellationToken cancellation) =>
-        ChangeAsync(bus, id => new SelfRescheduleFirstSession(startsAt) { ReferralId = id }, "Your first session is moved to its new time.", cancellation);
+    public Task<IActionResult> OnPostMoveAsync(DateTimeOffset? startsAt, [FromServices] IMessageBus commands, CancellationToken cancellation) =>
+        ChangeAsync(commands, id => new SelfRescheduleFirstSession(startsAt) { ReferralId = id }, "Your first session is moved to its new time.", cancellation);
 
-    public Task<IActionResult> OnPostCancelAsync(string? reason, [FromServices] IMessageBus bus, CancellationToken cancellation) =>
-        ChangeAsync(bus, id => new SelfCancelFirstSession(reason) { ReferralId = id }, "Your first session is cancelled. Whenever you're ready, you can choose a new time below.",
+    public Task<IActionResult> OnPostCancelAsync(string? reason, [FromServices] IMessageBus commands, CancellationToken cancellation) =>
+        ChangeAsync(commands, id => new SelfCancelFirstSession(reason) { ReferralId = id }, "Your first session is cancelled. Whenever you're ready, you can choose a new time below.",
             cancellation);
 
     /// <summary>Sends the client's command for the referral the link opened; carried out, the page reloads with a message.</summary>
-    private async Task<IActionResult> ChangeAsync<TResult>(IMessageBus bus, Func<Guid, Infrastructure.ICommand<TResult>> command, string done, CancellationToken cancellation)
+    private async Task<IActionResult> ChangeAsync<TResult>(IMessageBus commands, Func<Guid, Infrastructure.ICommand<TResult>> command, string done, CancellationToken cancellation)
         where TResult : class, Infrastructure.IAnswer
     {
         if (ClientLinks.Visit(HttpContext) is not { } visit) return await ShowAsync(cancellation);
-        var problem = await SendAsync(bus, command(visit.Referral.Id), cancellation);
+        var problem = await SendAsync(commands, command(visit.Referral.Id), cancellation);
         if (problem is null)
         {
             Flash = done;
