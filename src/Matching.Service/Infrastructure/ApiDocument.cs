@@ -357,8 +357,17 @@ public sealed class ApiDocument(Microsoft.AspNetCore.Routing.EndpointDataSource 
     private static readonly Dictionary<string, string> ConflictCodes = new()
     {
         ["/api/referrals/{referralId}/first-session"] = OutsideAvailability + " `formatNotAccepted`: the client asked for the other format.",
-        ["/api/referrals/{referralId}/first-session/reschedule"] = OutsideAvailability
+        ["/api/referrals/{referralId}/first-session/reschedule"] = OutsideAvailability,
+        ["/api/client/{token}/slots"] = NoClinicianYet,
+        ["/api/client/{token}/first-session"] = NoClinicianYet + " " + SlotUnavailable + " `formatNotAccepted`: that format isn't offered at that time.",
+        ["/api/client/{token}/first-session/reschedule"] = TooLateToChange + " " + SlotUnavailable,
+        ["/api/client/{token}/first-session/cancel"] = TooLateToChange
     };
+
+    private const string NoClinicianYet = "`noClinicianYet`: no clinician has accepted yet, so there are no times to choose from.";
+    private const string SlotUnavailable =
+        "`slotUnavailable`: the time is not one the link offers now (taken meanwhile, or never offered); `slots` lists the times still open.";
+    private const string TooLateToChange = "`tooLateToChange`: the session starts within `Matching:ClientChangeCutoff`; the client calls or emails the practice instead.";
 
     private const string OutsideAvailability =
         "`outsideAvailability`: the session lies outside the accepted clinician's weekly hours; send `overrideReason` to book it anyway (recorded on the event).";
@@ -375,10 +384,13 @@ public sealed class ApiDocument(Microsoft.AspNetCore.Routing.EndpointDataSource 
             Problem(document, operation, "403", "The token's roles don't allow this operation.");
         }
         if (route.Contains('{')) Problem(document, operation, "404", "No such resource (or not one this user may see).");
-        if (writes)
+        if (writes || ConflictCodes.ContainsKey(route))
         {
             var conflict = Problem(document, operation, "409", "The current state doesn't allow this, or someone changed it first (`expectedVersion`).");
             if (ConflictCodes.TryGetValue(route, out var codes)) conflict.Description += " " + codes;
+        }
+        if (writes)
+        {
             Problem(document, operation, "413", "The body is larger than 64 KiB.");
             Problem(document, operation, "415", "The body is not JSON.");
         }
@@ -387,11 +399,12 @@ public sealed class ApiDocument(Microsoft.AspNetCore.Routing.EndpointDataSource 
             // Reads that find nothing by a query answer an empty list, not 404.
             if (!route.Contains('{')) operation.Responses.Remove("404");
         }
-        if (anonymous && writes)
+        // The intake and the client's link are rate-limited per address.
+        if (anonymous && (writes || route.StartsWith("/api/client/", StringComparison.Ordinal)))
         {
             Problem(document, operation, "429", "Too many requests from this address; try again after `Retry-After` seconds.")
                 .Headers = RetryAfter();
-            Problem(document, operation, "422", "The `Idempotency-Key` was used before with a different body.");
+            if (route == "/api/intake") Problem(document, operation, "422", "The `Idempotency-Key` was used before with a different body.");
         }
         Problem(document, operation, "503", "The database is unreachable or restarting; try again after `Retry-After` seconds.")
             .Headers = RetryAfter();

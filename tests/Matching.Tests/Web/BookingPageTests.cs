@@ -1,15 +1,9 @@
 using System.Globalization;
 using Marten;
-using Matching.Service.Clinicians;
 using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
-using Matching.Service.Referrals.Accepting;
 using Matching.Service.Referrals.Booking;
-using Matching.Service.Referrals.Proposing;
-using Matching.Service.Referrals.SubmittingIntake;
-using Matching.Service.Referrals.Triaging;
 using Matching.Service.Shared;
-using Matching.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using static Matching.Tests.Web.PageSteps;
 
@@ -120,29 +114,11 @@ public class BookingPageTests(BrowserFixture app)
         user.ConsoleErrors.ShouldBeEmpty();
     }
 
-    /// <summary>Licensed only in Wyoming (other tests' Colorado clients never get them); Tuesday mornings and Thursday afternoons.</summary>
-    private async Task<Guid> ClinicianAsync(string name)
-    {
-        var id = Guid.CreateVersion7();
-        var profile = new ClinicianProfile(name, "LCSW", $"{id:N}@practice.example", "America/Denver", ["WY"], ["WY"],
-            [SessionFormat.InPerson, SessionFormat.Telehealth], [SessionType.Individual], [AgeGroup.Adult], [Concern.Anxiety],
-            [Modality.Cbt], ["English"], ["Aetna"], 150m, null, Gender.Male, false, false, false);
-        await using var session = app.Services.GetRequiredService<IDocumentStore>().LightweightSession();
-        session.Events.StartStream<Clinician>(id, new ClinicianOnboarded(profile, 25, 20, true,
-            [new WeeklyWindow(WeekDay.Tuesday, "09:00", "12:00"), new WeeklyWindow(WeekDay.Thursday, "13:00", "15:00")]));
-        await session.SaveChangesAsync();
-        return id;
-    }
+    /// <summary>Tuesday mornings and Thursday afternoons.</summary>
+    private Task<Guid> ClinicianAsync(string name) =>
+        WyomingClinicianAsync(app, name, new WeeklyWindow(WeekDay.Tuesday, "09:00", "12:00"), new WeeklyWindow(WeekDay.Thursday, "13:00", "15:00"));
 
-    /// <summary>A new client's referral, proposed to the clinician with an override (the licence) and accepted.</summary>
-    private async Task<Guid> AcceptedAsync(Guid clinician)
-    {
-        var id = (await AskAsync(app, new SubmitIntake(Samples.Intake() with { Format = FormatPreference.Either }, null))).ReferralId;
-        await AskAsync(app, new TriageReferral(TriagePriority.Routine, null, null) { ReferralId = id });
-        var proposal = await AskAsync(app, new ProposeMatch(clinician, null, "Licensed where the client will be this year.", null) { ReferralId = id });
-        await AskAsync(app, new AcceptProposal(null, null) { ReferralId = id, ProposalId = proposal.ProposalId, AnsweredBy = clinician });
-        return id;
-    }
+    private Task<Guid> AcceptedAsync(Guid clinician) => AcceptedByAsync(app, clinician);
 
     private async Task<IReadOnlyList<object>> EventsAsync(Guid id)
     {

@@ -1,5 +1,14 @@
 using System.Globalization;
+using Marten;
+using Matching.Service.Clinicians;
 using Matching.Service.Infrastructure;
+using Matching.Service.Referrals;
+using Matching.Service.Referrals.Accepting;
+using Matching.Service.Referrals.Proposing;
+using Matching.Service.Referrals.SubmittingIntake;
+using Matching.Service.Referrals.Triaging;
+using Matching.Service.Shared;
+using Matching.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Wolverine;
@@ -91,5 +100,28 @@ public static class PageSteps
         var answer = await scope.ServiceProvider.GetRequiredService<IMessageBus>().AskAsync(command, default);
         answer.Problem.ShouldBeNull();
         return answer.Result!;
+    }
+
+    /// <summary>A clinician licensed only in Wyoming (other tests' Colorado clients never get them), both formats, with these weekly hours.</summary>
+    public static async Task<Guid> WyomingClinicianAsync(BrowserFixture app, string name, params WeeklyWindow[] hours)
+    {
+        var id = Guid.CreateVersion7();
+        var profile = new ClinicianProfile(name, "LCSW", $"{id:N}@practice.example", "America/Denver", ["WY"], ["WY"],
+            [SessionFormat.InPerson, SessionFormat.Telehealth], [SessionType.Individual], [AgeGroup.Adult], [Concern.Anxiety],
+            [Modality.Cbt], ["English"], ["Aetna"], 150m, null, Gender.Male, false, false, false);
+        await using var session = app.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        session.Events.StartStream<Clinician>(id, new ClinicianOnboarded(profile, 25, 20, true, hours));
+        await session.SaveChangesAsync();
+        return id;
+    }
+
+    /// <summary>A new client's referral (either format), proposed to the clinician with an override (the licence) and accepted.</summary>
+    public static async Task<Guid> AcceptedByAsync(BrowserFixture app, Guid clinician)
+    {
+        var id = (await AskAsync(app, new SubmitIntake(Samples.Intake() with { Format = FormatPreference.Either }, null))).ReferralId;
+        await AskAsync(app, new TriageReferral(TriagePriority.Routine, null, null) { ReferralId = id });
+        var proposal = await AskAsync(app, new ProposeMatch(clinician, null, "Licensed where the client will be this year.", null) { ReferralId = id });
+        await AskAsync(app, new AcceptProposal(null, null) { ReferralId = id, ProposalId = proposal.ProposalId, AnsweredBy = clinician });
+        return id;
     }
 }

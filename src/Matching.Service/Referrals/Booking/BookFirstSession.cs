@@ -83,16 +83,26 @@ public static class BookFirstSessionHandler
         BookFirstSession command, [WriteAggregate(Required = false)] Referral referral, IDocumentSession session, MatchingOptions options,
         TimeProvider time)
     {
+        var (booked, events, messages) = Book(referral, command, session, options, time.GetUtcNow());
+        var result = ReferralCommandResult.After(referral, events);
+        return (new FirstSessionBookedResult(result.ReferralId, result.Version, result.Status, booked.SessionId), new Events(events), messages);
+    }
+
+    /// <summary>
+    /// The booking, whoever asked for it (a coordinator, or the client on their link): the events, the slot reserved in the
+    /// same transaction (an overlapping booking fails on the constraint and appends nothing), and what follows it.
+    /// </summary>
+    public static (FirstSessionBooked Booked, object[] Events, OutgoingMessages Messages) Book(
+        Referral referral, BookFirstSession command, IDocumentSession session, MatchingOptions options, DateTimeOffset now)
+    {
         var events = Decide(referral, command, Guid.CreateVersion7());
         var booked = (FirstSessionBooked)events[0];
-        // Same transaction as the event: an overlapping booking fails on the constraint and appends nothing.
         FirstSessionSlots.Reserve(session, referral.Id, booked);
-        var result = ReferralCommandResult.After(referral, events);
         // The client hears of the session only if the booking commits (the outbox shares its transaction).
-        return (new FirstSessionBookedResult(result.ReferralId, result.Version, result.Status, booked.SessionId), new Events(events),
+        return (booked, events,
             [
                 new NotifyClientOfFirstSession(referral.Id, booked.SessionId), new NotifyClinicianOfFirstSession(referral.Id, booked.SessionId),
-                ..FirstSessionReminders.For(referral.Id, booked.SessionId, booked.StartsAt, options, time.GetUtcNow())
+                ..FirstSessionReminders.For(referral.Id, booked.SessionId, booked.StartsAt, options, now)
             ]);
     }
 }

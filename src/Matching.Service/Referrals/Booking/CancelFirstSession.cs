@@ -44,9 +44,16 @@ public static class CancelFirstSessionHandler
     public static (ReferralCommandResult, Events, OutgoingMessages) Handle(
         CancelFirstSession command, [WriteAggregate(Required = false)] Referral referral, IDocumentSession session)
     {
+        var (events, messages) = Cancel(referral, command, session);
+        return (ReferralCommandResult.After(referral, events), new Events(events), messages);
+    }
+
+    /// <summary>The cancellation, whoever asked for it (a coordinator, or the client on their link): the events, the slot freed, the notices.</summary>
+    public static (object[] Events, OutgoingMessages Messages) Cancel(Referral referral, CancelFirstSession command, IDocumentSession session)
+    {
         var events = Decide(referral, command);
         FirstSessionSlots.Free(session, referral.FirstSession!.Id);
-        return (ReferralCommandResult.After(referral, events), new Events(events), FirstSessionNotices.AfterChange(referral));
+        return (events, FirstSessionNotices.AfterChange(referral));
     }
 }
 

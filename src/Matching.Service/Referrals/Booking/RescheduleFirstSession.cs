@@ -58,13 +58,19 @@ public static class RescheduleFirstSessionHandler
         RescheduleFirstSession command, [WriteAggregate(Required = false)] Referral referral, IDocumentSession session, MatchingOptions options,
         TimeProvider time)
     {
+        var (events, messages) = Move(referral, command, session, options, time.GetUtcNow());
+        return (ReferralCommandResult.After(referral, events), new Events(events), messages);
+    }
+
+    /// <summary>The move, whoever asked for it (a coordinator, or the client on their link): the events, the slot moved, the notices.</summary>
+    public static (object[] Events, OutgoingMessages Messages) Move(
+        Referral referral, RescheduleFirstSession command, IDocumentSession session, MatchingOptions options, DateTimeOffset now)
+    {
         var events = Decide(referral, command);
         var moved = (FirstSessionRescheduled)events[0];
         FirstSessionSlots.Move(session, moved);
         // The reminders for the earlier time find the session moved and send nothing; the new time gets its own.
-        OutgoingMessages messages = [..FirstSessionNotices.AfterChange(referral),
-            ..FirstSessionReminders.For(referral.Id, moved.SessionId, moved.StartsAt, options, time.GetUtcNow())];
-        return (ReferralCommandResult.After(referral, events), new Events(events), messages);
+        return (events, [..FirstSessionNotices.AfterChange(referral), ..FirstSessionReminders.For(referral.Id, moved.SessionId, moved.StartsAt, options, now)]);
     }
 }
 
