@@ -29,18 +29,19 @@ public sealed record ClientStatusView(
     ClientClinicianView? Clinician,
     ClientFirstSessionView? FirstSession)
 {
-    public static ClientStatusView Of(Referral referral, Clinician? accepted, MatchingOptions options)
+    public static ClientStatusView Of(Referral referral, Clinician? accepted, MatchingOptions options, DateTimeOffset now)
     {
         var session = referral is { Status: ReferralStatus.Booked, FirstSession: { Status: FirstSessionStatus.Booked } booked } ? booked : null;
         var clinician = referral.AcceptedProposal is not null && accepted is not null
             ? new ClientClinicianView(accepted.Profile.Name, accepted.Profile.Credentials, accepted.Profile.Formats)
             : null;
-        var (text, next) = Words(referral, clinician, session, options);
+        var (text, next) = Words(referral, clinician, session, options, now);
         return new ClientStatusView(ReferralReference.Of(referral.Id), referral.Status, text, next, SubmitIntakeHandler.CrisisResources, clinician,
             session is null ? null : new ClientFirstSessionView(session.Id, session.StartsAt, session.DurationMinutes, session.Format));
     }
 
-    private static (string Text, string Next) Words(Referral referral, ClientClinicianView? clinician, FirstSession? session, MatchingOptions options)
+    private static (string Text, string Next) Words(
+        Referral referral, ClientClinicianView? clinician, FirstSession? session, MatchingOptions options, DateTimeOffset now)
     {
         var name = clinician?.Name ?? "Your clinician";
         return referral.Status switch
@@ -54,7 +55,9 @@ public sealed record ClientStatusView(
                 "Choose a time for your first session below. If none of the times work, reply to our message or call us and we'll find one together."),
             ReferralStatus.Booked when session is not null => ("Your first session is booked.",
                 $"{PracticeTime.Moment(session.StartsAt, options.TimeZone)}, {(session.Format == SessionFormat.Telehealth ? "by video" : "in person")}, "
-                + $"for {session.DurationMinutes} minutes. You can move or cancel it here until {Shared.Words.Duration(options.ClientChangeCutoff)} before it starts."),
+                + $"for {session.DurationMinutes} minutes. " + (ReferenceEquals(ClientSlots.BeforeCutoff(session, now, options), Problems.NoProblems)
+                    ? $"You can move or cancel it here until {Shared.Words.Duration(options.ClientChangeCutoff)} before it starts."
+                    : $"If something comes up, please {ClientSlots.PracticeContact(options)}: it's too close to change here.")),
             ReferralStatus.Waitlisted => ("You're on our waitlist.",
                 "No clinician who fits what you asked for has space right now. We'll check in with you regularly, and you can reach us any time."),
             _ => ("Your request is with us.", "We'll be in touch.")
@@ -68,18 +71,19 @@ public static class ClientStatusEndpoint
     [WolverineGet("/api/client/{token}"), AllowAnonymous, EnableRateLimiting(ClientLinks.RateLimitPolicy)]
     [ProducesResponseType<ClientStatusView>(200), ProducesResponseType<ProblemDetails>(404)]
     public static async Task<IResult> Get(
-        string token, HttpContext context, IDocumentSession session, MatchingOptions options, CancellationToken cancellation)
+        string token, HttpContext context, IDocumentSession session, MatchingOptions options, TimeProvider time, CancellationToken cancellation)
     {
         if (ClientLinks.Visit(context) is not { } visit) return Results.Problem(ClientLinks.NotFound);
-        var view = await ReadAsync(visit.Referral, session, options, cancellation);
+        var view = await ReadAsync(visit.Referral, session, options, time.GetUtcNow(), cancellation);
         AccessLog.Record(session, visit.Referral.Id, AccessLog.ClientLink);
         await session.SaveChangesAsync(cancellation);
         return Results.Ok(view);
     }
 
-    public static async Task<ClientStatusView> ReadAsync(Referral referral, IQuerySession session, MatchingOptions options, CancellationToken cancellation)
+    public static async Task<ClientStatusView> ReadAsync(
+        Referral referral, IQuerySession session, MatchingOptions options, DateTimeOffset now, CancellationToken cancellation)
     {
         var accepted = referral.AcceptedProposal is { } proposal ? await session.LoadAsync<Clinician>(proposal.ClinicianId, cancellation) : null;
-        return ClientStatusView.Of(referral, accepted, options);
+        return ClientStatusView.Of(referral, accepted, options, now);
     }
 }

@@ -149,6 +149,21 @@ public class ClientLinkHttpTests(LifecycleFixture app) : IClassFixture<Lifecycle
         (await app.Host.Post($"/api/referrals/{Guid.NewGuid()}/client-link", null, Tokens.Coordinator)).Status.ShouldBe(HttpStatusCode.NotFound);
         (await app.Host.Post($"{referral.Url}/client-link", null, Tokens.Analyst)).Status.ShouldBe(HttpStatusCode.Forbidden);
     }
+
+    [Fact]
+    public async Task the_status_says_a_booked_session_can_be_changed_here_only_until_the_cutoff()
+    {
+        var soon = await app.Host.SubmittedReferral().Triaged().Proposed().Accepted().Booked(app.Host.Now().AddHours(20));
+        var later = await app.Host.SubmittedReferral().Triaged().Proposed().Accepted().Booked(app.Host.Now().AddDays(5));
+
+        var (_, close) = await app.Host.Get($"/api/client/{await soon.ClientLink()}");
+        var (_, far) = await app.Host.Get($"/api/client/{await later.ClientLink()}");
+
+        close!["statusText"]!.GetValue<string>().ShouldBe("Your first session is booked.");
+        close["nextStep"]!.GetValue<string>().ShouldContain("too close to change here");
+        far!["nextStep"]!.GetValue<string>().ShouldContain("You can move or cancel it here until 1 day before it starts.");
+        far["firstSession"]!["durationMinutes"]!.GetValue<int>().ShouldBe(50);
+    }
 }
 
 public sealed class ClientLinkRateLimitFixture : AppFixture

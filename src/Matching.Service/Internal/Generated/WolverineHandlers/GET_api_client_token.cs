@@ -16,13 +16,15 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Matching.Service.Infrastructure.MatchingOptions _matchingOptions;
+        private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public GET_api_client_token(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Matching.Service.Infrastructure.MatchingOptions matchingOptions, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public GET_api_client_token(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Matching.Service.Infrastructure.MatchingOptions matchingOptions, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _matchingOptions = matchingOptions;
+            _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
             _wolverineRuntime = wolverineRuntime;
         }
@@ -42,7 +44,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Matching.Service.Referrals.ClientLink.ClientStatusEndpoint.Get(token, httpContext, documentSession, _matchingOptions, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Matching.Service.Referrals.ClientLink.ClientStatusEndpoint.Get(token, httpContext, documentSession, _matchingOptions, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session

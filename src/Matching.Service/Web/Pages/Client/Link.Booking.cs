@@ -38,7 +38,7 @@ public sealed partial class LinkModel
     {
         if (_slotsRead || Visit is null) return _slots;
         var session = HttpContext.RequestServices.GetRequiredService<IQuerySession>();
-        var now = HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var now = time.GetUtcNow();
         // The referral as it is now: the request's own command may have just changed it.
         var referral = await session.LoadAsync<Referral>(Visit.Referral.Id, HttpContext.RequestAborted) ?? Visit.Referral;
         _slots = await ClientSlots.ReadAsync(session, referral, Practice, now, HttpContext.RequestAborted);
@@ -69,7 +69,7 @@ public sealed partial class LinkModel
     public DateTimeOffset ChangeableUntil(DateTimeOffset startsAt) => startsAt - Practice.ClientChangeCutoff;
 
     public bool Changeable(DateTimeOffset startsAt) =>
-        HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() < ChangeableUntil(startsAt);
+        time.GetUtcNow() < ChangeableUntil(startsAt);
 
     /// <summary>The first step: the picked time and format, read back for confirmation (nothing is booked yet).</summary>
     public async Task<IActionResult> OnPostChooseAsync(string? startsAt, SessionFormat? format, bool moving, CancellationToken cancellation)

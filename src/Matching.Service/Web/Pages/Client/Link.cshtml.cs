@@ -20,7 +20,7 @@ namespace Matching.Service.Web.Pages.Client;
 /// form token bound to the link's principal would turn a second tap after a withdrawal into a bare 400.
 /// </remarks>
 [AllowAnonymous, EnableRateLimiting(ClientLinks.RateLimitPolicy), IgnoreAntiforgeryToken]
-public sealed partial class LinkModel(IDocumentSession session, MatchingOptions options, IMessageBus bus) : AppPage
+public sealed partial class LinkModel(IDocumentSession session, MatchingOptions options, IMessageBus bus, TimeProvider time) : AppPage
 {
     public ClientLinkVisit? Visit { get; private set; }
     public ClientStatusView? Status { get; private set; }
@@ -96,7 +96,7 @@ public sealed partial class LinkModel(IDocumentSession session, MatchingOptions 
             Response.StatusCode = StatusCodes.Status404NotFound;
             return Page();
         }
-        Status = await ClientStatusEndpoint.ReadAsync(Visit.Referral, session, options, cancellation);
+        Status = await ClientStatusEndpoint.ReadAsync(Visit.Referral, session, options, time.GetUtcNow(), cancellation);
         if (!keepForm)
         {
             var client = Visit.Referral.Intake.Client;
