@@ -110,13 +110,15 @@ public class ClientMessagesPageTests(ClientMessagesBrowserFixture app) : IClassF
         var startsAt = await BookedAsync(email, ahead: TimeSpan.FromSeconds(10));
 
         var mail = (await Exactly(() => app.Mail.To(email).Where(m => m.Subject.StartsWith("Reminder:", StringComparison.Ordinal)), 1)).Single();
-        var moment = PracticeTime.Moment(startsAt, Denver);
         mail.TextBody.ShouldContain("By video. Join a few minutes early here: https://video.example.org/ines-reminder");
 
         var page = await app.PhoneAsync();
         await page.GotoAsync(PathOf(mail));
         (await page.TextContentAsync("#session-heading"))!.ShouldBe("Your first session");
-        (await page.Locator("section[aria-labelledby='session-heading']").TextContentAsync())!.ShouldContain(moment);
+        // The page spells the day out and gives the session's span: "Sunday 6 December, 23:07–23:57 MST".
+        var local = PracticeTime.Local(startsAt, Denver);
+        (await page.Locator("section[aria-labelledby='session-heading']").TextContentAsync())!
+            .ShouldContain(local.ToString("dddd d MMMM', 'HH:mm", System.Globalization.CultureInfo.InvariantCulture) + "–");
         await CheckAtBothWidthsAsync(page, "client-link-from-reminder");
         await page.Context.CloseAsync();
     }
