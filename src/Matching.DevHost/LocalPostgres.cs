@@ -71,6 +71,13 @@ public sealed class LocalPostgres
         }
     }
 
+    /// <summary>
+    /// Stops the server left running in <paramref name="dataDirectory" /> by a process that has ended without stopping it
+    /// (a test host killed before its exit handlers ran).
+    /// </summary>
+    public static async Task StopLeftOverAsync(string dataDirectory, Action<string> log) =>
+        new LocalPostgres(await EnsureBinariesAsync(log), Path.GetFullPath(dataDirectory), 0, log, durable: false).Stop();
+
     public void Stop()
     {
         try

@@ -53,7 +53,7 @@ public static class TestDatabase
             }
         }
 
-        RemoveLeftovers();
+        await RemoveLeftoversAsync();
         var folder = Path.Combine(Path.GetTempPath(), $"{FolderPrefix}{Environment.ProcessId}");
         var server = await LocalPostgres.StartAsync(folder, port: null, Console.Error.WriteLine);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
@@ -67,16 +67,22 @@ public static class TestDatabase
     private const string FolderPrefix = "matching-tests-pg-";
 
     /// <summary>
-    /// The folders of earlier runs whose test process has ended. Their servers were stopped, but a run's own deletion at exit
-    /// doesn't always finish before the test host is ended, and each folder holds a cluster of over a gigabyte. A folder
-    /// whose server still holds its pid file is left alone.
+    /// The folders of earlier runs whose test process has ended. A run's own deletion at exit doesn't always finish before
+    /// the test host is ended, and each folder holds a cluster of over a gigabyte; a test host killed outright (a timeout)
+    /// leaves its server running too, which is stopped first. A run still going on beside this one is left alone.
     /// </summary>
-    private static void RemoveLeftovers()
+    private static async Task RemoveLeftoversAsync()
     {
         foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), FolderPrefix + "*"))
         {
             if (!int.TryParse(Path.GetFileName(folder)[FolderPrefix.Length..], out var owner) || owner == Environment.ProcessId) continue;
-            if (IsRunning(owner) || File.Exists(Path.Combine(folder, "data", "postmaster.pid"))) continue;
+            if (IsRunning(owner)) continue;
+            if (File.Exists(Path.Combine(folder, "data", "postmaster.pid")))
+            {
+                Console.Error.WriteLine($"Stopping the PostgreSQL an ended test run left in {folder} ...");
+                await LocalPostgres.StopLeftOverAsync(folder, Console.Error.WriteLine);
+                if (File.Exists(Path.Combine(folder, "data", "postmaster.pid"))) continue;
+            }
             try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
