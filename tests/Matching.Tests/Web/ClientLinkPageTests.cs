@@ -54,6 +54,7 @@ public class ClientLinkPageTests(BrowserFixture app)
         (await page.InputValueAsync("#contact-phone")).ShouldBe("+1 303 555 0100");
         (await page.IsCheckedAsync("#contact-texts")).ShouldBeFalse();
         (await page.Locator("header.site button:text('Sign out')").CountAsync()).ShouldBe(0);
+        (await page.Locator("header.site a[href='/sign-in']").CountAsync()).ShouldBe(0);
         await ExpectNoSidewaysScrollAsync(page);
         await client.CheckAsync("client-link-new-request");
         client.ConsoleErrors.ShouldBeEmpty();
