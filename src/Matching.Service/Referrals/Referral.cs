@@ -115,8 +115,8 @@ public sealed record Referral
     public bool LinkOpens(Guid linkId, DateTimeOffset now) =>
         Status != ReferralStatus.Closed && !PersonalDataErased && ClientLinks.Any(l => l.Id == linkId && l.ExpiresAt > now);
 
-    /// <summary>Flagged by the safety answer, or triaged as urgent.</summary>
-    public bool Urgent => Risk is not null || Priority == TriagePriority.Urgent;
+    /// <summary>Flagged by the safety answer, triaged as urgent, or sent as urgent by a partner organization.</summary>
+    public bool Urgent => Risk is not null || Priority == TriagePriority.Urgent || Partner?.UrgentRequested == true;
 
     /// <summary>Urgent by the safety answer and nobody has acknowledged the risk yet.</summary>
     [JsonIgnore]

@@ -175,6 +175,18 @@ public class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFixture>
     }
 
     [Fact]
+    public async Task an_urgent_request_goes_on_the_urgent_track_and_only_the_safety_answer_flags_a_risk()
+    {
+        var (_, id) = await Send(BserExamples.Referral(NewIdentifier(), priority: RequestPriority.Asap, safetyAnswer: "LA6568-5"));
+
+        (await app.Store.EventsOf(id)).Select(e => e.Data).OfType<RiskFlagged>().ShouldBeEmpty();
+        (await app.Host.Stored<CheckRiskAcknowledgement>()).ShouldNotContain(c => c.ReferralId == id);
+        var (status, queue) = await app.Host.Get("/api/referrals?urgent=true&pageSize=100", Tokens.Coordinator);
+        status.ShouldBe(HttpStatusCode.OK, queue?.ToJsonString());
+        queue!["items"]!.AsArray().ShouldContain(i => i!["referralId"]!.GetValue<Guid>() == id);
+    }
+
+    [Fact]
     public async Task another_organizations_referral_is_not_found_and_every_read_is_an_access_entry()
     {
         var (task, id) = await Send(BserExamples.Referral(NewIdentifier()));
