@@ -84,16 +84,9 @@ public static class FhirEndpoints
         }
         catch (DeserializationFailedException failed)
         {
-            // The SDK names each element it could not read; the values it quotes stay out of the answer.
-            var outcome = new OperationOutcome();
-            foreach (var issue in failed.ToOperationOutcome().Issue)
-                outcome.Issue.Add(new OperationOutcome.IssueComponent
-                {
-                    Severity = OperationOutcome.IssueSeverity.Error,
-                    Code = OperationOutcome.IssueType.Structure,
-                    Diagnostics = "This element could not be read as FHIR R4.",
-                    Expression = issue.Expression.Any() ? issue.Expression : issue.Location
-                });
+            // The SDK's own outcome: each issue names the element it could not read and why (to the sender only, never logged).
+            var outcome = failed.ToOperationOutcome();
+            foreach (var issue in outcome.Issue.Where(i => !i.Expression.Any())) issue.Expression = issue.Location;
             return Write(outcome, HttpStatusCode.BadRequest);
         }
         catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)

@@ -88,6 +88,7 @@ public static class FhirIntake
         "languages" => "Patient.communication.language",
         "safety" or "safety.thoughtsOfSelfHarm" => "QuestionnaireResponse.item",
         "notes" => "ServiceRequest.note",
+        Referrals.SubmittingIntake.SubmitIntakeEndpoint.IdempotencyKeyHeader => "ServiceRequest.identifier",
         _ when field.StartsWith("languages[") => "Patient.communication.language",
         _ => "ServiceRequest"
     };

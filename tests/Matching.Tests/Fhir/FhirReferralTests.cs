@@ -144,20 +144,57 @@ public class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFixture>
         (await app.EventCount()).ShouldBe(before);
     }
 
-    [Fact]
-    public async Task an_unreadable_body_is_a_400_operation_outcome_never_a_problem_details()
+    private async Task<(HttpStatusCode Status, string? MediaType, OperationOutcome? Outcome)> PostRaw(string path, string body,
+        string contentType = "application/fhir+json")
     {
         using var http = app.Host.Server.CreateClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.Referrer(BserExamples.Clinic));
+        var answer = await http.PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, contentType));
+        var text = await answer.Content.ReadAsStringAsync();
+        return (answer.StatusCode, answer.Content.Headers.ContentType?.MediaType, text.Length == 0 ? null : FhirIntakeTests.Parse(text) as OperationOutcome);
+    }
 
-        var answer = await http.PostAsync("/fhir/ServiceRequest", new StringContent(
-            """{"resourceType":"ServiceRequest","status":"active","intent":"order","priority":"whenever","subject":{"reference":"#p"}}""",
-            System.Text.Encoding.UTF8, "application/fhir+json"));
+    [Theory]
+    [InlineData("""{"resourceType":"ServiceRequest","status":"active","intent":"order","priority":"whenever","subject":{"reference":"#p"}}""", "priority")]
+    [InlineData("""{"resourceType":"ServiceRequest","status":"active","intent":"order","colour":"blue","subject":{"reference":"#p"}}""", "colour")]
+    [InlineData("this is not JSON", null)]
+    [InlineData("""{"status":"active"}""", null)]
+    [InlineData("""{"resourceType":"Patient","birthDate":"1990-01-01"}""", null)]
+    public async Task an_unreadable_body_is_a_400_operation_outcome_never_a_problem_details(string body, string? element)
+    {
+        var before = await app.EventCount();
 
-        answer.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        answer.Content.Headers.ContentType!.MediaType.ShouldBe("application/fhir+json");
-        var outcome = (OperationOutcome)FhirIntakeTests.Parse(await answer.Content.ReadAsStringAsync());
-        outcome.Issue.ShouldContain(i => i.Expression.Any(e => e.Contains("priority")) || (i.Location.Any(l => l.Contains("priority"))));
+        var (status, mediaType, outcome) = await PostRaw("/fhir/ServiceRequest", body);
+
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        mediaType.ShouldBe("application/fhir+json");
+        outcome.ShouldNotBeNull().Issue.ShouldNotBeEmpty();
+        if (element is not null) outcome.Issue.ShouldContain(i => i.Expression.Any(e => e.Contains(element)));
+        (await app.EventCount()).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task a_body_in_another_format_is_a_415_operation_outcome()
+    {
+        var (status, _, outcome) = await PostRaw("/fhir/ServiceRequest", "<ServiceRequest xmlns=\"http://hl7.org/fhir\"/>", "application/fhir+xml");
+
+        status.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+        outcome!.Issue.Single().Code.ShouldBe(OperationOutcome.IssueType.NotSupported);
+    }
+
+    [Fact]
+    public async Task a_form_sent_under_a_partners_key_does_not_make_the_partners_referral_answer_as_its_own()
+    {
+        var identifier = NewIdentifier();
+        var read = FhirIntake.Read(BserExamples.Referral(identifier), [], BserExamples.Clinic, out _)!;
+        var (formStatus, _) = await app.Host.Post("/api/intake", read.Intake,
+            headers: new Dictionary<string, string> { ["Idempotency-Key"] = read.IdempotencyKey });
+        formStatus.ShouldBe(HttpStatusCode.Created);
+
+        var refused = await Should.ThrowAsync<FhirOperationException>(() => Clinic.CreateAsync<Resource>(BserExamples.Referral(identifier)));
+
+        refused.Status.ShouldBe(HttpStatusCode.Conflict);
+        refused.Outcome.Issue.Single().Expression.ShouldBe(["ServiceRequest.identifier"]);
     }
 
     [Fact]

@@ -102,7 +102,7 @@ public static class SubmitIntakeHandler
         var referralId = key is null ? Guid.CreateVersion7() : StreamIdFor(key);
 
         if (key is not null && await session.LoadAsync<Referral>(referralId, cancellation) is { } earlier)
-            return Repeat(earlier, intake);
+            return Repeat(earlier, intake, command.Partner);
 
         var now = time.GetUtcNow();
         var decided = Decide(intake, options.PracticeDate(now), command.Partner);
@@ -125,16 +125,20 @@ public static class SubmitIntakeHandler
         {
             // The same key sent at the same moment: the other request created it.
             await using var query = session.DocumentStore.QuerySession();
-            return Repeat((await query.LoadAsync<Referral>(referralId, cancellation))!, intake);
+            return Repeat((await query.LoadAsync<Referral>(referralId, cancellation))!, intake, command.Partner);
         }
 
         return new IntakeAccepted(referralId, events.Length, Referral.StatusAfter(events[0])!.Value, intake.IsUrgent,
             intake.IsUrgent ? CrisisResources : null);
     }
 
-    /// <summary>The first referral again for the same intake; for another intake under the same key, nothing of it.</summary>
-    private static IAnswer Repeat(Referral referral, Intake intake) =>
+    /// <summary>
+    /// The first referral again for the same intake from the same source; for another intake (or a form's key that happens
+    /// to match a partner's) under the same key, nothing of it.
+    /// </summary>
+    private static IAnswer Repeat(Referral referral, Intake intake, Fhir.PartnerReferralReceived? partner) =>
         Canonical(referral.Intake) == Canonical(Kept(intake))
+        && referral.Partner?.Organization == partner?.Organization && referral.Partner?.RequestIdentifier == partner?.RequestIdentifier
             ? new IntakeAccepted(referral.Id, referral.Version, referral.Status, referral.Urgent, referral.Risk is not null ? CrisisResources : null)
             {
                 Repeat = true
