@@ -83,6 +83,25 @@ public static class BserExamples
     }
 
     /// <summary>The same referral as a transaction Bundle: the resources beside the ServiceRequest rather than contained.</summary>
+    /// <summary>The same referral as a message Bundle: a MessageHeader whose focus is the ServiceRequest, then the resources.</summary>
+    public static Bundle Message(string identifier)
+    {
+        var bundle = Transaction(identifier);
+        bundle.Type = Bundle.BundleType.Message;
+        foreach (var entry in bundle.Entry) entry.Request = null;
+        bundle.Entry.Insert(0, new Bundle.EntryComponent
+        {
+            FullUrl = $"urn:uuid:{Guid.NewGuid()}",
+            Resource = new MessageHeader
+            {
+                Event = new Coding("http://hl7.org/fhir/us/bser/CodeSystem/BSeRReferralMessageTypeCS", "referral-request"),
+                Source = new MessageHeader.MessageSourceComponent { Endpoint = "https://riverside.example/fhir" },
+                Focus = [new ResourceReference(bundle.Entry[0].FullUrl)]
+            }
+        });
+        return bundle;
+    }
+
     public static Bundle Transaction(string identifier)
     {
         var request = Referral(identifier);

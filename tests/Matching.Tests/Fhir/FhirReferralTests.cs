@@ -81,10 +81,13 @@ public class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFixture>
         request.Status.ShouldBe(RequestStatus.Active);
     }
 
-    [Fact]
-    public async Task a_transaction_bundle_makes_the_same_referral()
+    [Theory]
+    [InlineData(Bundle.BundleType.Transaction)]
+    [InlineData(Bundle.BundleType.Message)]
+    public async Task a_transaction_or_message_bundle_makes_the_same_referral(Bundle.BundleType type)
     {
-        var (task, id) = await Send(BserExamples.Transaction(NewIdentifier()));
+        var identifier = NewIdentifier();
+        var (task, id) = await Send(type == Bundle.BundleType.Message ? BserExamples.Message(identifier) : BserExamples.Transaction(identifier));
 
         task.Status.ShouldBe(FhirTask.TaskStatus.Requested);
         var intake = (await app.Store.EventsOf(id)).Select(e => e.Data).OfType<IntakeSubmitted>().Single().Intake;
@@ -171,6 +174,20 @@ public class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFixture>
         outcome.ShouldNotBeNull().Issue.ShouldNotBeEmpty();
         if (element is not null) outcome.Issue.ShouldContain(i => i.Expression.Any(e => e.Contains(element)));
         (await app.EventCount()).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task a_bundle_of_another_type_or_an_unknown_route_is_an_operation_outcome()
+    {
+        var batch = BserExamples.Transaction(NewIdentifier());
+        batch.Type = Bundle.BundleType.Collection;
+        var refused = await Should.ThrowAsync<FhirOperationException>(() => Clinic.CreateAsync<Resource>(batch));
+        refused.Status.ShouldBe(HttpStatusCode.BadRequest);
+        refused.Outcome.Issue.Single().Expression.ShouldBe(["Bundle"]);
+
+        var unknown = await Should.ThrowAsync<FhirOperationException>(() => Clinic.ReadAsync<Patient>("Patient/123"));
+        unknown.Status.ShouldBe(HttpStatusCode.NotFound);
+        unknown.Outcome.Issue.Single().Code.ShouldBe(OperationOutcome.IssueType.NotFound);
     }
 
     [Fact]
