@@ -59,12 +59,12 @@ public static class FhirEndpoints
                 403 => (OperationOutcome.IssueType.Forbidden, "This token may not use the FHIR routes: it needs the role referrer and a referrer_org claim."),
                 404 => (OperationOutcome.IssueType.NotFound, "No such resource or route."),
                 405 => (OperationOutcome.IssueType.NotSupported, "This interaction is not supported here; see /fhir/metadata."),
-                _ => (OperationOutcome.IssueType.Processing, ReasonPhrases(context.Response.StatusCode))
+                _ => (OperationOutcome.IssueType.Processing, ReasonPhrase(context.Response.StatusCode))
             };
             await Write(Outcome(code, text), (HttpStatusCode)context.Response.StatusCode).ExecuteAsync(context);
         }));
 
-    private static string ReasonPhrases(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+    private static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
 
     private static async Task<IResult> Receive(HttpContext http, IMessageBus bus, IDocumentSession session, bool bundle, CancellationToken ct)
     {
@@ -103,8 +103,8 @@ public static class FhirEndpoints
         };
         if (request is null)
             return Error(HttpStatusCode.BadRequest, OperationOutcome.IssueType.Invalid, bundle
-                ? "Send a transaction or message Bundle holding one ServiceRequest, its Patient and, optionally, Coverage and QuestionnaireResponse."
-                : "Send a ServiceRequest with its Patient (and, optionally, Coverage and QuestionnaireResponse) contained.",
+                ? "Send a transaction or message Bundle holding one ServiceRequest with its Patient, Coverage and QuestionnaireResponse (PHQ-9 item 9)."
+                : "Send a ServiceRequest with its Patient, Coverage and QuestionnaireResponse (PHQ-9 item 9) contained.",
                 bundle ? "Bundle" : "ServiceRequest");
 
         var organization = http.User.ReferrerOrg()!;
