@@ -3,7 +3,7 @@ using Matching.Service.Infrastructure;
 namespace Matching.DevHost;
 
 /// <summary>
-/// `dev-token --sub alice --role coordinator [--role admin] [--name "Alice"] [--clinician-id GUID] [--hours 12]`:
+/// `dev-token --sub alice --role coordinator [--role admin] [--name "Alice"] [--clinician-id GUID] [--referrer-org ORG] [--hours 12]`:
 /// prints a token signed with the Development key, and nothing else, on stdout.
 /// </summary>
 public static class DevTokenCommand
@@ -12,6 +12,7 @@ public static class DevTokenCommand
     {
         string? sub = null, name = null;
         Guid? clinicianId = null;
+        string? referrerOrg = null;
         var roles = new List<string>();
         var hours = 12.0;
         for (var i = 0; i < args.Length; i++)
@@ -23,6 +24,7 @@ public static class DevTokenCommand
                 case "--name": name = value; i++; break;
                 case "--role": roles.AddRange((value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)); i++; break;
                 case "--clinician-id" when Guid.TryParse(value, out var id): clinicianId = id; i++; break;
+                case "--referrer-org" when !string.IsNullOrWhiteSpace(value): referrerOrg = value; i++; break;
                 case "--hours" when double.TryParse(value, out var h): hours = h; i++; break;
                 default:
                     Console.Error.WriteLine($"Unknown or malformed argument '{args[i]}'.");
@@ -53,13 +55,13 @@ public static class DevTokenCommand
         }
 
         Console.WriteLine(DevTokens.Mint(key, config["Auth:Issuer"] ?? "matching-dev", config["Auth:Audience"] ?? "matching",
-            sub, name, roles, clinicianId, TimeSpan.FromHours(hours)));
+            sub, name, roles, clinicianId, TimeSpan.FromHours(hours), referrerOrg));
         return 0;
     }
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: dev-token --sub USER --role ROLE [--role ROLE] [--name NAME] [--clinician-id GUID] [--hours N]");
+        Console.Error.WriteLine("usage: dev-token --sub USER --role ROLE [--role ROLE] [--name NAME] [--clinician-id GUID] [--referrer-org ORG] [--hours N]");
         return 2;
     }
 }

@@ -26,6 +26,7 @@ public static class Auth
     public static bool IsApiRequest(HttpRequest request) =>
         request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/health")
         || request.Path.StartsWithSegments("/openapi") || request.Path.StartsWithSegments("/docs")
+        || request.Path.StartsWithSegments("/fhir")
         || request.Headers.Authorization.Any(h => h?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true);
 
     public static void AddMatchingAuth(this WebApplicationBuilder builder)
@@ -37,7 +38,7 @@ public static class Auth
         var config = builder.Configuration.GetSection("Auth");
         var devTokens = DemoSignIn(builder.Environment, builder.Configuration);
         var oidc = UsesOidc(builder.Environment, builder.Configuration);
-        var claims = new IdentityClaims(config["RoleClaim"], config["ClinicianIdClaim"]);
+        var claims = new IdentityClaims(config["RoleClaim"], config["ClinicianIdClaim"], config["ReferrerOrgClaim"]);
         var requireHttpsMetadata = config.GetValue("RequireHttpsMetadata", true);
         // The contract's default, in code: a host started from another folder doesn't read appsettings.json.
         var audience = config["Audience"] is { Length: > 0 } configured ? configured : "matching";
@@ -181,7 +182,8 @@ public static class Auth
             .AddPolicy(Policies.OwnClinicianRecord, p => p.RequireAuthenticatedUser().RequireAssertion(c => MayChangeClinician(c.User, c.Resource)))
             .AddPolicy(Policies.DirectoryRead, p => p.RequireRole(Roles.Coordinator, Roles.Admin))
             .AddPolicy(Policies.Audit, p => p.RequireRole(Roles.Compliance))
-            .AddPolicy(Policies.Reports, p => p.RequireRole(Roles.Analyst, Roles.Admin, Roles.Compliance));
+            .AddPolicy(Policies.Reports, p => p.RequireRole(Roles.Analyst, Roles.Admin, Roles.Compliance))
+            .AddPolicy(Policies.Referrals, p => p.RequireRole(Roles.Referrer).RequireClaim(Policies.ReferrerOrgClaim));
     }
 
     /// <summary>Whether pages sign in through the OIDC provider (everywhere but a Development service with dev tokens).</summary>
@@ -197,6 +199,10 @@ public static class Auth
         || (user.IsInRole(Roles.Clinician) && user.ClinicianId() is { } own && resource is HttpContext http
             && Guid.TryParse(http.GetRouteValue("clinicianId")?.ToString(), out var named) && named == own);
 
+    /// <summary>The organization a referrer's token is bound to.</summary>
+    public static string? ReferrerOrg(this ClaimsPrincipal user) =>
+        user.FindFirst(Policies.ReferrerOrgClaim)?.Value is { Length: > 0 } org ? org : null;
+
     /// <summary>The clinician id on a clinician's token.</summary>
     public static Guid? ClinicianId(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirst(Policies.ClinicianIdClaim)?.Value, out var id) ? id : null;
@@ -209,14 +215,17 @@ public static class Auth
 /// their own (Keycloak's `offline_access`, `default-roles-…`): only the service's five are kept, so the actor
 /// recorded on every event names them alone.
 /// </summary>
-public sealed class IdentityClaims(string? roleClaim, string? clinicianIdClaim)
+public sealed class IdentityClaims(string? roleClaim, string? clinicianIdClaim, string? referrerOrgClaim = null)
 {
     private readonly string _roleClaim = string.IsNullOrWhiteSpace(roleClaim) ? "role" : roleClaim.Trim();
 
     public string ClinicianIdClaim { get; } = string.IsNullOrWhiteSpace(clinicianIdClaim) ? Policies.ClinicianIdClaim : clinicianIdClaim.Trim();
 
+    /// <summary>The claim naming a referrer's organization (`Auth:ReferrerOrgClaim`, `referrer_org` by default).</summary>
+    public string ReferrerOrgClaim { get; } = string.IsNullOrWhiteSpace(referrerOrgClaim) ? Policies.ReferrerOrgClaim : referrerOrgClaim.Trim();
+
     /// <summary>The claims to take from the user-info answer: the roles' claim (its top level, for a path) and the clinician id's.</summary>
-    public IEnumerable<string> UserInfoClaims => new[] { _roleClaim, _roleClaim.Split('.')[0], ClinicianIdClaim }.Distinct();
+    public IEnumerable<string> UserInfoClaims => new[] { _roleClaim, _roleClaim.Split('.')[0], ClinicianIdClaim, ReferrerOrgClaim }.Distinct();
 
     public void Normalize(ClaimsPrincipal? principal)
     {
@@ -233,6 +242,14 @@ public sealed class IdentityClaims(string? roleClaim, string? clinicianIdClaim)
             var configured = identity.FindAll(ClinicianIdClaim).Select(c => c.Value).Distinct().ToArray();
             foreach (var claim in identity.FindAll(Policies.ClinicianIdClaim).ToArray()) identity.RemoveClaim(claim);
             if (configured is [var id] && Guid.TryParse(id, out _)) identity.AddClaim(new Claim(Policies.ClinicianIdClaim, id));
+        }
+
+        if (ReferrerOrgClaim != Policies.ReferrerOrgClaim)
+        {
+            // As for the clinician id: only the configured claim names the organization.
+            var configured = identity.FindAll(ReferrerOrgClaim).Select(c => c.Value).Distinct().ToArray();
+            foreach (var claim in identity.FindAll(Policies.ReferrerOrgClaim).ToArray()) identity.RemoveClaim(claim);
+            if (configured is [{ Length: > 0 } org]) identity.AddClaim(new Claim(Policies.ReferrerOrgClaim, org));
         }
 
         if (identity.FindFirst("name") is null && identity.FindFirst("preferred_username") is { } username)

@@ -11,8 +11,10 @@ public static class Roles
     public const string System = "system";
     /// <summary>Whoever holds a client's link: no account, and only the link's own routes.</summary>
     public const string Client = "client";
+    /// <summary>A partner organization's system sending referrals over FHIR: its token names the organization (referrer_org).</summary>
+    public const string Referrer = "referrer";
 
-    public static readonly string[] All = [Coordinator, Clinician, Compliance, Analyst, Admin];
+    public static readonly string[] All = [Coordinator, Clinician, Compliance, Analyst, Admin, Referrer];
 }
 
 /// <summary>Authorization policies, one per row of the contract's role table.</summary>
@@ -27,5 +29,8 @@ public static class Policies
     public const string Audit = "audit";                   // compliance
     public const string Reports = "reports";               // analyst, admin, compliance
 
+    public const string Referrals = "referrals";           // referrer with a referrer_org (the FHIR routes)
+
     public const string ClinicianIdClaim = "clinician_id";
+    public const string ReferrerOrgClaim = "referrer_org";
 }

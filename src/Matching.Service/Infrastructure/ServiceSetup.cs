@@ -167,6 +167,7 @@ public static class ServiceSetup
         app.UseMatchingHttpHardening();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        Fhir.FhirEndpoints.UseFhirOutcomes(app);
         app.UseMiddleware<BodyGuardMiddleware>();
         app.UseMatchingStaticFiles();
         app.UseNoStore();
@@ -195,6 +196,7 @@ public static class ServiceSetup
             .AllowAnonymous();
 
         app.MapRazorPages();
+        Fhir.FhirEndpoints.MapFhir(app);
 
         app.MapWolverineEndpoints(o =>
         {

@@ -47,6 +47,7 @@ public static class EventSummaries
         FirstSessionReminderSent e => $"First session reminder sent {Words.Duration(e.LeadTime)} ahead by {string.Join(" and ", e.Channels.Select(c => Code(c)))}",
         TextMessagesStopped => "Client opted out of text messages",
         TextMessagesResumed => "Client opted back in to text messages",
+        Fhir.PartnerReferralReceived e => $"Referral received over {e.Source.ToUpperInvariant()} from {e.Organization}{(e.UrgentRequested ? " (urgent requested)" : "")}",
         // Events this list doesn't know yet read as their name: "MatchesSuggested" -> "Matches suggested".
         _ => Words.Label(eventData.GetType().Name)
     };

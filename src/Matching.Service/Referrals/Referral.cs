@@ -98,6 +98,8 @@ public sealed record Referral
     public IReadOnlyList<ClientLinkGrant> ClientLinks { get; init; } = [];
     /// <summary>The client replied STOP to a text and hasn't replied START since.</summary>
     public bool TextsStopped { get; init; }
+    /// <summary>The partner organization's system that sent the referral, when it didn't come from the public form.</summary>
+    public Fhir.PartnerReferralReceived? Partner { get; init; }
     /// <summary>
     /// The client's phone as E.164 ("+13035550142"), null without a valid one: the indexed key a text the client sends
     /// finds their referrals by (docs/adr/0035-text-opt-out-and-booking-reports.md). Erasure clears it.
@@ -113,8 +115,8 @@ public sealed record Referral
     public bool LinkOpens(Guid linkId, DateTimeOffset now) =>
         Status != ReferralStatus.Closed && !PersonalDataErased && ClientLinks.Any(l => l.Id == linkId && l.ExpiresAt > now);
 
-    /// <summary>Flagged by the safety answer, or triaged as urgent.</summary>
-    public bool Urgent => Risk is not null || Priority == TriagePriority.Urgent;
+    /// <summary>Flagged by the safety answer, triaged as urgent, or sent as urgent by a partner organization.</summary>
+    public bool Urgent => Risk is not null || Priority == TriagePriority.Urgent || Partner?.UrgentRequested == true;
 
     /// <summary>Urgent by the safety answer and nobody has acknowledged the risk yet.</summary>
     [JsonIgnore]
@@ -252,6 +254,8 @@ public sealed record Referral
 
     public Referral Apply(TextMessagesResumed _) => this with { TextsStopped = false };
 
+    public Referral Apply(Fhir.PartnerReferralReceived e) => this with { Partner = e };
+
     public Referral Apply(IEvent<FirstSessionCancelled> e) => MovedBy(e) with
     {
         FirstSession = FirstSession! with
@@ -350,6 +354,7 @@ public sealed record Referral
             (_, IEvent<ClientContactCorrected> x) => state.Apply(x.Data),
             (_, IEvent<TextMessagesStopped> x) => state.Apply(x.Data),
             (_, IEvent<TextMessagesResumed> x) => state.Apply(x.Data),
+            (_, IEvent<Fhir.PartnerReferralReceived> x) => state.Apply(x.Data),
             _ => throw new InvalidOperationException($"No Apply for {e.EventType.Name}.")
         };
         next.Version = (state?.Version ?? 0) + 1;

@@ -54,6 +54,19 @@ public class IdentityClaimsTests
     }
 
     [Fact]
+    public void with_a_renamed_organization_claim_only_that_claim_binds_a_referrer_to_its_organization()
+    {
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim("role", Roles.Referrer), new Claim("partner_org", "org-riverside"), new Claim(Policies.ReferrerOrgClaim, "org-other")],
+            "test", "name", "role"));
+        new IdentityClaims(null, null, "partner_org").Normalize(principal);
+
+        RolesOf(principal).ShouldBe([Roles.Referrer]);
+        principal.ReferrerOrg().ShouldBe("org-riverside");
+        principal.FindAll(Policies.ReferrerOrgClaim).Count().ShouldBe(1);
+    }
+
+    [Fact]
     public void name_falls_back_to_the_preferred_user_name()
     {
         Map(null, null, new Claim("preferred_username", "cora")).FindFirst("name")!.Value.ShouldBe("cora");

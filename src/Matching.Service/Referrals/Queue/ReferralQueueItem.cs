@@ -93,6 +93,8 @@ public sealed partial class CoordinatorQueueProjection(MatchingOptions options) 
         {
             Urgent = true, RiskFlagged = true, RiskFlaggedAt = e.Timestamp, UrgentSince = item.UrgentSince ?? e.Timestamp
         },
+        // A partner's urgent or asap request puts the referral on the urgent track, as an urgent triage would.
+        (_, Fhir.PartnerReferralReceived { UrgentRequested: true }) => item with { Urgent = true, UrgentSince = item.UrgentSince ?? e.Timestamp },
         (_, RiskAcknowledged) => item with { RiskAcknowledged = true },
         (_, RiskEscalated) => item with { RiskEscalated = true },
         (_, ReferralTriaged t) => Moved(item, e) with

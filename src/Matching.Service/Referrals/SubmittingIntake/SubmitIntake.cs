@@ -29,8 +29,11 @@ public sealed record IntakeAccepted(
     public bool Repeat { get; init; }
 }
 
-/// <summary>The public intake form as a command: the answers, and the Idempotency-Key that makes sending it twice safe.</summary>
-public sealed record SubmitIntake(Intake? Intake, string? IdempotencyKey) : ICommand<IntakeAccepted>;
+/// <summary>
+/// The public intake form as a command: the answers, and the Idempotency-Key that makes sending it twice safe.
+/// <see cref="Partner"/>: the partner organization that sent it over FHIR, recorded in an event of its own.
+/// </summary>
+public sealed record SubmitIntake(Intake? Intake, string? IdempotencyKey, Fhir.PartnerReferralReceived? Partner = null) : ICommand<IntakeAccepted>;
 
 public static class SubmitIntakeHandler
 {
@@ -71,14 +74,17 @@ public static class SubmitIntakeHandler
                 intake.Consent.TextMessagesOk == true));
     }
 
-    /// <summary>The decision: a new referral's first events. Urgent when the safety answer is not "not at all".</summary>
-    public static object[] Decide(Intake intake, DateOnly intakeDate)
+    /// <summary>
+    /// The decision: a new referral's first events. Urgent when the safety answer is not "not at all". A partner's referral
+    /// records where it came from right after the intake.
+    /// </summary>
+    public static object[] Decide(Intake intake, DateOnly intakeDate, Fhir.PartnerReferralReceived? partner = null)
     {
         var age = AgeGroups.AgeOn(intake.Client!.DateOfBirth!.Value, intakeDate);
         var submitted = new IntakeSubmitted(Kept(intake), intakeDate, AgeGroups.ForAge(age));
-        return intake.IsUrgent
-            ? [submitted, new RiskFlagged(intake.Safety!.ThoughtsOfSelfHarm!.Value)]
-            : [submitted];
+        object[] source = partner is null ? [] : [partner];
+        object[] risk = intake.IsUrgent ? [new RiskFlagged(intake.Safety!.ThoughtsOfSelfHarm!.Value)] : [];
+        return [submitted, ..source, ..risk];
     }
 
     /// <summary>
@@ -96,10 +102,10 @@ public static class SubmitIntakeHandler
         var referralId = key is null ? Guid.CreateVersion7() : StreamIdFor(key);
 
         if (key is not null && await session.LoadAsync<Referral>(referralId, cancellation) is { } earlier)
-            return Repeat(earlier, intake);
+            return Repeat(earlier, intake, command.Partner);
 
         var now = time.GetUtcNow();
-        var decided = Decide(intake, options.PracticeDate(now));
+        var decided = Decide(intake, options.PracticeDate(now), command.Partner);
         // The client's first link, issued with the referral: its key is stored and its event appended in this transaction.
         var link = ClientLinks.Issue(referralId, now, options.ClientLinkLifetime, replacesEarlier: false);
         ClientLinks.Keep(session, link);
@@ -119,16 +125,20 @@ public static class SubmitIntakeHandler
         {
             // The same key sent at the same moment: the other request created it.
             await using var query = session.DocumentStore.QuerySession();
-            return Repeat((await query.LoadAsync<Referral>(referralId, cancellation))!, intake);
+            return Repeat((await query.LoadAsync<Referral>(referralId, cancellation))!, intake, command.Partner);
         }
 
         return new IntakeAccepted(referralId, events.Length, Referral.StatusAfter(events[0])!.Value, intake.IsUrgent,
             intake.IsUrgent ? CrisisResources : null);
     }
 
-    /// <summary>The first referral again for the same intake; for another intake under the same key, nothing of it.</summary>
-    private static IAnswer Repeat(Referral referral, Intake intake) =>
+    /// <summary>
+    /// The first referral again for the same intake from the same source; for another intake (or a form's key that happens
+    /// to match a partner's) under the same key, nothing of it.
+    /// </summary>
+    private static IAnswer Repeat(Referral referral, Intake intake, Fhir.PartnerReferralReceived? partner) =>
         Canonical(referral.Intake) == Canonical(Kept(intake))
+        && referral.Partner?.Organization == partner?.Organization && referral.Partner?.RequestIdentifier == partner?.RequestIdentifier
             ? new IntakeAccepted(referral.Id, referral.Version, referral.Status, referral.Urgent, referral.Risk is not null ? CrisisResources : null)
             {
                 Repeat = true

@@ -1,0 +1,213 @@
+using System.Net;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using Marten;
+using Matching.Service.Audit;
+using Matching.Service.Infrastructure;
+using Matching.Service.Referrals;
+using Matching.Service.Referrals.SubmittingIntake;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using FhirTask = Hl7.Fhir.Model.Task;
+using Task = System.Threading.Tasks.Task;
+
+namespace Matching.Service.Fhir;
+
+/// <summary>
+/// The FHIR R4 routes a partner organization's system uses: send a referral (a ServiceRequest with its resources
+/// contained, or a Bundle), read back the Task that tracks it. Parsed and written by Firely's SDK; the referral is made
+/// by the same SubmitIntake command as the public form's.
+/// </summary>
+public static class FhirEndpoints
+{
+    public const string ContentType = "application/fhir+json";
+    public const string TaskRead = "fhir-task";
+    public const string ServiceRequestRead = "fhir-service-request";
+
+    /// <summary>Strict: an unknown element or a malformed value is refused, not quietly dropped.</summary>
+    private static readonly IFhirSerializationEngine Engine = FhirSerializationEngineFactory.Strict(ModelInfo.ModelInspector);
+
+    public static void MapFhir(this IEndpointRouteBuilder app)
+    {
+        var fhir = app.MapGroup("/fhir").ExcludeFromDescription();
+        fhir.MapGet("/metadata", (TimeProvider time) => Write(FhirResources.Capabilities(time.GetUtcNow()))).AllowAnonymous();
+
+        var referrer = fhir.MapGroup("").RequireAuthorization(Policies.Referrals);
+        referrer.MapPost("/ServiceRequest", (HttpContext http, IMessageBus bus, IDocumentSession session, CancellationToken ct) =>
+            Receive(http, bus, session, bundle: false, ct));
+        referrer.MapPost("/Bundle", (HttpContext http, IMessageBus bus, IDocumentSession session, CancellationToken ct) =>
+            Receive(http, bus, session, bundle: true, ct));
+        referrer.MapGet("/Task/{id}", (string id, HttpContext http, IDocumentSession session, CancellationToken ct) =>
+            Read(id, http, session, TaskRead, FhirResources.TaskOf, ct));
+        referrer.MapGet("/ServiceRequest/{id}", (string id, HttpContext http, IDocumentSession session, CancellationToken ct) =>
+            Read(id, http, session, ServiceRequestRead, FhirResources.ServiceRequestOf, ct));
+        referrer.MapGet("/Task", SearchTasks);
+    }
+
+    /// <summary>Where FHIR routes answer with an error of their own making (401, 403, an unknown route), an OperationOutcome.</summary>
+    public static void UseFhirOutcomes(this IApplicationBuilder app) =>
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/fhir"), branch => branch.Use(async (context, next) =>
+        {
+            // The status-code pages would write a ProblemDetails; FHIR clients read OperationOutcome.
+            if (context.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
+            await next(context);
+            if (context.Response.HasStarted || context.Response.StatusCode < 400 || context.Response.ContentLength > 0) return;
+            var (code, text) = context.Response.StatusCode switch
+            {
+                401 => (OperationOutcome.IssueType.Login, "A bearer token with the role referrer is required."),
+                403 => (OperationOutcome.IssueType.Forbidden, "This token may not use the FHIR routes: it needs the role referrer and a referrer_org claim."),
+                404 => (OperationOutcome.IssueType.NotFound, "No such resource or route."),
+                405 => (OperationOutcome.IssueType.NotSupported, "This interaction is not supported here; see /fhir/metadata."),
+                _ => (OperationOutcome.IssueType.Processing, ReasonPhrase(context.Response.StatusCode))
+            };
+            await Write(Outcome(code, text), (HttpStatusCode)context.Response.StatusCode).ExecuteAsync(context);
+        }));
+
+    private static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+
+    private static async Task<IResult> Receive(HttpContext http, IMessageBus bus, IDocumentSession session, bool bundle, CancellationToken ct)
+    {
+        if (http.Request.ContentLength > BodyGuardMiddleware.MaxBodyBytes)
+            return Error(HttpStatusCode.RequestEntityTooLarge, OperationOutcome.IssueType.TooLong, "The body is larger than 64 KiB.");
+        if (http.Request.ContentType is not { } type || !(type.StartsWith(ContentType) || type.StartsWith("application/json")))
+            return Error(HttpStatusCode.UnsupportedMediaType, OperationOutcome.IssueType.NotSupported, $"Send the resource as {ContentType}.");
+
+        Resource resource;
+        try
+        {
+            using var reader = new StreamReader(http.Request.Body);
+            var body = await reader.ReadToEndAsync(ct);
+            if (body.Length > BodyGuardMiddleware.MaxBodyBytes)
+                return Error(HttpStatusCode.RequestEntityTooLarge, OperationOutcome.IssueType.TooLong, "The body is larger than 64 KiB.");
+            resource = Engine.DeserializeFromJson(body)!;
+        }
+        catch (DeserializationFailedException failed)
+        {
+            // The SDK's own outcome: each issue names the element it could not read and why (to the sender only, never logged).
+            var outcome = failed.ToOperationOutcome();
+            foreach (var issue in outcome.Issue.Where(i => !i.Expression.Any())) issue.Expression = issue.Location;
+            return Write(outcome, HttpStatusCode.BadRequest);
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+        {
+            return Error(HttpStatusCode.BadRequest, OperationOutcome.IssueType.Structure, "The body is not a FHIR R4 resource in JSON.");
+        }
+
+        var (request, beside) = (bundle, resource) switch
+        {
+            (false, ServiceRequest sr) => (sr, Enumerable.Empty<Resource>()),
+            (true, Bundle { Type: Bundle.BundleType.Transaction or Bundle.BundleType.Message } b) =>
+                (b.Entry.Select(e => e.Resource).OfType<ServiceRequest>().FirstOrDefault(), b.Entry.Select(e => e.Resource).Where(r => r is not null and not ServiceRequest)),
+            _ => (null, [])
+        };
+        if (request is null)
+            return Error(HttpStatusCode.BadRequest, OperationOutcome.IssueType.Invalid, bundle
+                ? "Send a transaction or message Bundle holding one ServiceRequest with its Patient, Coverage and QuestionnaireResponse (PHQ-9 item 9)."
+                : "Send a ServiceRequest with its Patient, Coverage and QuestionnaireResponse (PHQ-9 item 9) contained.",
+                bundle ? "Bundle" : "ServiceRequest");
+
+        var organization = http.User.ReferrerOrg()!;
+        if (FhirIntake.Read(request, beside, organization, out var missing) is not { } referral)
+            return Error(HttpStatusCode.UnprocessableEntity, OperationOutcome.IssueType.Required,
+                "The ServiceRequest needs an identifier: sending it again with the same identifier makes no second referral.", missing!);
+
+        var answer = await bus.AskAsync(new SubmitIntake(referral.Intake, referral.IdempotencyKey, referral.Partner), ct);
+        if (answer.Problem is { } problem) return Refusal(problem);
+
+        var created = await session.LoadAsync<Referral>(answer.Result!.ReferralId, ct);
+        var task = Write(FhirResources.TaskOf(created!), answer.Result.Repeat ? HttpStatusCode.OK : HttpStatusCode.Created);
+        return answer.Result.Repeat ? task : new Located($"/fhir/Task/{created!.Id}", task);
+    }
+
+    /// <summary>The intake's refusal in FHIR's terms: each field named by the element it was read from.</summary>
+    private static IResult Refusal(ProblemDetails problem)
+    {
+        if (problem is HttpValidationProblemDetails invalid)
+        {
+            var outcome = new OperationOutcome();
+            foreach (var (field, messages) in invalid.Errors)
+            foreach (var message in messages)
+                outcome.Issue.Add(new OperationOutcome.IssueComponent
+                {
+                    Severity = OperationOutcome.IssueSeverity.Error,
+                    Code = OperationOutcome.IssueType.Invalid,
+                    Diagnostics = message,
+                    Expression = [FhirIntake.Expression(field)]
+                });
+            return Write(outcome, HttpStatusCode.UnprocessableEntity);
+        }
+        return problem.Extensions.TryGetValue("code", out var code) && Equals(code, "idempotencyKeyReused")
+            ? Error(HttpStatusCode.Conflict, OperationOutcome.IssueType.Duplicate,
+                "This identifier was already used for a different referral: send a new identifier with a new referral.", "ServiceRequest.identifier")
+            : Error((HttpStatusCode)(problem.Status ?? 422), OperationOutcome.IssueType.Processing, problem.Title ?? "The referral was refused.");
+    }
+
+    /// <summary>One referral's resource, for the organization that sent it; for any other, as if it did not exist.</summary>
+    private static async Task<IResult> Read(string id, HttpContext http, IDocumentSession session, string accessed,
+        Func<Referral, Resource> resource, CancellationToken ct)
+    {
+        if (await Own(id, http, session, ct) is not { } referral) return NotFound();
+        AccessLog.Record(session, referral.Id, accessed);
+        await session.SaveChangesAsync(ct);
+        return Write(resource(referral));
+    }
+
+    private static async Task<IResult> SearchTasks(HttpContext http, IDocumentSession session, CancellationToken ct)
+    {
+        var basedOn = http.Request.Query["based-on"].ToString();
+        if (string.IsNullOrWhiteSpace(basedOn))
+            return Error(HttpStatusCode.BadRequest, OperationOutcome.IssueType.NotSupported,
+                "Search Tasks by based-on=ServiceRequest/{id}.", "Task.basedOn");
+        var id = basedOn.StartsWith("ServiceRequest/") ? basedOn["ServiceRequest/".Length..] : basedOn;
+        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Total = 0 };
+        if (await Own(id, http, session, ct) is { } referral)
+        {
+            AccessLog.Record(session, referral.Id, TaskRead);
+            await session.SaveChangesAsync(ct);
+            bundle.Total = 1;
+            bundle.Entry.Add(new Bundle.EntryComponent
+            {
+                FullUrl = $"{http.Request.Scheme}://{http.Request.Host}/fhir/Task/{referral.Id}",
+                Resource = FhirResources.TaskOf(referral),
+                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match }
+            });
+        }
+        return Write(bundle);
+    }
+
+    private static async Task<Referral?> Own(string id, HttpContext http, IDocumentSession session, CancellationToken ct) =>
+        Guid.TryParse(id, out var referralId) && await session.LoadAsync<Referral>(referralId, ct) is { Partner: { } partner } referral
+        && partner.Organization == http.User.ReferrerOrg()
+            ? referral
+            : null;
+
+    private static IResult NotFound() => Error(HttpStatusCode.NotFound, OperationOutcome.IssueType.NotFound, "No such resource.");
+
+    public static OperationOutcome Outcome(OperationOutcome.IssueType code, string text, params string[] expression) => new()
+    {
+        Issue =
+        [
+            new OperationOutcome.IssueComponent
+            {
+                Severity = OperationOutcome.IssueSeverity.Error, Code = code, Diagnostics = text, Expression = expression
+            }
+        ]
+    };
+
+    private static IResult Error(HttpStatusCode status, OperationOutcome.IssueType code, string text, params string[] expression) =>
+        Write(Outcome(code, text, expression), status);
+
+    private static IResult Write(Resource resource, HttpStatusCode status = HttpStatusCode.OK) =>
+        Results.Text(Engine.SerializeToJson(resource), ContentType, System.Text.Encoding.UTF8, (int)status);
+
+    /// <summary>201 with the Task's address.</summary>
+    private sealed class Located(string location, IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.Headers.Location = location;
+            return inner.ExecuteAsync(context);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using Matching.Service.Fhir;
+using Matching.Service.Referrals;
+using Matching.Service.Referrals.SubmittingIntake;
+using Matching.Service.Shared;
+using Matching.Tests.Support;
+
+namespace Matching.Tests.Fhir;
+
+/// <summary>The mapping from a ServiceRequest to the intake, and the decision with a partner's referral, without a database.</summary>
+public class FhirIntakeTests
+{
+    public static Resource Parse(string json) => FhirSerializationEngineFactory.Ostrich(ModelInfo.ModelInspector).DeserializeFromJson(json)!;
+
+    [Theory]
+    [InlineData(FhirIntake.Snomed, "35489007", Concern.Depression)]
+    [InlineData(FhirIntake.Snomed, "47505003", Concern.Trauma)]
+    [InlineData(FhirIntake.Snomed, "66936004", Concern.Grief)]
+    [InlineData(FhirIntake.Icd10, "F43.10", Concern.Trauma)]
+    [InlineData(FhirIntake.Icd10, "F32.A", Concern.Depression)]
+    [InlineData(FhirIntake.Icd10, "F41.1", Concern.Anxiety)]
+    public void reason_codes_map_to_the_practices_concerns(string system, string code, Concern concern) =>
+        FhirIntake.ConcernOf(new Coding(system, code)).ShouldBe(concern);
+
+    [Theory]
+    [InlineData(FhirIntake.Snomed, "38341003")]      // hypertension: not a concern the practice matches on
+    [InlineData("http://example.org/local", "35489007")] // the code means nothing outside its system
+    public void other_codes_map_to_no_concern(string system, string code) =>
+        FhirIntake.ConcernOf(new Coding(system, code)).ShouldBeNull();
+
+    [Fact]
+    public void a_service_request_reads_as_the_forms_intake_keyed_by_organization_and_identifier()
+    {
+        var referral = FhirIntake.Read(BserExamples.Referral("REF-1", priority: RequestPriority.Asap, safetyAnswer: "LA6571-9"), [],
+            BserExamples.Clinic, out var missing)!;
+
+        missing.ShouldBeNull();
+        referral.IdempotencyKey.ShouldBe($"fhir:{BserExamples.Clinic}:{BserExamples.IdentifierSystem}|REF-1");
+        referral.Intake.Safety!.ThoughtsOfSelfHarm.ShouldBe(SelfHarmAnswer.NearlyEveryDay);
+        referral.Intake.Languages.ShouldBe(["English"]);
+        referral.Intake.Format.ShouldBe(FormatPreference.Either);
+        referral.Partner.UrgentRequested.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void without_the_safety_answer_the_intake_has_none_and_the_validator_names_the_questionnaire_response()
+    {
+        var request = BserExamples.Referral("REF-2");
+        request.Contained = request.Contained.Where(r => r is not QuestionnaireResponse).ToList();
+
+        var referral = FhirIntake.Read(request, [], BserExamples.Clinic, out _)!;
+
+        referral.Intake.Safety.ShouldBeNull();
+        FhirIntake.Expression("safety").ShouldBe("QuestionnaireResponse.item");
+    }
+
+    [Fact]
+    public void a_partners_referral_records_its_source_after_the_intake_and_before_the_risk_flag()
+    {
+        var partner = new PartnerReferralReceived("fhir", BserExamples.Clinic, "REF-3", [new SourceCode(FhirIntake.Snomed, "35489007", null)],
+            null, UrgentRequested: true);
+
+        var events = SubmitIntakeHandler.Decide(Samples.UrgentIntake(), new DateOnly(2026, 12, 7), partner);
+
+        events.Select(e => e.GetType().Name).ShouldBe(["IntakeSubmitted", "PartnerReferralReceived", "RiskFlagged"]);
+        events[1].ShouldBe(partner);
+        SubmitIntakeHandler.Decide(Samples.Intake(), new DateOnly(2026, 12, 7)).Select(e => e.GetType().Name).ShouldBe(["IntakeSubmitted"]);
+    }
+}
