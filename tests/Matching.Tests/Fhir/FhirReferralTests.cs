@@ -75,6 +75,19 @@ public class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFixture>
             new SourceCode(FhirIntake.Snomed, "35489007", "Depressive disorder"),
             new SourceCode(FhirIntake.Icd10, "F41.1", "Generalized anxiety disorder")]);
 
+        // The coordinator sees where it came from, in the referral's details and on its page.
+        var (read, details) = await app.Host.Get($"/api/referrals/{task.Id}", Tokens.Coordinator);
+        read.ShouldBe(System.Net.HttpStatusCode.OK);
+        details!["partner"]!["organization"]!.GetValue<string>().ShouldBe(BserExamples.Clinic);
+        details["partner"]!["source"]!.GetValue<string>().ShouldBe("fhir");
+        using (var page = PageClient.For(app.Host))
+        {
+            (await page.SignInAsync("coordinator")).StatusCode.ShouldBe(System.Net.HttpStatusCode.Redirect);
+            var html = await (await page.GetAsync($"/coordinator/referrals/{task.Id}")).Content.ReadAsStringAsync();
+            html.ShouldContain($"Referred by {BserExamples.Clinic} over FHIR");
+            html.ShouldContain("Depressive disorder (35489007)");
+        }
+
         var request = await client.ReadAsync<ServiceRequest>($"ServiceRequest/{task.Id}");
         request!.Identifier.Single().Value.ShouldBe(identifier);
         request.ReasonCode.SelectMany(c => c.Coding).Select(c => c.Code).ShouldBe(["35489007", "F41.1"]);

@@ -72,7 +72,8 @@ public sealed record ReferralDetails(
     Closure? Closure,
     string? WaitlistReason,
     int RematchCount,
-    bool PersonalDataErased);
+    bool PersonalDataErased,
+    Fhir.PartnerReferralReceived? Partner = null);
 
 public static class ReferralDetailsEndpoint
 {
@@ -121,7 +122,7 @@ public static class ReferralDetailsEndpoint
                 ? new FirstSessionView(s.Id, s.Status, s.ClinicianId, Name(s.ClinicianId), s.StartsAt, s.EndsAt,
                     s.DurationMinutes, s.Format, s.BookedAt, s.CancelledBy, s.Note)
                 : null,
-            r.Closure, r.WaitlistReason, r.RematchCount, r.PersonalDataErased);
+            r.Closure, r.WaitlistReason, r.RematchCount, r.PersonalDataErased, r.Partner);
     }
 
     [WolverineGet("/api/referrals/{referralId}"), Authorize(Policy = Policies.Coordination)]
