@@ -38,6 +38,11 @@ public sealed record ReferralFacts
     public string Month { get; init; } = "";
     public DateTimeOffset SubmittedAt { get; init; }
     public IReadOnlyList<Concern> Concerns { get; init; } = [];
+    /// <summary>Where the referral came from: the public form, or a partner's system (`fhir`) and its organization.</summary>
+    public string Source { get; init; } = PublicForm;
+    public string? Organization { get; init; }
+
+    public const string PublicForm = "form";
 
     public DateTimeOffset? RiskFlaggedAt { get; init; }
     public DateTimeOffset? RiskAcknowledgedAt { get; init; }
@@ -85,6 +90,8 @@ public sealed record ReferralFacts
         SubmittedAt = e.Timestamp,
         Concerns = e.Data.Intake.Concerns.Distinct().ToList()
     };
+
+    public ReferralFacts Apply(Fhir.PartnerReferralReceived e) => this with { Source = e.Source, Organization = e.Organization };
 
     public ReferralFacts Apply(IEvent<RiskFlagged> e) => this with { RiskFlaggedAt = RiskFlaggedAt ?? e.Timestamp };
 

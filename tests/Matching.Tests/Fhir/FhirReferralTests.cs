@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Rest;
 using Marten;
+using Marten.Events;
 using Matching.Service.Audit;
 using Matching.Service.Fhir;
 using Matching.Service.Referrals;
@@ -92,6 +93,25 @@ public class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFixture>
         request!.Identifier.Single().Value.ShouldBe(identifier);
         request.ReasonCode.SelectMany(c => c.Coding).Select(c => c.Code).ShouldBe(["35489007", "F41.1"]);
         request.Status.ShouldBe(RequestStatus.Active);
+    }
+
+    [Fact]
+    public async Task the_funnel_splits_a_partners_referrals_from_the_public_forms()
+    {
+        await Send(BserExamples.Referral(NewIdentifier()));
+        (await app.Host.Post("/api/intake", Samples.Intake())).Status.ShouldBe(HttpStatusCode.Created);
+        await app.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+
+        var (status, funnel) = await app.Host.Get("/api/reports/funnel", Tokens.Analyst);
+
+        status.ShouldBe(HttpStatusCode.OK, funnel?.ToJsonString());
+        var sources = funnel!["bySource"]!.AsArray();
+        sources[0]!["source"]!.GetValue<string>().ShouldBe("form");
+        sources[0]!["counts"]!["submitted"]!.GetValue<int>().ShouldBeGreaterThanOrEqualTo(1);
+        var partner = sources.Single(s => s!["organization"]?.GetValue<string>() == BserExamples.Clinic)!;
+        partner["source"]!.GetValue<string>().ShouldBe("fhir");
+        partner["counts"]!["submitted"]!.GetValue<int>().ShouldBeGreaterThanOrEqualTo(1);
+        sources.Sum(s => s!["counts"]!["submitted"]!.GetValue<int>()).ShouldBe(funnel["submitted"]!.GetValue<int>());
     }
 
     [Theory]

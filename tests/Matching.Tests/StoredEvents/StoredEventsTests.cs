@@ -358,7 +358,9 @@ public class StoredEventsTests
         ["$.firstSession.reschedules", "$.firstSession.reminded", "$.clientLinks", "$.textsStopped", "$.textNumber",
             "$.selfBooked", "$.reminders", "$.sessionOutcomes",
             // The queue row's contact details, kept so a client's correction updates its search text.
-            "$.clientEmail", "$.clientPhone"];
+            "$.clientEmail", "$.clientPhone",
+            // The report facts' source, for the funnel by source.
+            "$.source", "$.organization"];
 
     /// <summary>
     /// Where two JSON documents differ, keys in any order. Times compare to the microsecond: a document made live holds the

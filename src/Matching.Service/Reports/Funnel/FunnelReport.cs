@@ -31,20 +31,28 @@ public sealed record FunnelCounts(
 
 public sealed record FunnelMonth(string Month, FunnelCounts Counts);
 
+/// <summary>The funnel of the referrals from one source: the public form, or one partner organization's system.</summary>
+public sealed record FunnelSource(string Source, string? Organization, FunnelCounts Counts);
+
 public sealed record FunnelReport(
     ReportAsOf AsOf, DateOnly? From, DateOnly? To,
     int Submitted, int Triaged, int Proposed, int Accepted, int Booked, int Attended, int Proposals, int Rematches,
     int SelfBooked, int CoordinatorBooked, int AttendedSelfBooked, int AttendedCoordinatorBooked,
-    IReadOnlyList<FunnelMonth> Months)
+    IReadOnlyList<FunnelMonth> Months,
+    IReadOnlyList<FunnelSource> BySource)
 {
     public static FunnelReport Compute(ReportAsOf asOf, ReportRange range, IReadOnlyList<ReferralFacts> facts)
     {
         var all = FunnelCounts.Of(facts);
         var months = facts.GroupBy(f => f.Month).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new FunnelMonth(g.Key, FunnelCounts.Of(g.ToList()))).ToList();
+        // The public form first, then each partner organization by name.
+        var sources = facts.GroupBy(f => (f.Source, f.Organization))
+            .OrderBy(g => g.Key.Source == ReferralFacts.PublicForm ? 0 : 1).ThenBy(g => g.Key.Organization, StringComparer.Ordinal)
+            .Select(g => new FunnelSource(g.Key.Source, g.Key.Organization, FunnelCounts.Of(g.ToList()))).ToList();
         return new FunnelReport(asOf, range.From, range.To, all.Submitted, all.Triaged, all.Proposed, all.Accepted,
             all.Booked, all.Attended, all.Proposals, all.Rematches,
-            all.SelfBooked, all.CoordinatorBooked, all.AttendedSelfBooked, all.AttendedCoordinatorBooked, months);
+            all.SelfBooked, all.CoordinatorBooked, all.AttendedSelfBooked, all.AttendedCoordinatorBooked, months, sources);
     }
 }
 
