@@ -1,3 +1,4 @@
+using Matching.Service.Shared;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Matching.Service.Infrastructure;
@@ -30,9 +31,7 @@ public sealed partial record AuditRange(DateTimeOffset? From, DateTimeOffset? Un
         if (DateOnlyPattern().IsMatch(value) && QueryDates.TryParse(value, out var date))
         {
             if (!QueryDates.InRange(date)) return OutOfRange(field, errors);
-            var day = endOfDay ? date.AddDays(1) : date;
-            var local = day.ToDateTime(TimeOnly.MinValue);
-            return new DateTimeOffset(local, options.TimeZone.GetUtcOffset(local)).ToUniversalTime();
+            return PracticeTime.StartOfDay(endOfDay ? date.AddDays(1) : date, options.TimeZone).ToUniversalTime();
         }
         if (DateTimePattern().IsMatch(value)
             && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))

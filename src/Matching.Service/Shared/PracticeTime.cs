@@ -43,4 +43,11 @@ public static class PracticeTime
     /// <summary>The machine-readable form for a time element's datetime attribute, with the zone's offset.</summary>
     public static string Iso(DateTimeOffset at, TimeZoneInfo zone) =>
         Local(at, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    /// <summary>The instant a calendar day begins in the zone (local midnight, with that moment's offset).</summary>
+    public static DateTimeOffset StartOfDay(DateOnly day, TimeZoneInfo zone)
+    {
+        var midnight = day.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(midnight, zone.GetUtcOffset(midnight));
+    }
 }

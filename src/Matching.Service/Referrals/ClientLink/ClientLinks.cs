@@ -73,6 +73,14 @@ public static class ClientLinks
 
     public static ClientLinkVisit? Visit(HttpContext context) => context.Features.Get<ClientLinkVisit>();
 
+    /// <summary>
+    /// A command on the referral the request's link opens, answered as HTTP (every link route that changes something
+    /// goes through here); a link that opens nothing gets <see cref="NotFound"/> and sends nothing.
+    /// </summary>
+    public static async Task<HttpAnswer<TResult>> AnswerAsync<TResult>(HttpContext context, Func<Referral, Task<Answer<TResult>>> send)
+        where TResult : class, IAnswer =>
+        new(Visit(context) is { } visit ? await send(visit.Referral) : new Answer<TResult>(null, NotFound));
+
     /// <summary>The one answer for an unknown, expired or revoked link: it says nothing of which.</summary>
     public static ProblemDetails NotFound => new()
     {

@@ -143,11 +143,13 @@ public static class ClientSlotsEndpoint
     public static (DateTimeOffset? From, DateTimeOffset? To, ProblemDetails? Problem) Range(string? from, string? to, TimeZoneInfo zone, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var today = DateOnly.FromDateTime(PracticeTime.Local(now, zone).DateTime);
         var first = Day(from, "from", today, errors);
         var last = Day(to, "to", today, errors);
         if (errors.Count == 0 && first is not null && last < first) errors["to"] = ["'to' can't be before 'from'."];
-        return errors.Count > 0 ? (null, null, Problems.Invalid(errors)) : (Start(first, zone), Start(last?.AddDays(1), zone), null);
+        return errors.Count > 0 ? (null, null, Problems.Invalid(errors)) : (Start(first), Start(last?.AddDays(1)), null);
+
+        DateTimeOffset? Start(DateOnly? day) => day is { } d ? PracticeTime.StartOfDay(d, zone) : null;
     }
 
     private static DateOnly? Day(string? raw, string name, DateOnly today, Dictionary<string, string[]> errors)
@@ -156,12 +158,5 @@ public static class ClientSlotsEndpoint
         if (QueryDates.TryParse(raw, out var day) && day >= today.AddYears(-1) && day <= today.AddYears(1)) return day;
         errors[name] = ["Give a date (YYYY-MM-DD) within a year of today."];
         return null;
-    }
-
-    private static DateTimeOffset? Start(DateOnly? day, TimeZoneInfo zone)
-    {
-        if (day is not { } d) return null;
-        var midnight = d.ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(midnight, zone.GetUtcOffset(midnight));
     }
 }

@@ -100,9 +100,7 @@ public static class CorrectContactEndpoint
 {
     /// <summary>The referral is the one the link opens; a wrong, expired or revoked link gets the one neutral 404.</summary>
     [WolverinePost("/api/client/{token}/contact"), AllowAnonymous, EnableRateLimiting(ClientLinks.RateLimitPolicy)]
-    public static async Task<HttpAnswer<ClientContactAnswer>> Post(
+    public static Task<HttpAnswer<ClientContactAnswer>> Post(
         string token, CorrectContact command, HttpContext context, IMessageBus bus, CancellationToken cancellation) =>
-        ClientLinks.Visit(context) is { } visit
-            ? await bus.AnswerHttpAsync(command with { ReferralId = visit.Referral.Id }, cancellation)
-            : new HttpAnswer<ClientContactAnswer>(new Answer<ClientContactAnswer>(null, ClientLinks.NotFound));
+        ClientLinks.AnswerAsync(context, referral => bus.AskAsync(command with { ReferralId = referral.Id }, cancellation));
 }

@@ -82,12 +82,12 @@ public static class SelfBookFirstSessionHandler
 public static class SelfBookFirstSessionEndpoint
 {
     [WolverinePost("/api/client/{token}/first-session"), AllowAnonymous, EnableRateLimiting(ClientLinks.RateLimitPolicy)]
-    public static async Task<HttpAnswer<SelfBookedResult>> Post(
+    public static Task<HttpAnswer<SelfBookedResult>> Post(
         string token, SelfBookFirstSession command, HttpContext context, IMessageBus bus, IDocumentStore store, MatchingOptions options,
-        TimeProvider time, CancellationToken cancellation)
-    {
-        if (ClientLinks.Visit(context) is not { } visit) return new(new Answer<SelfBookedResult>(null, ClientLinks.NotFound));
-        var answer = await ClientSlots.SendAsync(bus, command with { ReferralId = visit.Referral.Id }, visit.Referral, store, options, time, cancellation);
-        return new(answer with { Result = answer.Result is { } booked ? booked with { Location = $"/api/client/{token}" } : null });
-    }
+        TimeProvider time, CancellationToken cancellation) =>
+        ClientLinks.AnswerAsync(context, async referral =>
+        {
+            var answer = await ClientSlots.SendAsync(bus, command with { ReferralId = referral.Id }, referral, store, options, time, cancellation);
+            return answer with { Result = answer.Result is { } booked ? booked with { Location = $"/api/client/{token}" } : null };
+        });
 }

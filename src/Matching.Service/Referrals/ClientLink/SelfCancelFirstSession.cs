@@ -56,9 +56,7 @@ public static class SelfCancelFirstSessionHandler
 public static class SelfCancelFirstSessionEndpoint
 {
     [WolverinePost("/api/client/{token}/first-session/cancel"), AllowAnonymous, EnableRateLimiting(ClientLinks.RateLimitPolicy)]
-    public static async Task<HttpAnswer<ClientSessionCancelled>> Post(
+    public static Task<HttpAnswer<ClientSessionCancelled>> Post(
         string token, SelfCancelFirstSession command, HttpContext context, IMessageBus bus, CancellationToken cancellation) =>
-        ClientLinks.Visit(context) is not { } visit
-            ? new(new Answer<ClientSessionCancelled>(null, ClientLinks.NotFound))
-            : new(await bus.AskAsync(command with { ReferralId = visit.Referral.Id }, cancellation));
+        ClientLinks.AnswerAsync(context, referral => bus.AskAsync(command with { ReferralId = referral.Id }, cancellation));
 }

@@ -54,10 +54,9 @@ public static class SelfRescheduleFirstSessionHandler
 public static class SelfRescheduleFirstSessionEndpoint
 {
     [WolverinePost("/api/client/{token}/first-session/reschedule"), AllowAnonymous, EnableRateLimiting(ClientLinks.RateLimitPolicy)]
-    public static async Task<HttpAnswer<ClientFirstSessionAnswer>> Post(
+    public static Task<HttpAnswer<ClientFirstSessionAnswer>> Post(
         string token, SelfRescheduleFirstSession command, HttpContext context, IMessageBus bus, IDocumentStore store, MatchingOptions options,
         TimeProvider time, CancellationToken cancellation) =>
-        ClientLinks.Visit(context) is not { } visit
-            ? new(new Answer<ClientFirstSessionAnswer>(null, ClientLinks.NotFound))
-            : new(await ClientSlots.SendAsync(bus, command with { ReferralId = visit.Referral.Id }, visit.Referral, store, options, time, cancellation));
+        ClientLinks.AnswerAsync(context, referral =>
+            ClientSlots.SendAsync(bus, command with { ReferralId = referral.Id }, referral, store, options, time, cancellation));
 }

@@ -79,9 +79,7 @@ public static class WithdrawRequestHandler
 public static class WithdrawRequestEndpoint
 {
     [WolverinePost("/api/client/{token}/withdraw"), AllowAnonymous, EnableRateLimiting(ClientLinks.RateLimitPolicy)]
-    public static async Task<HttpAnswer<RequestWithdrawn>> Post(
+    public static Task<HttpAnswer<RequestWithdrawn>> Post(
         string token, WithdrawRequest command, HttpContext context, IMessageBus bus, CancellationToken cancellation) =>
-        ClientLinks.Visit(context) is { } visit
-            ? await bus.AnswerHttpAsync(command with { ReferralId = visit.Referral.Id }, cancellation)
-            : new HttpAnswer<RequestWithdrawn>(new Answer<RequestWithdrawn>(null, ClientLinks.NotFound));
+        ClientLinks.AnswerAsync(context, referral => bus.AskAsync(command with { ReferralId = referral.Id }, cancellation));
 }
