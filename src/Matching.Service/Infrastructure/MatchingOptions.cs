@@ -18,6 +18,11 @@ public sealed class MatchingOptions
     public TimeSpan ClientLinkLifetime { get; set; } = TimeSpan.FromDays(30);
     /// <summary>Until how long before the first session the client may move or cancel it from their link.</summary>
     public TimeSpan ClientChangeCutoff { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Until when the client may move or cancel, from their link, a session starting at <paramref name="startsAt"/>.</summary>
+    public DateTimeOffset ClientChangeableUntil(DateTimeOffset startsAt) => startsAt - ClientChangeCutoff;
+
+    public bool ClientMayChange(DateTimeOffset startsAt, DateTimeOffset now) => now < ClientChangeableUntil(startsAt);
     /// <summary>How long before the first session each reminder goes out: "2.00:00:00,02:00:00" is two days and two hours.</summary>
     public string ReminderLeadTimes { get; set; } = "2.00:00:00,02:00:00";
     /// <summary>Requests a client's link may make in a minute from one address (wrong tokens included).</summary>

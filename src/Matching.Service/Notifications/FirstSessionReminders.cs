@@ -113,10 +113,6 @@ internal static class SessionPlace
     public static string Text(FirstSession session, ClinicianProfile? clinician) => session.Format == SessionFormat.Telehealth
         ? clinician?.TelehealthLink is { } link ? $"by video ({link})" : "by video"
         : clinician?.OfficeAddress is { } address ? $"in person at {address}" : "in person at our office";
-
-    /// <summary>Whether the client may still move or cancel the session from their link (up to <see cref="MatchingOptions.ClientChangeCutoff"/> before).</summary>
-    public static bool Changeable(FirstSession session, MatchingOptions options, DateTimeOffset now) =>
-        now < session.StartsAt - options.ClientChangeCutoff;
 }
 
 public static class SendFirstSessionReminderHandler
@@ -134,9 +130,9 @@ public static class SendFirstSessionReminderHandler
         var with = profile?.Credentials is { } credentials ? $"{notice.ClinicianName}, {credentials}" : notice.ClinicianName;
         var change = linkUrl is null
             ? $"If that time no longer works, please let us know. {ClientMessages.HowToReachUs(options)}"
-            : SessionPlace.Changeable(session, options, notice.Now)
+            : options.ClientMayChange(session.StartsAt, notice.Now)
                 ? $"Need another time, or can't make it after all? You can reschedule or cancel on your page until "
-                  + $"{PracticeTime.Moment(session.StartsAt - options.ClientChangeCutoff, notice.PracticeZone)}:\n{linkUrl}"
+                  + $"{PracticeTime.Moment(options.ClientChangeableUntil(session.StartsAt), notice.PracticeZone)}:\n{linkUrl}"
                 : $"Your page shows the session's details:\n{linkUrl}\nIt's too close to the session to change it online, but if "
                   + $"something comes up, please let us know. {ClientMessages.HowToReachUs(options)}";
         return new Notification(NotificationKind.FirstSessionReminderToClient, message.ReferralId, email,
@@ -181,7 +177,7 @@ public static class TextFirstSessionReminderHandler
             return null;
         var cantMakeIt = options.PracticePhone is { } phone ? $"Can't make it? Call us at {phone}." : "Can't make it? Reply to let us know.";
         var change = linkUrl is null ? cantMakeIt
-            : SessionPlace.Changeable(session, options, now) ? $"To reschedule or cancel: {linkUrl}"
+            : options.ClientMayChange(session.StartsAt, now) ? $"To reschedule or cancel: {linkUrl}"
             : $"Details: {linkUrl} {cantMakeIt}";
         return new TextMessage(NotificationKind.FirstSessionReminderToClient, message.ReferralId, to,
             $"Reminder: your first session is {PracticeTime.Moment(session.StartsAt, options.TimeZone)}, {SessionPlace.Text(session, clinician)}, "

@@ -74,7 +74,7 @@ public static class ClientSlots
     /// a person at the practice helps (they may know something a form doesn't).
     /// </summary>
     public static ProblemDetails BeforeCutoff(FirstSession session, DateTimeOffset now, MatchingOptions options) =>
-        now < session.StartsAt - options.ClientChangeCutoff
+        options.ClientMayChange(session.StartsAt, now)
             ? Problems.NoProblems
             : Conflict("It's too close to your session to change it here.",
                 $"Sessions can be moved or cancelled here until {Words.Duration(options.ClientChangeCutoff)} before they start. "

@@ -55,7 +55,7 @@ public sealed record ClientStatusView(
                 "Choose a time for your first session below. If none of the times work, reply to our message or call us and we'll find one together."),
             ReferralStatus.Booked when session is not null => ("Your first session is booked.",
                 $"{PracticeTime.Moment(session.StartsAt, options.TimeZone)}, {(session.Format == SessionFormat.Telehealth ? "by video" : "in person")}, "
-                + $"for {session.DurationMinutes} minutes. " + (ReferenceEquals(ClientSlots.BeforeCutoff(session, now, options), Problems.NoProblems)
+                + $"for {session.DurationMinutes} minutes. " + (options.ClientMayChange(session.StartsAt, now)
                     ? $"You can move or cancel it here until {Shared.Words.Duration(options.ClientChangeCutoff)} before it starts."
                     : $"If something comes up, please {ClientSlots.PracticeContact(options)}: it's too close to change here.")),
             ReferralStatus.Waitlisted => ("You're on our waitlist.",

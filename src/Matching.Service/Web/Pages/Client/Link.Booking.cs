@@ -66,10 +66,10 @@ public sealed partial class LinkModel
     public string Value(DateTimeOffset at) => PracticeTime.Iso(at, Practice.TimeZone);
 
     /// <summary>Until when the client may still move or cancel the session here.</summary>
-    public DateTimeOffset ChangeableUntil(DateTimeOffset startsAt) => startsAt - Practice.ClientChangeCutoff;
+    public DateTimeOffset ChangeableUntil(DateTimeOffset startsAt) => Practice.ClientChangeableUntil(startsAt);
 
     public bool Changeable(DateTimeOffset startsAt) =>
-        time.GetUtcNow() < ChangeableUntil(startsAt);
+        Practice.ClientMayChange(startsAt, time.GetUtcNow());
 
     /// <summary>The first step: the picked time and format, read back for confirmation (nothing is booked yet).</summary>
     public async Task<IActionResult> OnPostChooseAsync(string? startsAt, SessionFormat? format, bool moving, CancellationToken cancellation)
