@@ -55,7 +55,10 @@ public static class PageSteps
         var flash = page.Locator("p.notice.success");
         try
         {
-            await page.Locator("p.notice.success, #problem").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
+            // The expected message or a problem: a form posted by a key press navigates a moment later, and until then the
+            // page still shows the message of the step before.
+            await flash.Filter(new LocatorFilterOptions { HasText = text }).Or(page.Locator("#problem")).First
+                .WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
         }
         catch (TimeoutException)
         {
