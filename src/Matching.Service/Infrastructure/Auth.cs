@@ -95,6 +95,9 @@ public static class Auth
                     // (so tokens with made-up key ids can't make it hammer the provider); keys published ahead of
                     // their use are picked up within the hour anyway.
                     options.Authority = config["Authority"];
+                    // IdentityModel 8 fetches the keys on a background thread after a refresh request, so the retry
+                    // could still see the old keys and refuse the very token that asked for them: fetch in line.
+                    AppContext.SetSwitch("Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking", true);
                     options.RequireHttpsMetadata = requireHttpsMetadata;
                     options.RefreshInterval = TimeSpan.FromMinutes(1);
                     options.AutomaticRefreshInterval = TimeSpan.FromHours(1);
