@@ -80,7 +80,7 @@ public class DeploymentFilesTests
     }
 
     [Fact]
-    public void the_keycloak_realm_holds_the_five_roles_and_puts_roles_and_the_clinician_id_where_the_service_reads_them()
+    public void the_keycloak_realm_holds_the_roles_and_puts_roles_the_clinician_id_and_a_partners_organization_where_the_service_reads_them()
     {
         using var realm = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "docs/deploy/keycloak/matching-realm.json")));
         realm.RootElement.GetProperty("roles").GetProperty("realm").EnumerateArray().Select(r => r.GetProperty("name").GetString())
@@ -98,6 +98,18 @@ public class DeploymentFilesTests
             mapper.GetProperty("config").GetProperty("id.token.claim").GetString().ShouldBe("true");
             mapper.GetProperty("config").GetProperty("access.token.claim").GetString().ShouldBe("true");
         }
+
+        // A partner's system: client credentials only, its service account a referrer, its organization on every token.
+        var partner = realm.RootElement.GetProperty("clients").EnumerateArray().Single(c => c.GetProperty("clientId").GetString() == "partner-riverside");
+        partner.GetProperty("serviceAccountsEnabled").GetBoolean().ShouldBeTrue();
+        partner.GetProperty("standardFlowEnabled").GetBoolean().ShouldBeFalse();
+        var partnerMappers = partner.GetProperty("protocolMappers").EnumerateArray().ToArray();
+        partnerMappers.Count(m => Config(m, "included.client.audience") == "matching").ShouldBe(1);
+        partnerMappers.Single(m => Config(m, "claim.name") == Policies.ReferrerOrgClaim).GetProperty("config")
+            .GetProperty("access.token.claim").GetString().ShouldBe("true");
+        realm.RootElement.GetProperty("users").EnumerateArray()
+            .Single(u => u.TryGetProperty("serviceAccountClientId", out var id) && id.GetString() == "partner-riverside")
+            .GetProperty("realmRoles").EnumerateArray().Select(r => r.GetString()).ShouldBe([Roles.Referrer]);
     }
 
     [Theory]

@@ -61,11 +61,14 @@ public class ProductionFixture : AppFixture
 
     protected virtual List<ProviderUser> Users => Staff.Users;
 
+    /// <summary>The clients registered at the provider: the service itself, and any systems that call it.</summary>
+    protected virtual List<ProviderClient> Clients => [Staff.Client()];
+
     protected override async Task StartDependenciesAsync() => Provider = await StartProviderAsync(port: 0);
 
     private Task<IdentityProvider> StartProviderAsync(int port) => IdentityProvider.StartAsync(new ProviderOptions
     {
-        Port = port, Users = Users, Clients = [Staff.Client()], RoleShape = RoleShape, ClinicianIdClaim = ClinicianIdClaim
+        Port = port, Users = Users, Clients = Clients, RoleShape = RoleShape, ClinicianIdClaim = ClinicianIdClaim
     });
 
     /// <summary>The provider restarts at the same address signing with a new key, as a provider's key rotation looks from outside.</summary>
