@@ -63,6 +63,45 @@ public static class FhirIntake
         [(Icd10, "Z63")] = Concern.FamilyDynamics           // Problems related to primary support group
     };
 
+    /// <summary>The practice's codes for who the therapy is for, on <c>ServiceRequest.code</c>.</summary>
+    public const string SessionTypeSystem = "https://matching.example/fhir/CodeSystem/session-type";
+
+    /// <summary>HL7's self-pay coverage type (<c>Coverage.type</c>): the client pays, no payer.</summary>
+    public const string SelfPaySystem = "http://terminology.hl7.org/CodeSystem/coverage-selfpay";
+
+    /// <summary>On a self-pay Coverage: the most the client can pay for a session (Money, USD), the form's own question.</summary>
+    public const string MaxSessionRateExtension = "https://matching.example/fhir/StructureDefinition/max-session-rate";
+
+    /// <summary>SNOMED CT "Family psychotherapy procedure", as a referrer's system may code the service asked for.</summary>
+    public const string FamilyPsychotherapy = "108313002";
+
+    /// <summary>
+    /// Who the therapy is for, from the service asked for: the practice's own code, or SNOMED CT family psychotherapy;
+    /// none, or another service (psychotherapy, counselling), is the individual therapy most referrals ask for. A code
+    /// of the practice's system it doesn't define is no answer, so the intake's validator names ServiceRequest.code.
+    /// </summary>
+    public static SessionType? SessionTypeOf(CodeableConcept? code)
+    {
+        var codings = code?.Coding ?? [];
+        if (codings.FirstOrDefault(c => c.System == SessionTypeSystem) is { } own)
+            return own.Code switch { "individual" => SessionType.Individual, "couples" => SessionType.Couples, "family" => SessionType.Family, _ => null };
+        return codings.Any(c => c.System == Snomed && c.Code == FamilyPsychotherapy) ? SessionType.Family : SessionType.Individual;
+    }
+
+    /// <summary>
+    /// How the client pays: a self-pay Coverage (HL7's <c>coverage-selfpay</c> type) with the most they can pay per
+    /// session in the practice's extension; any other Coverage is insurance, its payer and member id.
+    /// </summary>
+    public static Payment? PaymentOf(Coverage? coverage)
+    {
+        if (coverage is null) return null;
+        if (coverage.Type?.Coding.Any(c => c.System == SelfPaySystem && c.Code == "pay") == true)
+            return new Payment(PaymentMethod.SelfPay, null, null,
+                coverage.GetExtension(MaxSessionRateExtension)?.Value is Money { Value: { } rate, Currency: null or Money.Currencies.USD } ? rate : null);
+        return new Payment(PaymentMethod.Insurance, coverage.Payor.FirstOrDefault()?.Display,
+            coverage.SubscriberId ?? coverage.Identifier.FirstOrDefault()?.Value, null);
+    }
+
     public static Concern? ConcernOf(Coding coding)
     {
         if (coding.Code is not { Length: > 0 } code) return null;
@@ -85,6 +124,8 @@ public static class FhirIntake
         "payment" or "payment.method" => "Coverage",
         "payment.payer" => "Coverage.payor",
         "payment.memberId" => "Coverage.subscriberId",
+        "payment.maxSessionRate" => $"Coverage.extension('{MaxSessionRateExtension}')",
+        "sessionType" => "ServiceRequest.code",
         "languages" => "Patient.communication.language",
         "safety" or "safety.thoughtsOfSelfHarm" => "QuestionnaireResponse.item",
         "notes" => "ServiceRequest.note",
@@ -116,12 +157,11 @@ public static class FhirIntake
         var urgent = request.Priority is RequestPriority.Urgent or RequestPriority.Asap or RequestPriority.Stat;
         var intake = new Intake(
             patient is null ? null : ClientOf(patient),
-            SessionType.Individual,
+            SessionTypeOf(request.Code),
             codings.Select(ConcernOf).OfType<Concern>().Distinct().ToList(),
             null,
             FormatPreference.Either,
-            coverage is null ? null : new Payment(PaymentMethod.Insurance, coverage.Payor.FirstOrDefault()?.Display,
-                coverage.SubscriberId ?? coverage.Identifier.FirstOrDefault()?.Value, null),
+            PaymentOf(coverage),
             patient is null ? null : LanguagesOf(patient),
             null,
             null,

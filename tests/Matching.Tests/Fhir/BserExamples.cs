@@ -36,6 +36,22 @@ public static class BserExamples
         Payor = [new ResourceReference { Display = "Aetna" }]
     };
 
+    /// <summary>The client pays themselves (HL7's self-pay coverage type), up to <paramref name="maxSessionRate" /> a session.</summary>
+    public static Coverage SelfPay(decimal? maxSessionRate = 120m)
+    {
+        var coverage = new Coverage
+        {
+            Id = "coverage",
+            Status = FinancialResourceStatusCodes.Active,
+            Type = FhirResources.Concept(FhirIntake.SelfPaySystem, "pay", "PAY"),
+            Beneficiary = new ResourceReference("#patient"),
+            Payor = [new ResourceReference("#patient")]
+        };
+        if (maxSessionRate is { } rate)
+            coverage.SetExtension(FhirIntake.MaxSessionRateExtension, new Money { Value = rate, Currency = Money.Currencies.USD });
+        return coverage;
+    }
+
     /// <summary>PHQ-9 item 9 answered as given (LOINC LA6568-5 "Not at all" ... LA6571-9 "Nearly every day").</summary>
     public static QuestionnaireResponse Phq9(string answer = "LA6568-5") => new()
     {

@@ -29,6 +29,34 @@ public class FhirIntakeTests
     public void other_codes_map_to_no_concern(string system, string code) =>
         FhirIntake.ConcernOf(new Coding(system, code)).ShouldBeNull();
 
+    [Theory]
+    [InlineData(FhirIntake.SessionTypeSystem, "couples", SessionType.Couples)]
+    [InlineData(FhirIntake.SessionTypeSystem, "family", SessionType.Family)]
+    [InlineData(FhirIntake.SessionTypeSystem, "individual", SessionType.Individual)]
+    [InlineData(FhirIntake.Snomed, FhirIntake.FamilyPsychotherapy, SessionType.Family)]
+    [InlineData(FhirIntake.Snomed, "304891004", SessionType.Individual)] // cognitive behavioral therapy: a kind, not who for
+    [InlineData(FhirIntake.SessionTypeSystem, "group", null)]            // not one of the practice's: the validator asks
+    public void the_service_asked_for_says_who_the_therapy_is_for(string system, string code, SessionType? expected) =>
+        FhirIntake.SessionTypeOf(FhirResources.Concept(system, code, null)).ShouldBe(expected);
+
+    [Fact]
+    public void a_service_request_without_a_code_asks_for_individual_therapy() =>
+        FhirIntake.SessionTypeOf(null).ShouldBe(SessionType.Individual);
+
+    [Fact]
+    public void a_self_pay_coverage_reads_as_paying_themselves_up_to_the_rate_in_its_extension()
+    {
+        FhirIntake.PaymentOf(BserExamples.SelfPay(135m)).ShouldBe(new Payment(PaymentMethod.SelfPay, null, null, 135m));
+        FhirIntake.PaymentOf(BserExamples.Coverage()).ShouldBe(new Payment(PaymentMethod.Insurance, "Aetna", "AET-448812", null));
+
+        // Without the rate, or in another currency, the rate is unanswered: the validator names the extension.
+        FhirIntake.PaymentOf(BserExamples.SelfPay(null))!.MaxSessionRate.ShouldBeNull();
+        var euros = BserExamples.SelfPay();
+        euros.SetExtension(FhirIntake.MaxSessionRateExtension, new Money { Value = 120m, Currency = Money.Currencies.EUR });
+        FhirIntake.PaymentOf(euros)!.MaxSessionRate.ShouldBeNull();
+        FhirIntake.Expression("payment.maxSessionRate").ShouldBe($"Coverage.extension('{FhirIntake.MaxSessionRateExtension}')");
+    }
+
     [Fact]
     public void a_service_request_reads_as_the_forms_intake_keyed_by_organization_and_identifier()
     {

@@ -180,6 +180,36 @@ public class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFixture>
         (await app.EventCount()).ShouldBe(before);
     }
 
+    [Fact]
+    public async Task a_couple_paying_themselves_is_referred_with_the_session_type_and_rate_the_form_would_ask()
+    {
+        var request = BserExamples.Referral(NewIdentifier());
+        request.Code = FhirResources.Concept(FhirIntake.SessionTypeSystem, "couples", "Couples therapy");
+        request.Contained = request.Contained.Select(r => r is Coverage ? BserExamples.SelfPay(140m) : r).ToList();
+
+        var (_, id) = await Send(request);
+
+        var intake = ((IntakeSubmitted)(await app.Store.EventsOf(id)).First().Data).Intake;
+        intake.SessionType.ShouldBe(Service.Shared.SessionType.Couples);
+        intake.Payment.ShouldBe(new IntakePayment(PaymentMethod.SelfPay, null, null, 140m));
+    }
+
+    [Fact]
+    public async Task a_self_pay_referral_without_its_rate_or_with_an_unknown_session_type_is_refused_naming_both_elements()
+    {
+        var before = await app.EventCount();
+        var request = BserExamples.Referral(NewIdentifier());
+        request.Code = FhirResources.Concept(FhirIntake.SessionTypeSystem, "group", null);
+        request.Contained = request.Contained.Select(r => r is Coverage ? BserExamples.SelfPay(null) : r).ToList();
+
+        var refused = await Should.ThrowAsync<FhirOperationException>(() => Clinic.CreateAsync<Resource>(request));
+
+        refused.Status.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        refused.Outcome.Issue.SelectMany(i => i.Expression).ShouldBe(
+            ["ServiceRequest.code", $"Coverage.extension('{FhirIntake.MaxSessionRateExtension}')"], ignoreOrder: true);
+        (await app.EventCount()).ShouldBe(before);
+    }
+
     private async Task<(HttpStatusCode Status, string? MediaType, OperationOutcome? Outcome)> PostRaw(string path, string body,
         string contentType = "application/fhir+json")
     {
