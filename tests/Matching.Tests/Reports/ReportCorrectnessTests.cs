@@ -196,7 +196,7 @@ public class ReportCorrectnessTests(ReportsFixture app, ITestOutputHelper output
     public async Task reports_carry_no_client_names_emails_or_phones()
     {
         var texts = new List<string>();
-        foreach (var path in new[] { "funnel", "match-outcomes?groupBy=clinician", "match-outcomes?groupBy=concern", "match-outcomes?groupBy=month",
+        foreach (var path in new[] { "funnel", "funnel?groupBy=source", "match-outcomes?groupBy=clinician", "match-outcomes?groupBy=concern", "match-outcomes?groupBy=month",
                      "time-to-first-session", "waitlist", "no-shows", "utilization", "risk" })
         {
             texts.Add((await app.Host.Get($"/api/reports/{path}", Tokens.Analyst)).Body!.ToJsonString());

@@ -23,10 +23,12 @@ public class ReportRequestTests(AppFixture app) : IClassFixture<AppFixture>
         }
     }
 
-    [Fact]
-    public async Task an_unknown_grouping_is_refused()
+    [Theory]
+    [InlineData("match-outcomes")]
+    [InlineData("funnel")]
+    public async Task an_unknown_grouping_is_refused(string report)
     {
-        var (status, body) = await app.Host.Get("/api/reports/match-outcomes?groupBy=payer&from=nope", Tokens.Analyst);
+        var (status, body) = await app.Host.Get($"/api/reports/{report}?groupBy=payer&from=nope", Tokens.Analyst);
         status.ShouldBe(HttpStatusCode.BadRequest);
         body!["errors"]!["groupBy"].ShouldNotBeNull();
         body["errors"]!["from"].ShouldNotBeNull();
@@ -53,6 +55,19 @@ public class ReportRequestTests(AppFixture app) : IClassFixture<AppFixture>
         var header = (await response.Content.ReadAsStringAsync()).Split('\n')[0];
         header.ShouldNotBeEmpty();
         header.ShouldNotContain("asOf");
+    }
+
+    [Fact]
+    public async Task the_funnel_csv_by_source_has_a_row_per_source_then_the_total()
+    {
+        using var client = app.Host.Client(Tokens.Analyst);
+        client.DefaultRequestHeaders.Accept.ParseAdd("text/csv");
+        var lines = (await client.GetStringAsync("/api/reports/funnel?groupBy=source&from=2026-01-01&to=2026-12-31"))
+            .Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        lines.ShouldBe([
+            "source,organization,submitted,triaged,proposed,accepted,booked,attended,proposals,rematches,selfBooked,coordinatorBooked,attendedSelfBooked,attendedCoordinatorBooked",
+            "all,,0,0,0,0,0,0,0,0,0,0,0,0"
+        ]);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using Marten;
 using Matching.Service.Infrastructure;
+using Matching.Service.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -54,33 +55,54 @@ public sealed record FunnelReport(
             all.Booked, all.Attended, all.Proposals, all.Rematches,
             all.SelfBooked, all.CoordinatorBooked, all.AttendedSelfBooked, all.AttendedCoordinatorBooked, months, sources);
     }
+
+    /// <summary>The counts of every referral in the range, as one row beside the months' and the sources'.</summary>
+    public FunnelCounts Total() => new(Submitted, Triaged, Proposed, Accepted, Booked, Attended, Proposals, Rematches,
+        SelfBooked, CoordinatorBooked, AttendedSelfBooked, AttendedCoordinatorBooked);
 }
+
+/// <summary>The rows of the funnel's CSV: one per intake month, or one per source; then the total.</summary>
+public enum FunnelGrouping { Month, Source }
 
 public static class FunnelReportEndpoint
 {
-    private static readonly string[] Header =
-        ["month", "submitted", "triaged", "proposed", "accepted", "booked", "attended", "proposals", "rematches",
+    private static readonly string[] Counts =
+        ["submitted", "triaged", "proposed", "accepted", "booked", "attended", "proposals", "rematches",
             "selfBooked", "coordinatorBooked", "attendedSelfBooked", "attendedCoordinatorBooked"];
 
     [WolverineGet("/api/reports/funnel"), Authorize(Policy = Policies.Reports)]
     [ProducesResponseType<FunnelReport>(200)]
-    public static async Task<IResult> Get(string? from, string? to, HttpContext http, IQuerySession session, CancellationToken cancellation)
+    public static async Task<IResult> Get(
+        string? from, string? to, string? groupBy, HttpContext http, IQuerySession session, CancellationToken cancellation)
     {
         var (range, problem) = ReportRange.Parse(from, to);
+        FunnelGrouping? grouping = string.IsNullOrEmpty(groupBy)
+            ? FunnelGrouping.Month
+            : Enum.GetValues<FunnelGrouping>().Cast<FunnelGrouping?>()
+                .FirstOrDefault(g => string.Equals(Words.Wire(g!.Value), groupBy, StringComparison.OrdinalIgnoreCase));
+        if (grouping is null)
+        {
+            var errors = (problem as HttpValidationProblemDetails)?.Errors ?? new Dictionary<string, string[]>();
+            errors["groupBy"] = ["Group by month or source."];
+            problem = Problems.Invalid(errors);
+        }
         if (problem is not null) return Results.Problem(problem);
 
         var asOf = await ReportReads.AsOfAsync(session, cancellation);
         var report = FunnelReport.Compute(asOf, range!, await ReportReads.FactsAsync(session, range!, cancellation));
         if (!ReportCsv.Wanted(http.Request)) return Results.Ok(report);
 
-        var total = new FunnelMonth("all", new FunnelCounts(report.Submitted, report.Triaged, report.Proposed,
-            report.Accepted, report.Booked, report.Attended, report.Proposals, report.Rematches,
-            report.SelfBooked, report.CoordinatorBooked, report.AttendedSelfBooked, report.AttendedCoordinatorBooked));
-        return ReportCsv.Result(http.Response, asOf, Header, report.Months.Append(total).Select(m => (IReadOnlyList<object?>)
-        [
-            m.Month, m.Counts.Submitted, m.Counts.Triaged, m.Counts.Proposed, m.Counts.Accepted, m.Counts.Booked,
-            m.Counts.Attended, m.Counts.Proposals, m.Counts.Rematches,
-            m.Counts.SelfBooked, m.Counts.CoordinatorBooked, m.Counts.AttendedSelfBooked, m.Counts.AttendedCoordinatorBooked
-        ]));
+        // The JSON holds both splits; the CSV is one table, so it takes the one asked for. The last row is the total.
+        return grouping == FunnelGrouping.Source
+            ? ReportCsv.Result(http.Response, asOf, ["source", "organization", ..Counts],
+                report.BySource.Select(s => Row([s.Source, s.Organization], s.Counts)).Append(Row(["all", null], report.Total())))
+            : ReportCsv.Result(http.Response, asOf, ["month", ..Counts],
+                report.Months.Select(m => Row([m.Month], m.Counts)).Append(Row(["all"], report.Total())));
     }
+
+    private static IReadOnlyList<object?> Row(object?[] keys, FunnelCounts c) =>
+    [
+        ..keys, c.Submitted, c.Triaged, c.Proposed, c.Accepted, c.Booked, c.Attended, c.Proposals, c.Rematches,
+        c.SelfBooked, c.CoordinatorBooked, c.AttendedSelfBooked, c.AttendedCoordinatorBooked
+    ];
 }

@@ -32,9 +32,10 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Matching.Service.Reports.Funnel.FunnelReportEndpoint").SetTag("http.route", "/api/reports/funnel").SetTag("http.request.method", "GET");
             var from = httpContext.Request.Query["from"];
             var to = httpContext.Request.Query["to"];
+            var groupBy = httpContext.Request.Query["groupBy"];
             
             // The actual HTTP request handler execution
-            var result = await Matching.Service.Reports.Funnel.FunnelReportEndpoint.Get(from, to, httpContext, ((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Matching.Service.Reports.Funnel.FunnelReportEndpoint.Get(from, to, groupBy, httpContext, ((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

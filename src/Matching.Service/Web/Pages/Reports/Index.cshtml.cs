@@ -34,12 +34,34 @@ public sealed class IndexModel(IQuerySession session, TimeProvider time, Matchin
     public static readonly IReadOnlyDictionary<string, string> Downloads = new Dictionary<string, string>
     {
         ["funnel"] = "Funnel by intake month",
+        ["funnel-by-source"] = "Funnel by source",
         ["match-outcomes-by-clinician"] = "Acceptance and decline reasons by clinician",
         ["match-outcomes-by-concern"] = "Acceptance and decline reasons by concern",
         ["time-to-first-session"] = "Time to first session",
         ["waitlist"] = "Waitlist",
         ["reminders"] = "Reminders and no-shows"
     };
+
+    /// <summary>The funnel's stages, charted, as the page labels them and the key its cells carry.</summary>
+    public static readonly IReadOnlyList<(string Label, string Key, Func<FunnelCounts, int> Count)> FunnelStages =
+    [
+        ("Submitted", "submitted", c => c.Submitted), ("Triaged", "triaged", c => c.Triaged), ("Proposed", "proposed", c => c.Proposed),
+        ("Accepted", "accepted", c => c.Accepted), ("Booked", "booked", c => c.Booked), ("Attended", "attended", c => c.Attended)
+    ];
+
+    /// <summary>The rest of the funnel's counts, shown in its tables only: who booked, and the proposals behind the stages.</summary>
+    public static readonly IReadOnlyList<(string Label, string Key, Func<FunnelCounts, int> Count)> FunnelDetails =
+    [
+        ("Booked by the client on their link", "self-booked", c => c.SelfBooked),
+        ("Booked by a coordinator", "coordinator-booked", c => c.CoordinatorBooked),
+        ("Attended, self-booked", "attended-self-booked", c => c.AttendedSelfBooked),
+        ("Attended, booked by a coordinator", "attended-coordinator-booked", c => c.AttendedCoordinatorBooked),
+        ("Proposals made", "proposals", c => c.Proposals), ("Re-matches", "rematches", c => c.Rematches)
+    ];
+
+    /// <summary>A source as the page names it: the public form, or the partner organization as its token named it.</summary>
+    public static string SourceLabel(FunnelSource source) =>
+        source.Source == ReferralFacts.PublicForm ? "Public form" : source.Organization ?? source.Source;
 
     /// <summary>The link that downloads a report's CSV for the dates shown.</summary>
     public string CsvLink(string report) =>
@@ -55,7 +77,8 @@ public sealed class IndexModel(IQuerySession session, TimeProvider time, Matchin
         Request.Headers.Accept = ReportCsv.ContentType;
         var answer = report switch
         {
-            "funnel" => await FunnelReportEndpoint.Get(From, To, HttpContext, session, cancellation),
+            "funnel" => await FunnelReportEndpoint.Get(From, To, "month", HttpContext, session, cancellation),
+            "funnel-by-source" => await FunnelReportEndpoint.Get(From, To, "source", HttpContext, session, cancellation),
             "match-outcomes-by-clinician" => await MatchOutcomesReportEndpoint.Get(From, To, "clinician", HttpContext, session, cancellation),
             "match-outcomes-by-concern" => await MatchOutcomesReportEndpoint.Get(From, To, "concern", HttpContext, session, cancellation),
             "time-to-first-session" => await TimeToFirstSessionReportEndpoint.Get(From, To, HttpContext, session, options, cancellation),
