@@ -179,7 +179,7 @@ public static class FhirIntake
     }
 
     private static string Qualified(Identifier identifier) =>
-        string.IsNullOrWhiteSpace(identifier.System) ? identifier.Value : $"{identifier.System}|{identifier.Value}";
+        string.IsNullOrWhiteSpace(identifier.System) ? identifier.Value! : $"{identifier.System}|{identifier.Value}";
 
     private static ClientDetails ClientOf(Patient patient)
     {

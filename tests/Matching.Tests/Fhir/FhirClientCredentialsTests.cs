@@ -78,7 +78,7 @@ public class FhirClientCredentialsTests(ReferrerSystemsFixture app) : IClassFixt
             var refused = await Should.ThrowAsync<FhirOperationException>(() =>
                 FhirClients.For(app.Host, token).CreateAsync<Resource>(BserExamples.Referral($"REF-{Guid.NewGuid():N}")));
             refused.Status.ShouldBe(HttpStatusCode.Forbidden);
-            refused.Outcome.Issue.Single().Code.ShouldBe(OperationOutcome.IssueType.Forbidden);
+            refused.Outcome!.Issue.Single().Code.ShouldBe(OperationOutcome.IssueType.Forbidden);
         }
 
         // A partner's token opens the FHIR routes only.

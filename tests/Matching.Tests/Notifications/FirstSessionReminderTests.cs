@@ -32,7 +32,7 @@ public class FirstSessionReminderTests(ClientMessagesFixture app) : IClassFixtur
     }
 
     private IEnumerable<MimeMessage> RemindersTo(string email, Guid sessionId) =>
-        app.Mail.To(email).Where(m => m.Subject.StartsWith("Reminder:", StringComparison.Ordinal)
+        app.Mail.To(email).Where(m => m.Subject!.StartsWith("Reminder:", StringComparison.Ordinal)
                                       && AttachmentText(m).Contains(FirstSessionInvitation.Uid(sessionId)));
 
     private IEnumerable<ReceivedText> RemindersTo(string phone) =>
@@ -57,8 +57,8 @@ public class FirstSessionReminderTests(ClientMessagesFixture app) : IClassFixtur
         foreach (var mail in mails)
         {
             mail.Subject.ShouldBe($"Reminder: your first session, {moment}");
-            mail.TextBody.ShouldContain("(50 minutes)");
-            mail.TextBody.ShouldContain("By video.");
+            mail.TextBody!.ShouldContain("(50 minutes)");
+            mail.TextBody!.ShouldContain("By video.");
             var invitation = Calendar.Load(AttachmentText(mail))!.Events.Single();
             invitation.Uid.ShouldBe(FirstSessionInvitation.Uid(r.SessionId!.Value));
         }
@@ -69,7 +69,7 @@ public class FirstSessionReminderTests(ClientMessagesFixture app) : IClassFixtur
         }
 
         // Each reminder issued a link of its own, in both of its messages, and it opens the client's page on the session.
-        var tokens = mails.Select(m => LinkToken(m.TextBody)).ToList();
+        var tokens = mails.Select(m => LinkToken(m.TextBody!)).ToList();
         tokens.Distinct().Count().ShouldBe(2);
         texts.Select(t => LinkToken(t.Body)).Order().ShouldBe(tokens.Order());
         (await r.EventTypes()).Count(t => t == nameof(ClientLinkIssued)).ShouldBe(3, "the intake's and one per reminder");

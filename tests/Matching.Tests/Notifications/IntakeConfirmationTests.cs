@@ -21,8 +21,8 @@ public class IntakeConfirmationTests(ClientMessagesFixture app) : IClassFixture<
 
         mail.From.Mailboxes.Single().Address.ShouldBe(SmtpFixture.From);
         mail.Subject.ShouldBe($"We've received your request (reference {reference})");
-        mail.TextBody.ShouldContain($"Your reference is {reference}.");
-        mail.TextBody.ShouldContain("What happens next");
+        mail.TextBody!.ShouldContain($"Your reference is {reference}.");
+        mail.TextBody!.ShouldContain("What happens next");
         mail.TextBody.ShouldNotContain("988");
         text.Body.ShouldContain(reference);
         text.Body.ShouldEndWith("Reply STOP to stop texts.");
@@ -46,7 +46,7 @@ public class IntakeConfirmationTests(ClientMessagesFixture app) : IClassFixture<
         var email = NewEmail();
         await app.Host.Submitted(IntakeFrom(email, phone: null, urgent: true));
 
-        var body = (await Exactly(() => app.Mail.To(email), 1)).Single().TextBody;
+        var body = (await Exactly(() => app.Mail.To(email), 1)).Single().TextBody!;
 
         body.IndexOf("988 Suicide & Crisis Lifeline", StringComparison.Ordinal).ShouldBeGreaterThan(0);
         body.IndexOf("911", StringComparison.Ordinal).ShouldBeLessThan(body.IndexOf("Your reference", StringComparison.Ordinal));
@@ -65,7 +65,7 @@ public class IntakeConfirmationTests(ClientMessagesFixture app) : IClassFixture<
         await Exactly(() => app.Texts.Accepted.Where(t => t.To == E164(phoneOnly)), 1);
 
         app.Texts.Accepted.ShouldNotContain(t => t.Body.Contains(ReferralReference.Of(byEmail.Id)));
-        app.Mail.Received.ShouldNotContain(m => m.Subject.Contains(ReferralReference.Of(byPhone.Id)));
+        app.Mail.Received.ShouldNotContain(m => m.Subject!.Contains(ReferralReference.Of(byPhone.Id)));
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public class ReminderRestartTests
     }
 
     private static IEnumerable<MimeKit.MimeMessage> Reminders(LocalSmtpServer mail, string email) =>
-        mail.To(email).Where(m => m.Subject.StartsWith("Reminder:", StringComparison.Ordinal));
+        mail.To(email).Where(m => m.Subject!.StartsWith("Reminder:", StringComparison.Ordinal));
 
     [Fact]
     public async Task a_reminder_scheduled_before_a_restart_goes_out_once_from_the_next_host()

@@ -7,7 +7,6 @@ using Matching.Service.Referrals;
 using Matching.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Matching.Service.Referrals.SubmittingIntake;
 
 namespace Matching.Tests.Operability;
 

@@ -225,7 +225,7 @@ public class BookingAndReminderReportTests(BookingReportsFixture app) : IClassFi
         foreach (var path in new[] { "funnel", "time-to-first-session", "reminders" })
         {
             var text = (await Report(path)).ToJsonString() + string.Join('\n', await Csv(path));
-            foreach (var value in new[] { intake.Client!.FirstName, intake.Client.LastName, intake.Client.Email!, intake.Client.Phone!, "Referral a", "Casey", "Grace" })
+            foreach (var value in new[] { intake.Client!.FirstName!, intake.Client.LastName!, intake.Client.Email!, intake.Client.Phone!, "Referral a", "Casey", "Grace" })
                 text.ShouldNotContain(value, Case.Sensitive, $"{path} holds '{value}'");
         }
     }

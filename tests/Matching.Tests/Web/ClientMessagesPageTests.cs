@@ -66,7 +66,7 @@ public class ClientMessagesPageTests(ClientMessagesBrowserFixture app) : IClassF
     private static readonly TimeZoneInfo Denver = TimeZoneInfo.FindSystemTimeZoneById("America/Denver");
 
     /// <summary>The link in a message, on this service (messages carry the practice's public address).</summary>
-    private static string PathOf(MimeMessage mail) => $"/r/{LinkToken(mail.TextBody)}";
+    private static string PathOf(MimeMessage mail) => $"/r/{LinkToken(mail.TextBody!)}";
 
     /// <summary>axe-core at 1280 and at 390 px, failing on any violation, and a screenshot of each.</summary>
     private static async Task CheckAtBothWidthsAsync(IPage page, string state)
@@ -93,7 +93,7 @@ public class ClientMessagesPageTests(ClientMessagesBrowserFixture app) : IClassF
         var reference = (await page.TextContentAsync("#reference"))!.Trim();
 
         var mail = (await Exactly(() => app.Mail.To($"robin.{lastName.ToLowerInvariant()}@example.org"), 1)).Single();
-        mail.Subject.ShouldContain(reference);
+        mail.Subject!.ShouldContain(reference);
         mail.TextBody.ShouldStartWith("Hello Robin,");
 
         await page.GotoAsync(PathOf(mail));
@@ -109,8 +109,8 @@ public class ClientMessagesPageTests(ClientMessagesBrowserFixture app) : IClassF
         var email = NewEmail();
         var startsAt = await BookedAsync(email, ahead: TimeSpan.FromSeconds(10));
 
-        var mail = (await Exactly(() => app.Mail.To(email).Where(m => m.Subject.StartsWith("Reminder:", StringComparison.Ordinal)), 1)).Single();
-        mail.TextBody.ShouldContain("By video. Join a few minutes early here: https://video.example.org/ines-reminder");
+        var mail = (await Exactly(() => app.Mail.To(email).Where(m => m.Subject!.StartsWith("Reminder:", StringComparison.Ordinal)), 1)).Single();
+        mail.TextBody!.ShouldContain("By video. Join a few minutes early here: https://video.example.org/ines-reminder");
 
         var page = await app.PhoneAsync();
         await page.GotoAsync(PathOf(mail));

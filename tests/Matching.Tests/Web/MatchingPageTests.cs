@@ -237,7 +237,7 @@ public partial class MatchingPageTests(BrowserFixture app)
     {
         var intake = Samples.Intake() with
         {
-            Client = Samples.Intake().Client with { LastName = lastName, Email = $"{lastName.ToLowerInvariant()}@example.org" },
+            Client = Samples.Intake().Client! with { LastName = lastName, Email = $"{lastName.ToLowerInvariant()}@example.org" },
             Concerns = [Concern.Anxiety, Concern.Trauma],
             Payment = new Payment(PaymentMethod.SelfPay, null, null, 400m),
             ClinicianPreferences = null,
