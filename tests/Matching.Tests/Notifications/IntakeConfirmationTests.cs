@@ -23,7 +23,7 @@ public class IntakeConfirmationTests(ClientMessagesFixture app) : IClassFixture<
         mail.Subject.ShouldBe($"We've received your request (reference {reference})");
         mail.TextBody!.ShouldContain($"Your reference is {reference}.");
         mail.TextBody!.ShouldContain("What happens next");
-        mail.TextBody.ShouldNotContain("988");
+        mail.TextBody!.ShouldNotContain("988");
         text.Body.ShouldContain(reference);
         text.Body.ShouldEndWith("Reply STOP to stop texts.");
         text.Body.ShouldNotContain("Ann");
