@@ -115,9 +115,27 @@ public static class FhirEndpoints
         var answer = await bus.AskAsync(new SubmitIntake(referral.Intake, referral.IdempotencyKey, referral.Partner), ct);
         if (answer.Problem is { } problem) return Refusal(problem);
 
-        var created = await session.LoadAsync<Referral>(answer.Result!.ReferralId, ct);
-        var task = Write(FhirResources.TaskOf(created!), answer.Result.Repeat ? HttpStatusCode.OK : HttpStatusCode.Created);
-        return answer.Result.Repeat ? task : new Located($"/fhir/Task/{created!.Id}", task);
+        var created = (await session.LoadAsync<Referral>(answer.Result!.ReferralId, ct))!;
+        var status = answer.Result.Repeat ? HttpStatusCode.OK : HttpStatusCode.Created;
+        return new Located($"/fhir/Task/{created.Id}", created.StatusSince, Preferred(http, status, () => FhirResources.TaskOf(created),
+            answer.Result.Repeat ? "This identifier was already received: the Task tracking it is at Location." : "Received: the Task tracking it is at Location."));
+    }
+
+    /// <summary>
+    /// FHIR's <c>Prefer</c> on create: the Task (<c>return=representation</c>, the default), no body
+    /// (<c>return=minimal</c>, for senders that only keep the Location) or an informational OperationOutcome.
+    /// </summary>
+    private static IResult Preferred(HttpContext http, HttpStatusCode status, Func<Resource> representation, string outcome)
+    {
+        var prefer = http.Request.Headers["Prefer"].ToString();
+        if (prefer.Contains("return=minimal", StringComparison.OrdinalIgnoreCase)) return Results.StatusCode((int)status);
+        if (prefer.Contains("return=OperationOutcome", StringComparison.OrdinalIgnoreCase))
+        {
+            var information = Outcome(OperationOutcome.IssueType.Informational, outcome);
+            information.Issue[0].Severity = OperationOutcome.IssueSeverity.Information;
+            return Write(information, status);
+        }
+        return Write(representation(), status);
     }
 
     /// <summary>The intake's refusal in FHIR's terms: each field named by the element it was read from.</summary>
@@ -201,12 +219,13 @@ public static class FhirEndpoints
     private static IResult Write(Resource resource, HttpStatusCode status = HttpStatusCode.OK) =>
         Results.Text(Engine.SerializeToJson(resource), ContentType, System.Text.Encoding.UTF8, (int)status);
 
-    /// <summary>201 with the Task's address.</summary>
-    private sealed class Located(string location, IResult inner) : IResult
+    /// <summary>The Task's address and when it last changed, as a FHIR server gives them on create.</summary>
+    private sealed class Located(string location, DateTimeOffset lastModified, IResult inner) : IResult
     {
         public Task ExecuteAsync(HttpContext context)
         {
             context.Response.Headers.Location = location;
+            context.Response.Headers.LastModified = lastModified.ToString("R");
             return inner.ExecuteAsync(context);
         }
     }

@@ -181,6 +181,26 @@ public class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFixture>
     }
 
     [Fact]
+    public async Task a_sender_that_prefers_a_minimal_answer_gets_the_location_alone_or_an_operation_outcome()
+    {
+        var minimal = FhirClients.For(app.Host, Tokens.Referrer(BserExamples.Clinic), ReturnPreference.Minimal);
+        var identifier = NewIdentifier();
+
+        (await minimal.CreateAsync<Resource>(BserExamples.Referral(identifier))).ShouldBeNull();
+
+        minimal.LastResult!.Status.ShouldBe("201");
+        var id = minimal.LastResult.Location!.Split('/')[^1];
+        (await Clinic.ReadAsync<FhirTask>($"Task/{id}"))!.Identifier.Single().Value.ShouldBe(identifier);
+
+        // Sent again, with an outcome preferred: 200, the same Task's address, and a word on what happened.
+        var outcome = FhirClients.For(app.Host, Tokens.Referrer(BserExamples.Clinic), ReturnPreference.OperationOutcome);
+        var again = (OperationOutcome)(await outcome.CreateAsync<Resource>(BserExamples.Referral(identifier)))!;
+        outcome.LastResult!.Status.ShouldBe("200");
+        outcome.LastResult.Location.ShouldBe($"/fhir/Task/{id}");
+        again.Issue.Single().Severity.ShouldBe(OperationOutcome.IssueSeverity.Information);
+    }
+
+    [Fact]
     public async Task a_couple_paying_themselves_is_referred_with_the_session_type_and_rate_the_form_would_ask()
     {
         var request = BserExamples.Referral(NewIdentifier());
