@@ -98,7 +98,7 @@ public static class FhirEndpoints
         {
             (false, ServiceRequest sr) => (sr, Enumerable.Empty<Resource>()),
             (true, Bundle { Type: Bundle.BundleType.Transaction or Bundle.BundleType.Message } b) =>
-                (b.Entry.Select(e => e.Resource).OfType<ServiceRequest>().FirstOrDefault(), b.Entry.Select(e => e.Resource).Where(r => r is not null and not ServiceRequest)),
+                (b.Entry.Select(e => e.Resource).OfType<ServiceRequest>().FirstOrDefault(), b.Entry.Select(e => e.Resource).OfType<Resource>().Where(r => r is not ServiceRequest)),
             _ => (null, [])
         };
         if (request is null)
