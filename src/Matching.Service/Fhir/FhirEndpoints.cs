@@ -171,26 +171,40 @@ public static class FhirEndpoints
         return Write(resource(referral));
     }
 
+    /// <summary>
+    /// The organization's Tasks by <c>based-on</c> and <c>_lastUpdated</c>, oldest change first, in pages linked by
+    /// <c>next</c> (<see cref="TaskSearch"/>). Each Task returned is an access entry.
+    /// </summary>
     private static async Task<IResult> SearchTasks(HttpContext http, IDocumentSession session, CancellationToken ct)
     {
-        var basedOn = http.Request.Query["based-on"].ToString();
-        if (string.IsNullOrWhiteSpace(basedOn))
-            return Error(HttpStatusCode.BadRequest, OperationOutcome.IssueType.NotSupported,
-                "Search Tasks by based-on=ServiceRequest/{id}.", "Task.basedOn");
-        var id = basedOn.StartsWith("ServiceRequest/") ? basedOn["ServiceRequest/".Length..] : basedOn;
-        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Total = 0 };
-        if (await Own(id, http, session, ct) is { } referral)
+        if (TaskSearch.Parse(http.Request.Query, out var refusal) is not { } search)
+            return Error(HttpStatusCode.BadRequest, OperationOutcome.IssueType.Invalid, refusal!.Problem, refusal.Parameter);
+
+        var organization = http.User.ReferrerOrg()!;
+        var total = await search.Matching(session, organization).CountAsync(ct);
+        var page = search.Count == 0 ? [] : await search.Page(session, organization).ToListAsync(ct);
+        var shown = page.Take(search.Count).ToList();
+
+        var root = $"{http.Request.Scheme}://{http.Request.Host}/fhir";
+        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Total = total };
+        bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = $"{root}/Task?{search.QueryString(search.After)}" });
+        if (page.Count > search.Count)
+        {
+            var last = shown[^1];
+            var after = new TaskSearch.Cursor(TaskSearch.Stored(last.StatusSince), last.Id);
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = $"{root}/Task?{search.QueryString(after)}" });
+        }
+        foreach (var referral in shown)
         {
             AccessLog.Record(session, referral.Id, TaskRead);
-            await session.SaveChangesAsync(ct);
-            bundle.Total = 1;
             bundle.Entry.Add(new Bundle.EntryComponent
             {
-                FullUrl = $"{http.Request.Scheme}://{http.Request.Host}/fhir/Task/{referral.Id}",
+                FullUrl = $"{root}/Task/{referral.Id}",
                 Resource = FhirResources.TaskOf(referral),
                 Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match }
             });
         }
+        if (shown.Count > 0) await session.SaveChangesAsync(ct);
         return Write(bundle);
     }
 

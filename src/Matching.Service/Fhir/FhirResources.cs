@@ -37,7 +37,8 @@ public static class FhirResources
         var task = new FhirTask
         {
             Id = id,
-            Meta = new Meta { LastUpdated = referral.StatusSince },
+            // To the microsecond the search compares (TaskSearch.Stored): a client's gt its last lastUpdated skips that change.
+            Meta = new Meta { LastUpdated = TaskSearch.Stored(referral.StatusSince) },
             Identifier = [IdentifierOf(partner)],
             BasedOn = [new ResourceReference($"ServiceRequest/{id}")],
             Focus = new ResourceReference($"ServiceRequest/{id}"),
@@ -46,7 +47,7 @@ public static class FhirResources
             Intent = FhirTask.TaskIntent.Order,
             Priority = partner.UrgentRequested ? RequestPriority.Urgent : RequestPriority.Routine,
             AuthoredOn = referral.SubmittedAt.ToString("o"),
-            LastModified = referral.StatusSince.ToString("o")
+            LastModified = TaskSearch.Stored(referral.StatusSince).ToString("o")
         };
         if (referral.Closure is { } closure)
             task.StatusReason = Concept(OutcomeSystem, Words.Wire(closure.Outcome), Words.Label(closure.Outcome));
@@ -61,7 +62,7 @@ public static class FhirResources
         var request = new ServiceRequest
         {
             Id = referral.Id.ToString(),
-            Meta = new Meta { LastUpdated = referral.StatusSince },
+            Meta = new Meta { LastUpdated = TaskSearch.Stored(referral.StatusSince) },
             Identifier = [IdentifierOf(partner)],
             Status = referral.Status != ReferralStatus.Closed ? RequestStatus.Active
                 : referral.Closure?.Outcome == ClosureOutcome.Engaged ? RequestStatus.Completed : RequestStatus.Revoked,
@@ -103,8 +104,26 @@ public static class FhirResources
             {
                 Name = "based-on", Type = SearchParamType.Reference,
                 Documentation = "ServiceRequest/{id}: the Task tracking that referral"
+            },
+            new CapabilityStatement.SearchParamComponent
+            {
+                Name = TaskSearch.LastUpdatedParameter, Type = SearchParamType.Date,
+                Definition = "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated",
+                Documentation = "When the referral last changed where it stands. Prefixes eq (the default), ne, gt, ge, lt, le, sa, eb; " +
+                                "a date (read in UTC) or a dateTime with its zone stands for its whole precision; repeated, the values " +
+                                "combine as AND. To poll, send gt the newest meta.lastUpdated already read."
+            },
+            new CapabilityStatement.SearchParamComponent
+            {
+                Name = TaskSearch.CountParameter, Type = SearchParamType.Number,
+                Documentation = $"Tasks per page: {TaskSearch.DefaultCount} unless given, at most {TaskSearch.MaxCount}, 0 for the total alone. " +
+                                "Further pages through the Bundle's next link."
             }
         ];
+        task.Documentation = "Search answers the caller's organization's Tasks, oldest change first, with the total and self and next links; " +
+                             "the next link carries a cursor (_cursor), so a Task that changes while a client pages is read again at the " +
+                             "end rather than shifting or skipping others. Search parameters other than those listed are refused with " +
+                             "a 400 OperationOutcome naming the parameter, whatever Prefer: handling says.";
         return new CapabilityStatement
         {
             Status = PublicationStatus.Active,

@@ -17,7 +17,10 @@ public static class ReferralsModule
             .Duplicate(r => r.SubmittedAt)
             // A text the client sends names only their number: an inbound STOP finds their referrals by this column's index.
             .Duplicate(r => r.TextNumber!)
-            .GinIndexJsonData();
+            .GinIndexJsonData()
+            // A partner's poll for its Tasks changed since a time (GET /fhir/Task?_lastUpdated=): its organization's
+            // referrals in StatusSince order. On the document's JSON, so rows written before the index need no rebuild.
+            .Index([r => r.Partner!.Organization, r => r.StatusSince, r => r.Id]);
 
         // A client link's key: the token's hash, and the referral it opens.
         opts.Schema.For<ClientLink.ClientLinkKey>().Index(k => k.ReferralId);
