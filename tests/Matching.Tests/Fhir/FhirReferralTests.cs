@@ -15,7 +15,7 @@ using Task = System.Threading.Tasks.Task;
 namespace Matching.Tests.Fhir;
 
 /// <summary>A partner's system sending referrals and reading their Tasks with Firely's FhirClient, over the service's HTTP.</summary>
-public class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFixture>
+public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFixture>
 {
     private FhirClient Client(string? token)
     {
