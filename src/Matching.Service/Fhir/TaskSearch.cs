@@ -19,11 +19,15 @@ public sealed partial record TaskSearch(
     public const string CountParameter = "_count";
     public const string CursorParameter = "_cursor";
     public const string BasedOnParameter = "based-on";
+    public const string FormatParameter = "_format";
     public const int DefaultCount = 50;
     public const int MaxCount = 200;
 
     /// <summary>The parameters this search knows; any other is refused (docs/adr/0036-fhir-referrals.md).</summary>
-    public static readonly string[] Known = [BasedOnParameter, LastUpdatedParameter, CountParameter, CursorParameter];
+    public static readonly string[] Known = [BasedOnParameter, LastUpdatedParameter, CountParameter, CursorParameter, FormatParameter];
+
+    /// <summary>The <c>_format</c> values FHIR gives for JSON, the one format served here; clients' libraries add one unasked.</summary>
+    public static readonly string[] JsonFormats = ["json", "application/json", "application/fhir+json"];
 
     /// <summary>
     /// One <c>_lastUpdated</c>: its prefix and the range its value stands for (its precision), both ends in UTC and rounded up to
@@ -55,6 +59,12 @@ public sealed partial record TaskSearch(
         {
             refusal = new Refusal(unknown,
                 $"The search parameter {unknown} is not supported; a Task search takes {string.Join(", ", Known)} (see /fhir/metadata).");
+            return null;
+        }
+
+        if (query[FormatParameter].FirstOrDefault(f => !JsonFormats.Contains((f ?? "").Split(';')[0].Trim(), StringComparer.OrdinalIgnoreCase)) is { } format)
+        {
+            refusal = new Refusal(FormatParameter, $"_format={format}: this server answers in JSON only (json, application/fhir+json).");
             return null;
         }
 

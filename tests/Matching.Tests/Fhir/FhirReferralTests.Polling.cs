@@ -121,6 +121,7 @@ public partial class FhirReferralTests
     [InlineData("_count", "many")]
     [InlineData("_cursor", "page-2")]
     [InlineData("status", "requested")]
+    [InlineData("_format", "xml")]
     public async Task a_malformed_value_or_an_unknown_parameter_is_a_400_operation_outcome_naming_the_parameter(string parameter, string value)
     {
         var refused = await Should.ThrowAsync<FhirOperationException>(() => Clinic.GetAsync($"Task?{parameter}={value}"));
@@ -130,6 +131,13 @@ public partial class FhirReferralTests
         issue.Severity.ShouldBe(OperationOutcome.IssueSeverity.Error);
         issue.Expression.ShouldBe([parameter]);
         issue.Diagnostics.ShouldNotBeNull().ShouldContain(parameter);
+    }
+
+    [Fact]
+    public async Task a_json_format_asked_by_parameter_is_the_one_served()
+    {
+        foreach (var format in new[] { "json", "application/fhir+json" })
+            (await Clinic.GetAsync($"Task?_format={Uri.EscapeDataString(format)}&_count=0")).ShouldBeOfType<Bundle>();
     }
 
     [Fact]
