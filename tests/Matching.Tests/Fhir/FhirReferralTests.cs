@@ -17,15 +17,7 @@ namespace Matching.Tests.Fhir;
 /// <summary>A partner's system sending referrals and reading their Tasks with Firely's FhirClient, over the service's HTTP.</summary>
 public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFixture>
 {
-    private FhirClient Client(string? token)
-    {
-        var handler = new Bearer(token, app.Host.Server.CreateHandler());
-        return new FhirClient(new Uri("http://localhost/fhir"), new FhirClientSettings
-        {
-            PreferredFormat = ResourceFormat.Json,
-            VerifyFhirVersion = false
-        }, handler);
-    }
+    private FhirClient Client(string? token) => FhirClients.For(app.Host, token);
 
     private FhirClient Clinic => Client(Tokens.Referrer(BserExamples.Clinic));
 
@@ -34,7 +26,7 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
     private async Task<(FhirTask Task, Guid ReferralId)> Send(Resource resource, FhirClient? client = null)
     {
         var task = (FhirTask)(await (client ?? Clinic).CreateAsync<Resource>(resource))!;
-        return (task, Guid.Parse(task.Id));
+        return (task, Guid.Parse(task.Id!));
     }
 
     [Fact]
@@ -48,12 +40,12 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
         client.LastResult!.Status.ShouldBe("201");
         client.LastResult.Location.ShouldBe($"/fhir/Task/{task.Id}");
         task.Status.ShouldBe(FhirTask.TaskStatus.Requested);
-        task.BusinessStatus.Coding.Single().Code.ShouldBe("awaitingTriage");
+        task.BusinessStatus!.Coding.Single().Code.ShouldBe("awaitingTriage");
         task.BasedOn.Single().Reference.ShouldBe($"ServiceRequest/{task.Id}");
         task.Identifier.Single().Value.ShouldBe(identifier);
         task.Priority.ShouldBe(RequestPriority.Routine);
 
-        var events = (await app.Store.EventsOf(Guid.Parse(task.Id))).Select(e => e.Data).ToList();
+        var events = (await app.Store.EventsOf(Guid.Parse(task.Id!))).Select(e => e.Data).ToList();
         events.Select(e => e.GetType().Name).ShouldBe(["IntakeSubmitted", "PartnerReferralReceived", "ClientLinkIssued"]);
         var intake = ((IntakeSubmitted)events[0]).Intake;
         intake.Client.FirstName.ShouldBe("Adaeze");
@@ -152,7 +144,7 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
         var changed = BserExamples.Referral(identifier, BserExamples.Patient("1985-02-03"));
         var conflict = await Should.ThrowAsync<FhirOperationException>(() => client.CreateAsync<Resource>(changed));
         conflict.Status.ShouldBe(HttpStatusCode.Conflict);
-        conflict.Outcome.Issue.Single().Expression.ShouldBe(["ServiceRequest.identifier"]);
+        conflict.Outcome!.Issue.Single().Expression.ShouldBe(["ServiceRequest.identifier"]);
     }
 
     [Fact]
@@ -167,7 +159,7 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
         var refused = await Should.ThrowAsync<FhirOperationException>(() => Clinic.CreateAsync<Resource>(request));
 
         refused.Status.ShouldBe(HttpStatusCode.UnprocessableEntity);
-        refused.Outcome.Issue.SelectMany(i => i.Expression).ShouldBe(
+        refused.Outcome!.Issue.SelectMany(i => i.Expression).ShouldBe(
             ["Patient.birthDate", "Patient.address.state", "ServiceRequest.reasonCode"], ignoreOrder: true);
         refused.Outcome.Issue.ShouldAllBe(i => i.Severity == OperationOutcome.IssueSeverity.Error && !string.IsNullOrEmpty(i.Diagnostics));
         (await app.EventCount()).ShouldBe(before);
@@ -176,7 +168,7 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
         unnamed.Identifier = [];
         var noIdentifier = await Should.ThrowAsync<FhirOperationException>(() => Clinic.CreateAsync<Resource>(unnamed));
         noIdentifier.Status.ShouldBe(HttpStatusCode.UnprocessableEntity);
-        noIdentifier.Outcome.Issue.Single().Expression.ShouldBe(["ServiceRequest.identifier"]);
+        noIdentifier.Outcome!.Issue.Single().Expression.ShouldBe(["ServiceRequest.identifier"]);
         (await app.EventCount()).ShouldBe(before);
     }
 
@@ -225,7 +217,7 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
         var refused = await Should.ThrowAsync<FhirOperationException>(() => Clinic.CreateAsync<Resource>(request));
 
         refused.Status.ShouldBe(HttpStatusCode.UnprocessableEntity);
-        refused.Outcome.Issue.SelectMany(i => i.Expression).ShouldBe(
+        refused.Outcome!.Issue.SelectMany(i => i.Expression).ShouldBe(
             ["ServiceRequest.code", $"Coverage.extension('{FhirIntake.MaxSessionRateExtension}')"], ignoreOrder: true);
         (await app.EventCount()).ShouldBe(before);
     }
@@ -255,7 +247,7 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
         status.ShouldBe(HttpStatusCode.BadRequest);
         mediaType.ShouldBe("application/fhir+json");
         outcome.ShouldNotBeNull().Issue.ShouldNotBeEmpty();
-        if (element is not null) outcome.Issue.ShouldContain(i => i.Expression.Any(e => e.Contains(element)));
+        if (element is not null) outcome!.Issue.ShouldContain(i => i.Expression.Any(e => e!.Contains(element)));
         (await app.EventCount()).ShouldBe(before);
     }
 
@@ -266,11 +258,11 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
         batch.Type = Bundle.BundleType.Collection;
         var refused = await Should.ThrowAsync<FhirOperationException>(() => Clinic.CreateAsync<Resource>(batch));
         refused.Status.ShouldBe(HttpStatusCode.BadRequest);
-        refused.Outcome.Issue.Single().Expression.ShouldBe(["Bundle"]);
+        refused.Outcome!.Issue.Single().Expression.ShouldBe(["Bundle"]);
 
         var unknown = await Should.ThrowAsync<FhirOperationException>(() => Clinic.ReadAsync<Patient>("Patient/123"));
         unknown.Status.ShouldBe(HttpStatusCode.NotFound);
-        unknown.Outcome.Issue.Single().Code.ShouldBe(OperationOutcome.IssueType.NotFound);
+        unknown.Outcome!.Issue.Single().Code.ShouldBe(OperationOutcome.IssueType.NotFound);
     }
 
     [Fact]
@@ -294,7 +286,7 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
         var refused = await Should.ThrowAsync<FhirOperationException>(() => Clinic.CreateAsync<Resource>(BserExamples.Referral(identifier)));
 
         refused.Status.ShouldBe(HttpStatusCode.Conflict);
-        refused.Outcome.Issue.Single().Expression.ShouldBe(["ServiceRequest.identifier"]);
+        refused.Outcome!.Issue.Single().Expression.ShouldBe(["ServiceRequest.identifier"]);
     }
 
     [Fact]
@@ -331,7 +323,7 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
 
         var taskRead = await Should.ThrowAsync<FhirOperationException>(() => other.ReadAsync<FhirTask>($"Task/{task.Id}"));
         taskRead.Status.ShouldBe(HttpStatusCode.NotFound);
-        taskRead.Outcome.Issue.Single().Code.ShouldBe(OperationOutcome.IssueType.NotFound);
+        taskRead.Outcome!.Issue.Single().Code.ShouldBe(OperationOutcome.IssueType.NotFound);
         (await Should.ThrowAsync<FhirOperationException>(() => other.ReadAsync<ServiceRequest>($"ServiceRequest/{task.Id}")))
             .Status.ShouldBe(HttpStatusCode.NotFound);
         var theirSearch = await other.SearchAsync<FhirTask>([$"based-on=ServiceRequest/{task.Id}"]);
@@ -339,7 +331,7 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
 
         var ownSearch = await Clinic.SearchAsync<FhirTask>([$"based-on=ServiceRequest/{task.Id}"]);
         ownSearch!.Type.ShouldBe(Bundle.BundleType.Searchset);
-        ((FhirTask)ownSearch.Entry.Single().Resource).Id.ShouldBe(task.Id);
+        ((FhirTask)ownSearch.Entry.Single().Resource!).Id.ShouldBe(task.Id);
         await Clinic.ReadAsync<FhirTask>($"Task/{task.Id}");
         await Clinic.ReadAsync<ServiceRequest>($"ServiceRequest/{task.Id}");
 
@@ -360,7 +352,7 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
             .Status.ShouldBe(HttpStatusCode.Unauthorized);
         var coordinator = await Should.ThrowAsync<FhirOperationException>(() => Client(Tokens.Coordinator).ReadAsync<FhirTask>($"Task/{task.Id}"));
         coordinator.Status.ShouldBe(HttpStatusCode.Forbidden);
-        coordinator.Outcome.Issue.Single().Code.ShouldBe(OperationOutcome.IssueType.Forbidden);
+        coordinator.Outcome!.Issue.Single().Code.ShouldBe(OperationOutcome.IssueType.Forbidden);
         // A referrer's token without its organization is refused too.
         (await Should.ThrowAsync<FhirOperationException>(() =>
                 Client(Tokens.For(Service.Infrastructure.Roles.Referrer, "no-org")).ReadAsync<FhirTask>($"Task/{task.Id}")))
@@ -372,7 +364,7 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
         var capabilities = await Client(null).CapabilityStatementAsync();
         capabilities!.FhirVersion.ShouldBe(FHIRVersion.N4_0_1);
         capabilities.Rest.Single().Resource.Select(r => r.Type).ShouldBe(["ServiceRequest", "Task", "Bundle"]);
-        capabilities.Rest.Single().Security.Service.Single().Coding.Single().Code.ShouldBe("OAuth");
+        capabilities!.Rest.Single().Security!.Service.Single().Coding.Single().Code.ShouldBe("OAuth");
     }
 
     [Fact]
@@ -392,7 +384,7 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
         referral = Task.FromResult(await referral.Booked(app.Host.Now().AddMinutes(30)));
         var booked = await Read();
         booked.Status.ShouldBe(FhirTask.TaskStatus.InProgress);
-        booked.BusinessStatus.Coding.Single().Code.ShouldBe("booked");
+        booked.BusinessStatus!.Coding.Single().Code.ShouldBe("booked");
 
         app.Clock.Advance(TimeSpan.FromMinutes(45));
         var (attended, body) = await (await referral).Command("first-session/outcome", new { outcome = "attended" });
@@ -400,7 +392,7 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
 
         var completed = await Read();
         completed.Status.ShouldBe(FhirTask.TaskStatus.Completed);
-        completed.StatusReason.Coding.Single().Code.ShouldBe("engaged");
+        completed.StatusReason!.Coding.Single().Code.ShouldBe("engaged");
         (await client.ReadAsync<ServiceRequest>($"ServiceRequest/{task.Id}"))!.Status.ShouldBe(RequestStatus.Completed);
     }
 
@@ -418,17 +410,7 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
 
         var read = (await Clinic.ReadAsync<FhirTask>($"Task/{task.Id}"))!;
         read.Status.ShouldBe(status);
-        read.StatusReason.Coding.Single().Code.ShouldBe(outcome);
+        read.StatusReason!.Coding.Single().Code.ShouldBe(outcome);
         (await Clinic.ReadAsync<ServiceRequest>($"ServiceRequest/{task.Id}"))!.Status.ShouldBe(RequestStatus.Revoked);
-    }
-
-    /// <summary>Adds the referrer's bearer token to every request the FhirClient sends.</summary>
-    private sealed class Bearer(string? token, HttpMessageHandler inner) : DelegatingHandler(inner)
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return base.SendAsync(request, cancellationToken);
-        }
     }
 }

@@ -30,7 +30,7 @@ public class IntakeConfirmationTests(ClientMessagesFixture app) : IClassFixture<
 
         // One link, issued with the intake, in both messages; it opens the client's page.
         (await r.EventTypes()).ShouldBe(["IntakeSubmitted", "ClientLinkIssued"]);
-        var token = LinkToken(mail.TextBody);
+        var token = LinkToken(mail.TextBody!);
         LinkToken(text.Body).ShouldBe(token);
         (await r.Events()).Select(e => e.Data).OfType<ClientLinkIssued>().Single().TokenHash.ShouldBe(ClientLinks.Hash(token));
         var (status, view) = await app.Host.Get($"/api/client/{token}");
