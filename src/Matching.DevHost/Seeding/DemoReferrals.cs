@@ -1,3 +1,4 @@
+using Matching.Service.Fhir;
 using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
 using Matching.Service.Shared;
@@ -25,7 +26,9 @@ internal sealed class DemoReferrals(
         ("Hazel", "Grant", false), ("Caleb", "Winters", false), ("Luna", "Espinoza", true), ("Miles", "Reed", false),
         ("Ruby", "Caldwell", false), ("Adrian", "Montoya", true), ("Ivy", "Lawson", false), ("Silas", "Whitlock", false),
         ("Clara", "Baca", true), ("Jonah", "Stewart", false), ("Eliza", "Monroe", false), ("Theo", "Ramsey", false),
-        ("Paloma", "Vigil", true), ("Grant", "Holloway", false)
+        ("Paloma", "Vigil", true), ("Grant", "Holloway", false),
+        // Referred by the partner clinic (last, so the form's referrals keep their names and times).
+        ("Adaeze", "Okafor", false), ("Rosa", "Quintana", true), ("Tobias", "Lindqvist", false), ("Amara", "Osei", false)
     ];
 
     private static readonly (string State, string Postal)[] Places =
@@ -43,6 +46,15 @@ internal sealed class DemoReferrals(
         "Looking for a calm, practical approach.", "Hoping to start within the next few weeks.", ""
     ];
 
+    /// <summary>The demo partner clinic, its referrals' identifier system, and its system as the actor that sent them.</summary>
+    public const string PartnerOrganization = "org-riverside-family-medicine";
+    private const string PartnerIdentifiers = "https://riverside.example/fhir/referral-ids";
+    private static readonly Actor PartnerSystem = new("riverside-ehr", "Riverside Family Medicine EHR", Roles.Referrer);
+
+    private static PartnerReferralReceived FromRiverside(string identifier, string snomed, string display, bool urgent = false) =>
+        new(PartnerReferralReceived.Fhir, PartnerOrganization, $"{PartnerIdentifiers}|{identifier}",
+            [new SourceCode(FhirIntake.Snomed, snomed, display)], "Dr. Priya Raman, Riverside Family Medicine", urgent);
+
     private readonly Dictionary<Guid, List<(DateTimeOffset Start, DateTimeOffset End)>> _sessions = [];
     private readonly Dictionary<Guid, int> _load = [];
     private int _person;
@@ -51,12 +63,12 @@ internal sealed class DemoReferrals(
     {
         var stories = new List<DemoStory>();
         DemoStory New(double daysAgo, Func<Intake, Intake>? tweak = null, SelfHarmAnswer safety = SelfHarmAnswer.NotAtAll,
-            int? age = null, SessionType? sessionType = null)
+            int? age = null, SessionType? sessionType = null, PartnerReferralReceived? partner = null)
         {
             var submittedAt = now.AddDays(-daysAgo);
             var story = new DemoStory(DemoClinicians.NextGuid(random), submittedAt, random, options);
             var (intake, _) = NextIntake(submittedAt, safety, age, sessionType);
-            story.Submit(tweak is null ? intake : tweak(intake));
+            story.Submit(tweak is null ? intake : tweak(intake), partner, partner is null ? null : PartnerSystem);
             stories.Add(story);
             return story;
         }
@@ -166,6 +178,19 @@ internal sealed class DemoReferrals(
         New(9.0).Triage(h(2), coordinator).Close(d(1), coordinator, ClosureOutcome.ReferredOut, "Needs an intensive outpatient program.");
         New(7.0).Triage(h(3), coordinator).Close(d(1), coordinator, ClosureOutcome.Ineligible, "Asked for a custody evaluation, which the practice doesn't provide.");
         New(1.0).Close(h(2), coordinator, ClosureOutcome.Duplicate, "Same person submitted the form twice.");
+
+        // Sent by a partner clinic's system over FHIR (a referrer token with --referrer-org org-riverside-family-medicine
+        // reads their Tasks): one waiting for triage, one urgent-track request being matched, one booked, one attended.
+        DemoStory FromPartner(double daysAgo, string identifier, string snomed, string display, bool urgent = false)
+        {
+            var concern = FhirIntake.Concerns[(FhirIntake.Snomed, snomed)];
+            return New(daysAgo, i => i with { Concerns = [concern], Consent = new Consent(true, true, false) },
+                partner: FromRiverside(identifier, snomed, display, urgent));
+        }
+        FromPartner(6.0 / 24, "RFM-24-0117", "35489007", "Depressive disorder");
+        ProposeTo(FromPartner(1.5, "RFM-24-0112", "197480006", "Anxiety disorder", urgent: true).Triage(h(1), coordinator), h(2));
+        Booked(FromPartner(7.0, "RFM-24-0098", "47505003", "Posttraumatic stress disorder"), 3);
+        Attended(Booked(FromPartner(35.0, "RFM-24-0031", "66936004", "Grief reaction"), -25));
 
         foreach (var story in stories)
         {

@@ -11,6 +11,7 @@ using Matching.Service.Referrals.Escalating;
 using Matching.Service.Referrals.Expiring;
 using Matching.Service.Referrals.Proposing;
 using Matching.Service.Referrals.RiskAcknowledging;
+using Matching.Service.Fhir;
 using Matching.Service.Referrals.SubmittingIntake;
 using Matching.Service.Referrals.Triaging;
 using Matching.Service.Referrals.Waitlisting;
@@ -41,10 +42,11 @@ internal sealed class DemoStory(Guid id, DateTimeOffset submittedAt, Random rand
     public IEnumerable<Guid> ExcludedClinicians => Referral.ExcludedClinicianIds;
     public IReadOnlyList<IEvent> Events => _events;
 
-    public DemoStory Submit(Intake intake)
+    /// <summary>The intake from the public form, or from a partner's system over FHIR (<paramref name="partner" />, sent by <paramref name="sender" />).</summary>
+    public DemoStory Submit(Intake intake, PartnerReferralReceived? partner = null, Actor? sender = null)
     {
         var correlation = NextId();
-        foreach (var e in SubmitIntakeHandler.Decide(intake, options.PracticeDate(Clock))) Add(e, Actor.Anonymous, correlation);
+        foreach (var e in SubmitIntakeHandler.Decide(intake, options.PracticeDate(Clock), partner)) Add(e, sender ?? Actor.Anonymous, correlation);
         return this;
     }
 

@@ -33,7 +33,9 @@ public class DemoDataTests(DemoFixture app) : IClassFixture<DemoFixture>
         clinicians.ShouldAllBe(c => c.Profile.Email.EndsWith("@example.org"));
 
         var referrals = await session.Query<Referral>().ToListAsync();
-        referrals.Count.ShouldBe(42);
+        referrals.Count.ShouldBe(46);
+        // Four from the partner clinic's system, sent over FHIR.
+        referrals.Count(r => r.Partner?.Organization == DemoReferrals.PartnerOrganization).ShouldBe(4);
         referrals.Select(r => r.Status).Distinct().Count().ShouldBe(Enum.GetValues<ReferralStatus>().Length);
         referrals.ShouldContain(r => r.AwaitingRiskAcknowledgement && r.Risk!.Escalated);
         referrals.ShouldContain(r => r.Urgent && r.Risk != null && r.Risk.Acknowledged);
