@@ -66,50 +66,86 @@ public sealed class FhirProfiles
         return new OperationOutcome { Issue = errors };
     }
 
-    /// <summary>Compiles the schemas a referral uses (a message Bundle, a ServiceRequest, its Patient, Coverage and answers).</summary>
-    public void WarmUp() => Errors(new Bundle
+    /// <summary>
+    /// Compiles the schemas a referral uses: a made-up ServiceRequest with the elements and data types partners send
+    /// (its Patient, Coverage and answers contained), alone and in a message and a transaction Bundle.
+    /// </summary>
+    public void WarmUp()
     {
-        Type = Bundle.BundleType.Message,
-        Entry =
-        [
-            new Bundle.EntryComponent
-            {
-                FullUrl = "urn:uuid:6f1e0d4c-0000-4000-8000-000000000001",
-                Resource = new MessageHeader
+        const string entry = "urn:uuid:6f1e0d4c-0000-4000-8000-000000000001";
+        var request = new ServiceRequest
+        {
+            Identifier = [new Identifier("urn:warm-up", "0")],
+            Status = RequestStatus.Active,
+            Intent = RequestIntent.Order,
+            Priority = RequestPriority.Routine,
+            Category = [FhirResources.Concept("urn:warm-up", "0", null)],
+            Code = FhirResources.Concept("urn:warm-up", "0", null),
+            ReasonCode = [FhirResources.Concept("urn:warm-up", "0", null)],
+            Subject = new ResourceReference("#p"),
+            Requester = new ResourceReference { Display = "warm-up" },
+            Insurance = [new ResourceReference("#c")],
+            SupportingInfo = [new ResourceReference("#q")],
+            Note = [new Annotation { Text = "warm-up" }],
+            AuthoredOn = "2026-01-01",
+            Contained =
+            [
+                new Patient
                 {
-                    Event = new Coding("urn:warm-up", "warm-up"),
-                    Source = new MessageHeader.MessageSourceComponent { Endpoint = "urn:warm-up" },
-                    Focus = [new ResourceReference("urn:uuid:6f1e0d4c-0000-4000-8000-000000000002")]
-                }
-            },
-            new Bundle.EntryComponent
-            {
-                FullUrl = "urn:uuid:6f1e0d4c-0000-4000-8000-000000000002",
-                Resource = new ServiceRequest
+                    Id = "p",
+                    Name = [new HumanName { Use = HumanName.NameUse.Official, Family = "-", Given = ["-"] }],
+                    Telecom = [new ContactPoint(ContactPoint.ContactPointSystem.Phone, ContactPoint.ContactPointUse.Mobile, "0")],
+                    BirthDate = "2000-01-01",
+                    Address = [new Address { Use = Address.AddressUse.Home, State = "-", PostalCode = "0" }],
+                    Communication = [new Patient.CommunicationComponent { Language = FhirResources.Concept("urn:ietf:bcp:47", "en", null), Preferred = true }]
+                },
+                new Coverage
                 {
-                    Status = RequestStatus.Active,
-                    Intent = RequestIntent.Order,
+                    Id = "c", Status = FinancialResourceStatusCodes.Active, SubscriberId = "0",
+                    Type = FhirResources.Concept(FhirIntake.SelfPaySystem, "pay", null),
+                    Beneficiary = new ResourceReference("#p"), Payor = [new ResourceReference("#p")],
+                    Extension = [new Extension(FhirIntake.MaxSessionRateExtension, new Money { Value = 0, Currency = Money.Currencies.USD })]
+                },
+                new QuestionnaireResponse
+                {
+                    Id = "q", Status = QuestionnaireResponse.QuestionnaireResponseStatus.Completed, Questionnaire = "urn:warm-up",
                     Subject = new ResourceReference("#p"),
-                    Insurance = [new ResourceReference("#c")],
-                    SupportingInfo = [new ResourceReference("#q")],
-                    Contained =
-                    [
-                        new Patient { Id = "p", Telecom = [new ContactPoint(ContactPoint.ContactPointSystem.Phone, null, "0")] },
-                        new Coverage
-                        {
-                            Id = "c", Status = FinancialResourceStatusCodes.Active, Beneficiary = new ResourceReference("#p"),
-                            Payor = [new ResourceReference("#p")]
-                        },
-                        new QuestionnaireResponse
-                        {
-                            Id = "q", Status = QuestionnaireResponse.QuestionnaireResponseStatus.Completed,
-                            Item = [new QuestionnaireResponse.ItemComponent { LinkId = "1", Answer = [new() { Value = new Coding("urn:warm-up", "0") }] }]
-                        }
-                    ]
+                    Item = [new QuestionnaireResponse.ItemComponent { LinkId = "0", Text = "-", Answer = [new() { Value = new Coding("urn:warm-up", "0") }] }]
                 }
-            }
-        ]
-    });
+            ]
+        };
+        Errors(request);
+        Errors(new Bundle
+        {
+            Type = Bundle.BundleType.Message,
+            Entry =
+            [
+                new Bundle.EntryComponent
+                {
+                    FullUrl = "urn:uuid:6f1e0d4c-0000-4000-8000-000000000002",
+                    Resource = new MessageHeader
+                    {
+                        Event = new Coding("urn:warm-up", "0"),
+                        Source = new MessageHeader.MessageSourceComponent { Endpoint = "urn:warm-up" },
+                        Focus = [new ResourceReference(entry)]
+                    }
+                },
+                new Bundle.EntryComponent { FullUrl = entry, Resource = request }
+            ]
+        });
+        Errors(new Bundle
+        {
+            Type = Bundle.BundleType.Transaction,
+            Entry =
+            [
+                new Bundle.EntryComponent
+                {
+                    FullUrl = entry, Resource = request,
+                    Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "ServiceRequest" }
+                }
+            ]
+        });
+    }
 }
 
 public static class FhirSetup
