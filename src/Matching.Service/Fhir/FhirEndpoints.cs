@@ -34,10 +34,10 @@ public static class FhirEndpoints
         fhir.MapGet("/metadata", (TimeProvider time) => Write(FhirResources.Capabilities(time.GetUtcNow()))).AllowAnonymous();
 
         var referrer = fhir.MapGroup("").RequireAuthorization(Policies.Referrals);
-        referrer.MapPost("/ServiceRequest", (HttpContext http, IMessageBus bus, IDocumentSession session, CancellationToken ct) =>
-            Receive(http, bus, session, bundle: false, ct));
-        referrer.MapPost("/Bundle", (HttpContext http, IMessageBus bus, IDocumentSession session, CancellationToken ct) =>
-            Receive(http, bus, session, bundle: true, ct));
+        referrer.MapPost("/ServiceRequest", (HttpContext http, FhirProfiles profiles, IMessageBus bus, IDocumentSession session, CancellationToken ct) =>
+            Receive(http, profiles, bus, session, bundle: false, ct));
+        referrer.MapPost("/Bundle", (HttpContext http, FhirProfiles profiles, IMessageBus bus, IDocumentSession session, CancellationToken ct) =>
+            Receive(http, profiles, bus, session, bundle: true, ct));
         referrer.MapGet("/Task/{id}", (string id, HttpContext http, IDocumentSession session, CancellationToken ct) =>
             Read(id, http, session, TaskRead, FhirResources.TaskOf, ct));
         referrer.MapGet("/ServiceRequest/{id}", (string id, HttpContext http, IDocumentSession session, CancellationToken ct) =>
@@ -66,7 +66,8 @@ public static class FhirEndpoints
 
     private static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
 
-    private static async Task<IResult> Receive(HttpContext http, IMessageBus bus, IDocumentSession session, bool bundle, CancellationToken ct)
+    private static async Task<IResult> Receive(HttpContext http, FhirProfiles profiles, IMessageBus bus, IDocumentSession session, bool bundle,
+        CancellationToken ct)
     {
         if (http.Request.ContentLength > BodyGuardMiddleware.MaxBodyBytes)
             return Error(HttpStatusCode.RequestEntityTooLarge, OperationOutcome.IssueType.TooLong, "The body is larger than 64 KiB.");
@@ -106,6 +107,9 @@ public static class FhirEndpoints
                 ? "Send a transaction or message Bundle holding one ServiceRequest with its Patient, Coverage and QuestionnaireResponse (PHQ-9 item 9)."
                 : "Send a ServiceRequest with its Patient, Coverage and QuestionnaireResponse (PHQ-9 item 9) contained.",
                 bundle ? "Bundle" : "ServiceRequest");
+
+        // The R4 profiles' invariants and required bindings, before anything is read from it (to the sender only, never logged).
+        if (profiles.Errors(resource) is { } invalid) return Write(invalid, HttpStatusCode.UnprocessableEntity);
 
         var organization = http.User.ReferrerOrg()!;
         if (FhirIntake.Read(request, beside, organization, out var missing) is not { } referral)

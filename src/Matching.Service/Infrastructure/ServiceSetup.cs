@@ -5,6 +5,7 @@ using System.Threading.RateLimiting;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using Matching.Service.Audit;
+using Matching.Service.Fhir;
 using Matching.Service.Notifications;
 using Matching.Service.Web;
 using Matching.Service.Referrals.ClientLink;
@@ -69,6 +70,7 @@ public static class ServiceSetup
         builder.Services.AddKeyRingOnStartup();
         builder.AddMatchingNotifications();
         builder.AddMatchingAuditAnchoring();
+        builder.AddMatchingFhir();
 
         builder.Host.UseWolverine(opts =>
         {

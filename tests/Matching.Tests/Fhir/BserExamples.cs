@@ -98,7 +98,6 @@ public static class BserExamples
         return request;
     }
 
-    /// <summary>The same referral as a transaction Bundle: the resources beside the ServiceRequest rather than contained.</summary>
     /// <summary>The same referral as a message Bundle: a MessageHeader whose focus is the ServiceRequest, then the resources.</summary>
     public static Bundle Message(string identifier)
     {
@@ -118,17 +117,25 @@ public static class BserExamples
         return bundle;
     }
 
+    /// <summary>The same referral as a transaction Bundle: the resources beside the ServiceRequest rather than contained.</summary>
     public static Bundle Transaction(string identifier)
     {
         var request = Referral(identifier);
         var beside = request.Contained.ToList();
         request.Contained = [];
-        request.Subject = new ResourceReference("urn:uuid:0c1a2f5e-1d0e-4d57-9a3c-6f7b2b1e0a01");
+        // Beside it rather than contained, each resource is referred to by its entry's fullUrl, not as "#id".
+        var fullUrls = beside.ToDictionary(r => $"#{r.Id}",
+            r => r is Patient ? "urn:uuid:0c1a2f5e-1d0e-4d57-9a3c-6f7b2b1e0a01" : $"urn:uuid:{Guid.NewGuid()}");
+        var references = request.Insurance.Concat(request.SupportingInfo).Append(request.Subject)
+            .Concat(beside.OfType<Coverage>().SelectMany(c => c.Payor.Append(c.Beneficiary)))
+            .Concat(beside.OfType<QuestionnaireResponse>().Select(q => q.Subject));
+        foreach (var reference in references)
+            if (reference?.Reference is { } local && fullUrls.TryGetValue(local, out var fullUrl)) reference.Reference = fullUrl;
         var bundle = new Bundle { Type = Bundle.BundleType.Transaction };
         foreach (var resource in beside.Prepend(request))
             bundle.Entry.Add(new Bundle.EntryComponent
             {
-                FullUrl = resource is Patient ? "urn:uuid:0c1a2f5e-1d0e-4d57-9a3c-6f7b2b1e0a01" : $"urn:uuid:{Guid.NewGuid()}",
+                FullUrl = fullUrls.GetValueOrDefault($"#{resource.Id}") ?? $"urn:uuid:{Guid.NewGuid()}",
                 Resource = resource,
                 Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = resource.TypeName }
             });

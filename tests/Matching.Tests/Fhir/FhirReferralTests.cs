@@ -173,6 +173,23 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
     }
 
     [Fact]
+    public async Task a_referral_breaking_an_r4_invariant_is_a_422_operation_outcome_naming_the_element_and_appends_nothing()
+    {
+        var before = await app.EventCount();
+        var patient = BserExamples.Patient();
+        patient.Telecom.Add(new ContactPoint { Value = "303 555 0199" }); // cpt-2: a value needs its system
+
+        var refused = await Should.ThrowAsync<FhirOperationException>(() => Clinic.CreateAsync<Resource>(BserExamples.Referral(NewIdentifier(), patient)));
+
+        refused.Status.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        var issue = refused.Outcome.ShouldNotBeNull().Issue.Single();
+        issue.Severity.ShouldBe(OperationOutcome.IssueSeverity.Error);
+        issue.Expression.ShouldBe(["ServiceRequest.contained[0].telecom[2]"]);
+        issue.Diagnostics.ShouldNotBeNull().ShouldContain("cpt-2");
+        (await app.EventCount()).ShouldBe(before);
+    }
+
+    [Fact]
     public async Task a_sender_that_prefers_a_minimal_answer_gets_the_location_alone_or_an_operation_outcome()
     {
         var minimal = FhirClients.For(app.Host, Tokens.Referrer(BserExamples.Clinic), ReturnPreference.Minimal);
