@@ -51,7 +51,7 @@ public sealed class RunResults
 /// rebuilds (d), the queue page (e), report freshness, memory, worker failover and cold start; then the "Service against
 /// PostgreSQL" section of docs/benchmarks.md. At the goals' concurrency a2, b and c run alternately in rounds, and each
 /// ratio is reported as its median and range over the rounds.
-/// `--quick` is a reduced run (the test suite runs it), `--smoke` a tiny one;
+/// `--quick` is a reduced run, `--smoke` a tiny one that only proves every part runs (every test run takes it);
 /// `--out FILE` writes elsewhere; `--postgres CONNSTR` (or MATCHING_TEST_POSTGRES) names a server to use.
 /// </summary>
 public static class Harness
@@ -298,7 +298,7 @@ public static class Harness
         }
         finally
         {
-            foreach (var db in new[] { storeDb, serviceDb, rebuildDb }) await DropDatabaseAsync(server, db);
+            await Task.WhenAll(new[] { storeDb, serviceDb, rebuildDb }.Select(db => DropDatabaseAsync(server, db)));
         }
     }
 
