@@ -51,7 +51,7 @@ public sealed class RunResults
 /// rebuilds (d), the queue page (e), report freshness, memory, worker failover and cold start; then the "Service against
 /// PostgreSQL" section of docs/benchmarks.md. At the goals' concurrency a2, b and c run alternately in rounds, and each
 /// ratio is reported as its median and range over the rounds.
-/// `--quick` is a reduced run (the test suite runs it), `--smoke` a tiny one;
+/// `--quick` is a reduced run, `--smoke` a tiny one that only proves every part runs (every test run takes it);
 /// `--out FILE` writes elsewhere; `--postgres CONNSTR` (or MATCHING_TEST_POSTGRES) names a server to use.
 /// </summary>
 public static class Harness
@@ -84,7 +84,7 @@ public static class Harness
         var output = Arg(args, "--out") ?? Path.Combine(root, "docs", "benchmarks.md");
         var clock = Stopwatch.StartNew();
         Console.WriteLine($"Load benchmark ({level}): concurrency {string.Join(", ", settings.Concurrency)}, " +
-                          $"{settings.Duration.TotalSeconds:0.#} s each after {settings.WarmUp.TotalSeconds:0.#} s warm-up");
+                          $"{settings.Duration.TotalSeconds:0.##} s each after {settings.WarmUp.TotalSeconds:0.##} s warm-up");
 
         var (server, stopServer) = await ServerAsync(Arg(args, "--postgres"));
         try
@@ -131,14 +131,21 @@ public static class Harness
         {
             await using var storeSource = NpgsqlDataSource.Create(storeDb);
             using var store = (DocumentStore)MartenScenarios.OpenStore(storeDb);
-            // The whole schema, the queue counts trigger too, so (a2) and (b) write what (c) writes.
-            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             var marten = new MartenScenarios(store);
             var raw = new RawScenarios(storeSource);
-            await raw.PrepareAsync(await marten.IntakeAsync());
-            Console.WriteLine($"Creating {settings.LifecycleReferrals:N0} referrals for the contact attempts (store and service databases) ...");
-            var storeReferrals = await MartenScenarios.CreateReferralsAsync(store, settings.LifecycleReferrals);
+            async Task<Guid[]> SetUpStoreAsync()
+            {
+                // The whole schema, the queue counts trigger too, so (a2) and (b) write what (c) writes.
+                await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+                await raw.PrepareAsync(await marten.IntakeAsync());
+                Console.WriteLine($"Creating {settings.LifecycleReferrals:N0} referrals for the contact attempts (store database) ...");
+                return await MartenScenarios.CreateReferralsAsync(store, settings.LifecycleReferrals);
+            }
 
+            Task<Guid[]>? storeSetUp = null;
+            if (!settings.SideBySide) await (storeSetUp = SetUpStoreAsync());
+
+            Console.WriteLine($"Creating {settings.LifecycleReferrals:N0} referrals for the contact attempts (service database) ...");
             using var serviceStore = (DocumentStore)MartenScenarios.OpenStore(serviceDb);
             await serviceStore.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             var serviceReferrals = await MartenScenarios.CreateReferralsAsync(serviceStore, settings.LifecycleReferrals);
@@ -152,6 +159,7 @@ public static class Harness
             var token = await identity.CoordinatorTokenAsync();
 
             Console.WriteLine("Starting an API node and a worker node (child processes, Production, static generated code) ...");
+            storeSetUp ??= SetUpStoreAsync();
             var nodesStarted = Stopwatch.StartNew();
             await using (var cluster = new Cluster(identity, serviceDb, dll, settings.ServiceEnvironment, Console.WriteLine))
             {
@@ -160,6 +168,7 @@ public static class Harness
                 await api.WaitForFirstIntakeAsync(http, TimeSpan.FromSeconds(90));
                 Console.WriteLine($"  both ready and the first intake answered {nodesStarted.Elapsed.TotalSeconds:F1} s after the API node's start (schema check included); " +
                                   $"working set now: API node {api.WorkingSetMiB():F0} MiB, worker {worker.WorkingSetMiB():F0} MiB");
+                var storeReferrals = await storeSetUp;
                 await WaitForProjectionsAsync(serviceSource, TimeSpan.FromSeconds(120));
 
                 Console.WriteLine("Report freshness under steady intake (20/s) ...");
@@ -202,7 +211,7 @@ public static class Harness
                     await using (var trace = service && c == settings.GoalConcurrency && round <= 1 && settings.TraceDirectory is { } directory
                                      ? await ServiceTrace.StartAsync(api.Pid, directory, scenario)
                                      : null)
-                        results.Loads.Add(await Load.RunAsync(scenario, c, warmUp, duration, Operation(scenario, c), round));
+                        results.Loads.Add(await Load.RunAsync(scenario, c, warmUp, duration, Operation(scenario, c), round, settings.UntilAnOperation));
                     // The worker's catch-up after the service's load belongs to it, not to whatever runs next.
                     if (service) await WaitForProjectionsAsync(serviceSource, TimeSpan.FromSeconds(120));
                 }
@@ -230,6 +239,7 @@ public static class Harness
                 results.ApiPeakWorkingSetMiB = api.PeakWorkingSetMiB();
                 Console.WriteLine($"  peak working set so far: API node {results.ApiPeakWorkingSetMiB:F0} MiB, worker {results.WorkerPeakWorkingSetMiB:F0} MiB");
 
+                var beside = settings.SideBySide ? ColdStartsAndRebuildAsync() : null;
                 Console.WriteLine($"Failover, {settings.FailoverRepeats} of each drill (the API node stays up) ...");
                 try
                 {
@@ -242,12 +252,35 @@ public static class Harness
                 }
 
                 foreach (var size in settings.QueueSizes)
-                    results.Queue.Add(await QueueScenario.RunAsync(http, api.BaseAddress, token, serviceStore, serviceSource, size, settings.Rounds, settings.QueueSamples));
+                    results.Queue.Add(await QueueScenario.RunAsync(http, api.BaseAddress, token, serviceStore, serviceSource, size, settings.Rounds, settings.QueueSamples, settings.QueueVacuums));
                 results.ApiPeakWorkingSetMiB = api.PeakWorkingSetMiB();
                 Console.WriteLine($"  API node peak working set: {results.ApiPeakWorkingSetMiB:F0} MiB");
+                if (beside is not null) await beside;
             }
 
-            await WaitForQuietDatabaseAsync(serviceSource);
+            if (!settings.SideBySide)
+            {
+                await WaitForQuietDatabaseAsync(serviceSource);
+                await ColdStartsAndRebuildAsync();
+            }
+
+            async Task ColdStartsAndRebuildAsync()
+            {
+                Console.WriteLine("Cold start of an API node in Production (to the first 2xx of an intake) ...");
+                await TimeColdStartsAsync(dll, results.ColdStartsMs);
+                if (settings.ReadyToRun)
+                {
+                    var published = await ServiceProcess.PublishReadyToRunAsync(root);
+                    Console.WriteLine("Cold start of an API node in Production, published ReadyToRun (as the container image is) ...");
+                    await TimeColdStartsAsync(published, results.ColdStartsReadyToRunMs);
+                }
+
+                Console.WriteLine($"Rebuilding every async projection over {settings.RebuildEvents:N0} events ...");
+                using var rebuildStore = (DocumentStore)MartenScenarios.OpenStore(rebuildDb);
+                await using var rebuildSource = NpgsqlDataSource.Create(rebuildDb);
+                results.Rebuild = await Rebuild.RunAsync(rebuildStore, rebuildSource, settings.RebuildEvents);
+            }
+
             async Task TimeColdStartsAsync(string entryAssembly, List<double> into)
             {
                 var environment = new Dictionary<string, string>(settings.ServiceEnvironment ?? new Dictionary<string, string>())
@@ -262,24 +295,10 @@ public static class Harness
                     Console.WriteLine($"  cold start {i + 1}: {elapsed.TotalMilliseconds:F0} ms");
                 }
             }
-
-            Console.WriteLine("Cold start of an API node in Production (to the first 2xx of an intake) ...");
-            await TimeColdStartsAsync(dll, results.ColdStartsMs);
-            if (settings.ReadyToRun)
-            {
-                var published = await ServiceProcess.PublishReadyToRunAsync(root);
-                Console.WriteLine("Cold start of an API node in Production, published ReadyToRun (as the container image is) ...");
-                await TimeColdStartsAsync(published, results.ColdStartsReadyToRunMs);
-            }
-
-            Console.WriteLine($"Rebuilding every async projection over {settings.RebuildEvents:N0} events ...");
-            using var rebuildStore = (DocumentStore)MartenScenarios.OpenStore(rebuildDb);
-            await using var rebuildSource = NpgsqlDataSource.Create(rebuildDb);
-            results.Rebuild = await Rebuild.RunAsync(rebuildStore, rebuildSource, settings.RebuildEvents);
         }
         finally
         {
-            foreach (var db in new[] { storeDb, serviceDb, rebuildDb }) await DropDatabaseAsync(server, db);
+            await Task.WhenAll(new[] { storeDb, serviceDb, rebuildDb }.Select(db => DropDatabaseAsync(server, db)));
         }
     }
 
@@ -297,7 +316,7 @@ public static class Harness
             await using var cluster = new Cluster(identity, serviceDb, ServiceProcess.ServiceDll(root), settings.ServiceEnvironment, Console.WriteLine);
             var api = await cluster.StartNodeAsync("api", NodeRole.Api);
             foreach (var size in settings.QueueSizes)
-                results.Queue.Add(await QueueScenario.RunAsync(http, api.BaseAddress, token, store, source, size, settings.Rounds, settings.QueueSamples));
+                results.Queue.Add(await QueueScenario.RunAsync(http, api.BaseAddress, token, store, source, size, settings.Rounds, settings.QueueSamples, settings.QueueVacuums));
         }
         finally
         {

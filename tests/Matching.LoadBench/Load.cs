@@ -29,14 +29,16 @@ public static class Load
     /// Runs <paramref name="operation" /> in <paramref name="concurrency" /> closed loops (each starts its next
     /// operation when the last finished) for a warm-up, then measures for <paramref name="duration" />.
     /// The operation gets the worker's index and its running count, so workers can keep to their own data.
+    /// With <paramref name="untilAnOperation" /> the window stays open past its duration until an operation has finished in it.
     /// </summary>
     public static async Task<LoadResult> RunAsync(string scenario, int concurrency, TimeSpan warmUp, TimeSpan duration,
-        Func<int, long, Task> operation, int round = 0)
+        Func<int, long, Task> operation, int round = 0, bool untilAnOperation = false)
     {
         var measuring = false;
         var stop = false;
         var latencies = new List<double>[concurrency];
         var errors = new long[concurrency];
+        long finished = 0;
         Exception? firstError = null;
         var clock = new Stopwatch();
 
@@ -50,7 +52,11 @@ public static class Load
                 try
                 {
                     await operation(index, n++);
-                    if (Volatile.Read(ref measuring)) mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    if (Volatile.Read(ref measuring))
+                    {
+                        mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                        Interlocked.Increment(ref finished);
+                    }
                 }
                 catch (Exception e)
                 {
@@ -65,6 +71,9 @@ public static class Load
         Volatile.Write(ref measuring, true);
         clock.Start();
         await Task.Delay(duration);
+        // Not for ever: a scenario that only fails shows its errors.
+        while (untilAnOperation && Interlocked.Read(ref finished) == 0 && clock.Elapsed < duration + TimeSpan.FromSeconds(30))
+            await Task.Delay(5);
         Volatile.Write(ref measuring, false);
         clock.Stop();
         Volatile.Write(ref stop, true);

@@ -39,10 +39,10 @@ public static class QueueScenario
     /// <summary>
     /// Fills the queue table up to <paramref name="rows" /> referrals, then times the first page of each variant through
     /// the service and by hand, request by request alternately, in <paramref name="rounds" /> rounds of
-    /// <paramref name="samples" /> / rounds requests a side.
+    /// <paramref name="samples" /> / rounds requests a side, after up to <paramref name="vacuums" /> vacuums.
     /// </summary>
     public static async Task<QueueRun> RunAsync(HttpClient http, Uri baseAddress, string token, DocumentStore store, NpgsqlDataSource db,
-        int rows, int rounds, int samples)
+        int rows, int rounds, int samples, int vacuums)
     {
         var before = await CountAsync(db);
         var added = Math.Max(0, rows - before);
@@ -50,7 +50,7 @@ public static class QueueScenario
         var fill = Stopwatch.StartNew();
         await FillAsync(store, added, seed: rows);
         fill.Stop();
-        await VacuumAsync(db);
+        await VacuumAsync(db, vacuums);
         var run = new List<QueueVariant>();
         var perRound = Math.Max(1, samples / rounds);
         foreach (var (name, query, where) in Variants)
@@ -118,10 +118,10 @@ public static class QueueScenario
     /// without which an exact count cannot be answered from an index alone. A vacuum marks no page all-visible while
     /// a transaction older than the insert runs (the service's agents poll), so it is repeated until it has.
     /// </summary>
-    private static async Task VacuumAsync(NpgsqlDataSource db)
+    private static async Task VacuumAsync(NpgsqlDataSource db, int attempts)
     {
         var visible = 0.0;
-        for (var attempt = 0; attempt < 30 && visible < 0.99; attempt++)
+        for (var attempt = 0; attempt < attempts && visible < 0.99; attempt++)
         {
             if (attempt > 0) await Task.Delay(TimeSpan.FromSeconds(1));
             await using (var vacuum = db.CreateCommand("vacuum (analyze) matching.mt_doc_referralqueueitem, matching.referral_queue_counts"))

@@ -46,10 +46,10 @@ public static class Report
         b.AppendLine("Written by `dotnet run -c Release --project tests/Matching.LoadBench` (this section only; `-- --quick` for a reduced run).");
         b.AppendLine($"Last run: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, level **{s.Level.ToString().ToLowerInvariant()}**, {r.Elapsed.TotalMinutes:F1} min in all. " +
                      $"Each scenario runs closed loops; latencies are per operation as the client saw it. At concurrency {gc}, the goals', (a1) runs once, " +
-                     $"then (a2), (b) and (c) of each operation run alternately in **{s.Rounds} rounds** of {s.RoundDuration.TotalSeconds:0.#} s after a " +
-                     $"{s.RoundWarmUp.TotalSeconds:0.#} s warm-up, each round starting one later in the list; a ratio at c={gc} is computed per round " +
+                     $"then (a2), (b) and (c) of each operation run alternately in **{s.Rounds} rounds** of {s.RoundDuration.TotalSeconds:0.##} s after a " +
+                     $"{s.RoundWarmUp.TotalSeconds:0.##} s warm-up, each round starting one later in the list; a ratio at c={gc} is computed per round " +
                      $"(a round's pass over the same round's) and shown as the **median (min–max)** of the rounds. " +
-                     $"Concurrency {string.Join(", ", s.Concurrency.Where(c => c != gc))}: one pass each, {s.Duration.TotalSeconds:0.#} s after a {s.WarmUp.TotalSeconds:0.#} s warm-up.");
+                     $"Concurrency {string.Join(", ", s.Concurrency.Where(c => c != gc))}: one pass each, {s.Duration.TotalSeconds:0.##} s after a {s.WarmUp.TotalSeconds:0.##} s warm-up.");
         b.AppendLine();
         b.AppendLine("### Machine and settings");
         foreach (var (k, v) in r.Machine) b.AppendLine($"- {k}: {v}");

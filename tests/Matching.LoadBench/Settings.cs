@@ -36,9 +36,32 @@ public sealed record Settings(
             2_000, 1_000_000, 100_000, 1_000_000, 1_000, TimeSpan.FromSeconds(10), 3, 3, ReadyToRun: true),
         Level.Quick => new(level, [1, 8, 32], 8, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1), 3, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1.5),
             600, 25_000, 10_000, 0, 210, TimeSpan.FromSeconds(3), 1, 1),
-        _ => new(level, [1, 4], 4, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), 2, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500),
-            40, 2_000, 500, 0, 20, TimeSpan.FromSeconds(1.5), 1, 1)
+        // Proves every part runs and gives a number, in as little time as it takes: windows that only need an operation or
+        // two, one vacuum, and the parts that only wait (the failover drill) shared with the ones that work.
+        _ => new(level, [1, 4], 4, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(150), 2, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(150),
+            40, 2_000, 500, 0, 20, TimeSpan.FromSeconds(0.5), 1, 1)
+        {
+            UntilAnOperation = true,
+            QueueVacuums = 1,
+            SideBySide = true
+        }
     };
+
+    /// <summary>
+    /// A pass's window stays open until an operation has finished in it: a window shorter than a slow first request
+    /// (the service's first contact attempt) would otherwise measure nothing.
+    /// </summary>
+    public bool UntilAnOperation { get; init; }
+
+    /// <summary>How many times the queue page's table is vacuumed, a second apart, until its pages are all-visible.</summary>
+    public int QueueVacuums { get; init; } = 30;
+
+    /// <summary>
+    /// Parts run beside others that mostly wait: the store's set-up while the nodes start, the cold start and the rebuild
+    /// while the failover drill waits for stale nodes (instead of after the load, on a quiet database). Their numbers
+    /// then prove that they run, they measure nothing.
+    /// </summary>
+    public bool SideBySide { get; init; }
 
     /// <summary>Every queue size measured, smallest first.</summary>
     public int[] QueueSizes => LargeQueueReferrals > QueueReferrals ? [QueueReferrals, LargeQueueReferrals] : [QueueReferrals];
