@@ -7,6 +7,7 @@ using Matching.Service.Infrastructure;
 using Matching.Service.Referrals;
 using Matching.Service.Referrals.SubmittingIntake;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using FhirTask = Hl7.Fhir.Model.Task;
@@ -47,7 +48,7 @@ public static class FhirEndpoints
 
     /// <summary>Where FHIR routes answer with an error of their own making (401, 403, an unknown route), an OperationOutcome.</summary>
     public static void UseFhirOutcomes(this IApplicationBuilder app) =>
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/fhir"), branch => branch.Use(async (context, next) =>
+        app.UseWhen(c => Serves(c.Request), branch => branch.Use(async (context, next) =>
         {
             // The status-code pages would write a ProblemDetails; FHIR clients read OperationOutcome.
             if (context.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
@@ -64,24 +65,43 @@ public static class FhirEndpoints
             await Write(Outcome(code, text), (HttpStatusCode)context.Response.StatusCode).ExecuteAsync(context);
         }));
 
+    public static bool Serves(HttpRequest request) => request.Path.StartsWithSegments("/fhir");
+
+    /// <summary>A failure the exception handler answers on a FHIR route (409, 413, 503, 500), as an OperationOutcome.</summary>
+    public static Task WriteFailureAsync(HttpContext context, int status, string text) =>
+        Write(Outcome(status switch
+        {
+            409 => OperationOutcome.IssueType.Conflict,
+            413 => OperationOutcome.IssueType.TooLong,
+            503 => OperationOutcome.IssueType.Transient,
+            >= 400 and < 500 => OperationOutcome.IssueType.Invalid,
+            _ => OperationOutcome.IssueType.Exception
+        }, text), (HttpStatusCode)status).ExecuteAsync(context);
+
     private static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
 
     private static async Task<IResult> Receive(HttpContext http, FhirProfiles profiles, IMessageBus bus, IDocumentSession session, bool bundle,
         CancellationToken ct)
     {
         if (http.Request.ContentLength > BodyGuardMiddleware.MaxBodyBytes)
-            return Error(HttpStatusCode.RequestEntityTooLarge, OperationOutcome.IssueType.TooLong, "The body is larger than 64 KiB.");
-        if (http.Request.ContentType is not { } type || !(type.StartsWith(ContentType) || type.StartsWith("application/json")))
+            return TooLarge();
+        if (http.Request.ContentType is not { } type
+            || !(type.StartsWith(ContentType, StringComparison.OrdinalIgnoreCase) || type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)))
             return Error(HttpStatusCode.UnsupportedMediaType, OperationOutcome.IssueType.NotSupported, $"Send the resource as {ContentType}.");
+        // A chunked body has no length to check up front: the server stops reading it at the limit (in bytes).
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = BodyGuardMiddleware.MaxBodyBytes;
 
         Resource resource;
         try
         {
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync(ct);
-            if (body.Length > BodyGuardMiddleware.MaxBodyBytes)
-                return Error(HttpStatusCode.RequestEntityTooLarge, OperationOutcome.IssueType.TooLong, "The body is larger than 64 KiB.");
+            if (body.Length > BodyGuardMiddleware.MaxBodyBytes) return TooLarge();
             resource = Engine.DeserializeFromJson(body)!;
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge();
         }
         catch (DeserializationFailedException failed)
         {
@@ -90,7 +110,8 @@ public static class FhirEndpoints
             foreach (var issue in outcome.Issue.Where(i => !i.Expression.Any())) issue.Expression = issue.Location;
             return Write(outcome, HttpStatusCode.BadRequest);
         }
-        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+        // JSON that isn't an object (an array, a bare value) is refused by the SDK as an invalid operation.
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or InvalidOperationException)
         {
             return Error(HttpStatusCode.BadRequest, OperationOutcome.IssueType.Structure, "The body is not a FHIR R4 resource in JSON.");
         }
@@ -109,7 +130,16 @@ public static class FhirEndpoints
                 bundle ? "Bundle" : "ServiceRequest");
 
         // The R4 profiles' invariants and required bindings, before anything is read from it (to the sender only, never logged).
-        if (profiles.Errors(resource) is { } invalid) return Write(invalid, HttpStatusCode.UnprocessableEntity);
+        try
+        {
+            if (await profiles.ErrorsAsync(resource, ct) is { } invalid) return Write(invalid, HttpStatusCode.UnprocessableEntity);
+        }
+        catch (FhirValidatorBusyException)
+        {
+            http.Response.Headers.RetryAfter = ClientFailureHandler.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Error(HttpStatusCode.ServiceUnavailable, OperationOutcome.IssueType.Transient,
+                "Referrals are being checked one at a time and this one waited too long: send it again in a few seconds (the same identifier makes no second referral).");
+        }
 
         var organization = http.User.ReferrerOrg()!;
         if (FhirIntake.Read(request, beside, organization, out var missing) is not { } referral)
@@ -121,6 +151,12 @@ public static class FhirEndpoints
 
         var created = (await session.LoadAsync<Referral>(answer.Result!.ReferralId, ct))!;
         var status = answer.Result.Repeat ? HttpStatusCode.OK : HttpStatusCode.Created;
+        if (answer.Result.Repeat)
+        {
+            // The referral as it stands now is read back, as by GET /fhir/Task/{id}.
+            AccessLog.Record(session, created.Id, TaskRead);
+            await session.SaveChangesAsync(ct);
+        }
         return new Located($"/fhir/Task/{created.Id}", created.StatusSince, Preferred(http, status, () => FhirResources.TaskOf(created),
             answer.Result.Repeat ? "This identifier was already received: the Task tracking it is at Location." : "Received: the Task tracking it is at Location."));
     }
@@ -217,6 +253,9 @@ public static class FhirEndpoints
         && partner.Organization == http.User.ReferrerOrg()
             ? referral
             : null;
+
+    private static IResult TooLarge() =>
+        Error(HttpStatusCode.RequestEntityTooLarge, OperationOutcome.IssueType.TooLong, "The body is larger than 64 KiB.");
 
     private static IResult NotFound() => Error(HttpStatusCode.NotFound, OperationOutcome.IssueType.NotFound, "No such resource.");
 

@@ -23,9 +23,13 @@ public sealed class FhirProfiles
     public static FhirProfiles R4 { get; } = new();
 
     // Firely's Validator and its resolver caches are not thread-safe: requests take turns. A validation after
-    // warm-up takes milliseconds, and referrals arrive a few a minute at most.
-    private readonly Lock _gate = new();
-    private readonly Lazy<Validator> _validator = new(Create, LazyThreadSafetyMode.ExecutionAndPublication);
+    // warm-up takes milliseconds, and referrals arrive a few a minute at most; one that waits longer than
+    // BusyAfter (a warm-up or a huge Bundle ahead of it) is told to come back rather than holding its thread.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    public static readonly TimeSpan BusyAfter = TimeSpan.FromSeconds(20);
+
+    // Built on first use under the gate; a failed build is not kept, so the next referral tries again.
+    private Validator? _validator;
 
     private FhirProfiles()
     {
@@ -40,7 +44,10 @@ public sealed class FhirProfiles
         {
             // A terminology call that fails (a code system the local service does not hold) cannot tell valid from
             // invalid: a warning, never a refusal.
-            HandleValidateCodeServiceFailure = (_, _) => TerminologyServiceExceptionResult.Warning
+            HandleValidateCodeServiceFailure = (_, _) => TerminologyServiceExceptionResult.Warning,
+            // The profiles a resource claims (BSeR's, a partner's own) are not in the base specification: they are
+            // not checked, rather than each being an error for want of its definition.
+            SelectValidationProfiles = (_, _, _, _) => []
         });
     }
 
@@ -48,10 +55,18 @@ public sealed class FhirProfiles
     /// The resource's errors as an OperationOutcome, one issue per problem with the element it is about; null when
     /// it has none (warnings and information don't refuse).
     /// </summary>
-    public OperationOutcome? Errors(Resource resource)
+    public async Task<OperationOutcome?> ErrorsAsync(Resource resource, CancellationToken ct = default)
     {
+        if (!await _gate.WaitAsync(BusyAfter, ct)) throw new FhirValidatorBusyException();
         OperationOutcome outcome;
-        lock (_gate) outcome = _validator.Value.Validate(resource);
+        try
+        {
+            outcome = (_validator ??= Create()).Validate(resource);
+        }
+        finally
+        {
+            _gate.Release();
+        }
 
         var errors = outcome.Issue
             .Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)
@@ -70,7 +85,7 @@ public sealed class FhirProfiles
     /// Compiles the schemas a referral uses: a made-up ServiceRequest with the elements and data types partners send
     /// (its Patient, Coverage and answers contained), alone and in a message and a transaction Bundle.
     /// </summary>
-    public void WarmUp()
+    public async Task WarmUpAsync(CancellationToken ct)
     {
         const string entry = "urn:uuid:6f1e0d4c-0000-4000-8000-000000000001";
         var request = new ServiceRequest
@@ -114,8 +129,8 @@ public sealed class FhirProfiles
                 }
             ]
         };
-        Errors(request);
-        Errors(new Bundle
+        await ErrorsAsync(request, ct);
+        await ErrorsAsync(new Bundle
         {
             Type = Bundle.BundleType.Message,
             Entry =
@@ -132,8 +147,8 @@ public sealed class FhirProfiles
                 },
                 new Bundle.EntryComponent { FullUrl = entry, Resource = request }
             ]
-        });
-        Errors(new Bundle
+        }, ct);
+        await ErrorsAsync(new Bundle
         {
             Type = Bundle.BundleType.Transaction,
             Entry =
@@ -144,9 +159,12 @@ public sealed class FhirProfiles
                     Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "ServiceRequest" }
                 }
             ]
-        });
+        }, ct);
     }
 }
+
+/// <summary>Validations queued longer than <see cref="FhirProfiles.BusyAfter"/>: the sender is asked to retry (503).</summary>
+public sealed class FhirValidatorBusyException() : Exception("The FHIR validator is busy.");
 
 public static class FhirSetup
 {
@@ -169,8 +187,8 @@ public sealed class FhirProfilesWarmUp(FhirProfiles profiles, ILogger<FhirProfil
         var started = Stopwatch.GetTimestamp();
         try
         {
-            // Not cancellable inside; a stopping host stops waiting for it rather than for seconds of compiling.
-            await Task.Run(profiles.WarmUp, CancellationToken.None).WaitAsync(stoppingToken);
+            // A stopping host stops waiting for it rather than for seconds of compiling.
+            await Task.Run(() => profiles.WarmUpAsync(stoppingToken), CancellationToken.None).WaitAsync(stoppingToken);
             logger.LogInformation("FHIR profile validation warmed up in {Milliseconds:0} ms", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -178,7 +196,7 @@ public sealed class FhirProfilesWarmUp(FhirProfiles profiles, ILogger<FhirProfil
         }
         catch (Exception e)
         {
-            // The first referral compiles instead (and meets the same problem, answered as an error there).
+            // The first referral builds it again (a failed build is not kept) and, failing too, is answered 500.
             logger.LogWarning(e, "FHIR profile validation could not warm up");
         }
     }

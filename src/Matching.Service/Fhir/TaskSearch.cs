@@ -13,7 +13,7 @@ namespace Matching.Service.Fhir;
 /// the rows after it nor is skipped: it moves to the end and is read again there.
 /// </summary>
 public sealed partial record TaskSearch(
-    IReadOnlyList<TaskSearch.Bound> LastUpdated, IReadOnlyList<string> BasedOn, int Count, TaskSearch.Cursor? After)
+    IReadOnlyList<TaskSearch.Bound> LastUpdated, IReadOnlyList<IReadOnlyList<string>> BasedOn, int Count, TaskSearch.Cursor? After)
 {
     public const string LastUpdatedParameter = "_lastUpdated";
     public const string CountParameter = "_count";
@@ -99,8 +99,26 @@ public sealed partial record TaskSearch(
             return null;
         }
 
-        var basedOn = query[BasedOnParameter].Select(v => v ?? "").Select(v => v.StartsWith("ServiceRequest/") ? v["ServiceRequest/".Length..] : v);
-        return new TaskSearch(bounds, basedOn.ToList(), count, after);
+        var basedOn = new List<IReadOnlyList<string>>();
+        foreach (var value in query[BasedOnParameter])
+        {
+            // One value is an OR of references (commas); each is ServiceRequest/{id}, {base}/ServiceRequest/{id} or {id}.
+            var ids = new List<string>();
+            foreach (var reference in (value ?? "").Split(','))
+            {
+                var at = reference.LastIndexOf("ServiceRequest/", StringComparison.Ordinal);
+                var id = at >= 0 ? reference[(at + "ServiceRequest/".Length)..] : reference;
+                if (id.Length == 0 || id.Contains('/') || (at < 0 && reference.Contains('/')))
+                {
+                    refusal = new Refusal(BasedOnParameter,
+                        $"based-on=\"{value}\" names no ServiceRequest: give ServiceRequest/{{id}}, several separated by commas.");
+                    return null;
+                }
+                ids.Add(id);
+            }
+            basedOn.Add(ids);
+        }
+        return new TaskSearch(bounds, basedOn, count, after);
     }
 
     /// <summary>
@@ -110,11 +128,11 @@ public sealed partial record TaskSearch(
     public IQueryable<Referral> Matching(IQuerySession session, string organization)
     {
         IQueryable<Referral> query = session.Query<Referral>().Where(r => r.Partner!.Organization == organization);
-        foreach (var id in BasedOn)
+        foreach (var anyOf in BasedOn)
         {
             // Not an id of ours matches nothing, as another organization's does (ids disclose nothing).
-            var referralId = Guid.TryParse(id, out var parsed) ? parsed : Guid.Empty;
-            query = query.Where(r => r.Id == referralId);
+            var referralIds = anyOf.Select(id => Guid.TryParse(id, out var parsed) ? parsed : Guid.Empty).Distinct().ToArray();
+            query = query.Where(r => referralIds.Contains(r.Id));
         }
         return LastUpdated.Aggregate(query, (q, bound) => q.Where(Condition(bound)));
     }
@@ -134,7 +152,7 @@ public sealed partial record TaskSearch(
     /// <summary>The search's own parameters as a query string, with a cursor for the next page.</summary>
     public string QueryString(Cursor? after)
     {
-        var parameters = BasedOn.Select(id => (BasedOnParameter, $"ServiceRequest/{id}"))
+        var parameters = BasedOn.Select(anyOf => (BasedOnParameter, string.Join(",", anyOf.Select(id => $"ServiceRequest/{id}"))))
             .Concat(LastUpdated.Select(b => (LastUpdatedParameter, b.Text)))
             .Append((CountParameter, Count.ToString(CultureInfo.InvariantCulture)));
         if (after is not null) parameters = parameters.Append((CursorParameter, after.ToString()));
@@ -143,7 +161,7 @@ public sealed partial record TaskSearch(
 
     /// <summary>
     /// FHIR's date search against an instant: the value stands for the range of its precision [From, Until), so
-    /// gt2026-12-01 is from 2 December on and eq2026-12-01T10:00Z is that minute.
+    /// gt2026-12-01 is from 2 December on and eq2026-12-01T10:00Z is that minute; a value with seconds is that instant.
     /// </summary>
     private static Expression<Func<Referral, bool>> Condition(Bound bound)
     {
@@ -159,7 +177,8 @@ public sealed partial record TaskSearch(
         };
     }
 
-    [GeneratedRegex(@"^(?<prefix>eq|ne|gt|ge|lt|le|sa|eb)?(?<year>\d{4})(-(?<month>\d{2})(-(?<day>\d{2})(T(?<hour>\d{2}):(?<minute>\d{2})(:(?<second>\d{2})(\.(?<fraction>\d{1,7}))?)?(?<zone>Z|[+\- ]\d{2}:\d{2}))?)?)?$")]
+    // [0-9], not \d: \d matches every script's digits, which the numbers below don't parse.
+    [GeneratedRegex(@"^(?<prefix>eq|ne|gt|ge|lt|le|sa|eb)?(?<year>[0-9]{4})(-(?<month>[0-9]{2})(-(?<day>[0-9]{2})(T(?<hour>[0-9]{2}):(?<minute>[0-9]{2})(:(?<second>[0-9]{2})(\.(?<fraction>[0-9]{1,7}))?)?(?<zone>Z|[+\- ][0-9]{2}:[0-9]{2}))?)?)?$")]
     private static partial Regex DateSearch();
 
     /// <summary>A date (year, month or day, read in UTC) or a dateTime with its zone, as its range; null when malformed.</summary>
@@ -176,8 +195,9 @@ public sealed partial record TaskSearch(
             var from = new DateTimeOffset(Part("year"), Part("month"), Part("day"), Part("hour", 0), Part("minute", 0), Part("second", 0), offset);
             var fraction = m.Groups["fraction"].Value;
             from = from.AddTicks(fraction.Length == 0 ? 0 : long.Parse(fraction.PadRight(7, '0'), CultureInfo.InvariantCulture));
-            var until = fraction.Length > 0 ? from.AddTicks((long)Math.Pow(10, 7 - fraction.Length))
-                : m.Groups["second"].Success ? from.AddSeconds(1)
+            // To the second or finer, the value is an instant: a client sends back a lastUpdated it was given, which the
+            // SDK writes without trailing zeros (…:00.1 for …:00.100000), and gt must not skip the rest of that tenth.
+            var until = m.Groups["second"].Success ? from.AddTicks(1)
                 : m.Groups["minute"].Success ? from.AddMinutes(1)
                 : m.Groups["day"].Success ? from.AddDays(1)
                 : m.Groups["month"].Success ? from.AddMonths(1)
@@ -186,9 +206,9 @@ public sealed partial record TaskSearch(
             var prefix = m.Groups["prefix"].Success ? m.Groups["prefix"].Value : "eq";
             return new Bound(prefix, from, until, prefix + text[(m.Groups["prefix"].Success ? 2 : 0)..].Replace(' ', '+'));
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
         {
-            // No such day, hour or zone, or past the last representable instant.
+            // No such day, hour or zone (+25:00), or past the last representable instant.
             return null;
         }
     }

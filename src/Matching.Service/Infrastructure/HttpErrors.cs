@@ -18,21 +18,29 @@ public sealed partial class ClientFailureHandler(IProblemDetailsService problems
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken token)
     {
         var (status, title, detail) = Classify(exception);
+        var fhir = Fhir.FhirEndpoints.Serves(context.Request);
         if (status is null)
         {
             var innermost = Innermost(exception);
             // Types, state codes and the stack say where it broke; messages stay out.
             LogUnhandled(logger, exception.GetType().Name, innermost.GetType().Name, (innermost as PostgresException)?.SqlState,
                 context.Request.Method, RouteOf(context), exception.StackTrace);
-            return false;
+            // A FHIR client reads an OperationOutcome, for a 500 too.
+            if (!fhir) return false;
         }
 
-        context.Response.StatusCode = status.Value;
+        context.Response.StatusCode = status ?? StatusCodes.Status500InternalServerError;
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             logger.LogWarning("Database unavailable ({ExceptionType}) on {Method} {Route}: answered 503", Innermost(exception).GetType().Name,
                 context.Request.Method, RouteOf(context));
+        }
+        if (fhir)
+        {
+            await Fhir.FhirEndpoints.WriteFailureAsync(context, context.Response.StatusCode,
+                string.Join(" ", new[] { title ?? "The service failed on this request; it is logged, try again later.", detail }.OfType<string>()));
+            return true;
         }
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Rest;
 using Marten;
@@ -58,6 +60,40 @@ public partial class FhirReferralTests
         Ids(await Search(client, $"_lastUpdated=gt{Instant(before)}", $"_lastUpdated=lt{Instant(after)}")).ShouldBeEmpty();
         Ids(await Search(client, $"_lastUpdated=le{Instant(after)}", $"based-on=ServiceRequest/{sent.Id}")).ShouldBe([sent.Id]);
         Ids(await Search(client, $"_lastUpdated=gt{Instant(before)}", $"based-on=ServiceRequest/{Guid.NewGuid()}")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task the_lastupdated_sent_back_as_served_finds_only_later_changes()
+    {
+        var token = Tokens.Referrer($"org-{Guid.NewGuid():N}");
+        var client = Client(token);
+        var (sent, id) = await Send(BserExamples.Referral(NewIdentifier()), client);
+        using var http = app.Host.Server.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        // As written by the SDK: trailing zeros of the fraction trimmed.
+        var served = JsonNode.Parse(await http.GetStringAsync($"/fhir/Task/{id}"))!["meta"]!["lastUpdated"]!.GetValue<string>();
+
+        Ids(await Search(client, $"_lastUpdated=gt{served}")).ShouldBeEmpty();
+        Ids(await Search(client, $"_lastUpdated=ge{served}")).ShouldBe([sent.Id]);
+
+        await Task.FromResult(new ScenarioReferral(app.Host, id, 3, "awaitingTriage")).Triaged();
+        Ids(await Search(client, $"_lastUpdated=gt{served}")).ShouldBe([sent.Id]);
+    }
+
+    [Fact]
+    public async Task based_on_takes_several_requests_and_absolute_references_and_refuses_other_resources()
+    {
+        var client = NewOrganization();
+        var (first, _) = await Send(BserExamples.Referral(NewIdentifier()), client);
+        var (second, _) = await Send(BserExamples.Referral(NewIdentifier()), client);
+
+        Ids(await Search(client, $"based-on=ServiceRequest/{first.Id},ServiceRequest/{second.Id}"))
+            .ShouldBe([first.Id, second.Id], ignoreOrder: true);
+        Ids(await Search(client, $"based-on=http://localhost/fhir/ServiceRequest/{second.Id}")).ShouldBe([second.Id]);
+
+        var refused = await Should.ThrowAsync<FhirOperationException>(() => client.GetAsync($"Task?based-on=Patient/{first.Id}"));
+        refused.Status.ShouldBe(HttpStatusCode.BadRequest);
+        refused.Outcome!.Issue.Single().Expression.ShouldBe(["based-on"]);
     }
 
     [Fact]

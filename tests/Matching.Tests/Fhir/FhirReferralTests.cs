@@ -133,8 +133,12 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
 
         client.LastResult!.Status.ShouldBe("200");
         again.Id.ShouldBe(first.Id);
-        (await app.EventCount()).ShouldBe(before);
         (await app.Store.EventsOf(id)).Count(e => e.Data is IntakeSubmitted).ShouldBe(1);
+        // Nothing new but the read-back of the Task, an access entry as any read of it.
+        (await app.EventCount()).ShouldBe(before + 1);
+        await using (var session = app.Store.QuerySession())
+            (await session.Events.QueryRawEventDataOnly<PersonalDataAccessed>().Where(a => a.ReferralId == id).ToListAsync())
+                .Select(a => a.Resource).ShouldBe([FhirEndpoints.TaskRead]);
 
         // The same identifier from another organization is another organization's referral.
         var (theirs, _) = await Send(BserExamples.Referral(identifier), Client(Tokens.Referrer(BserExamples.OtherClinic)));
@@ -253,6 +257,8 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
     [InlineData("""{"resourceType":"ServiceRequest","status":"active","intent":"order","priority":"whenever","subject":{"reference":"#p"}}""", "priority")]
     [InlineData("""{"resourceType":"ServiceRequest","status":"active","intent":"order","colour":"blue","subject":{"reference":"#p"}}""", "colour")]
     [InlineData("this is not JSON", null)]
+    [InlineData("[]", null)]
+    [InlineData("42", null)]
     [InlineData("""{"status":"active"}""", null)]
     [InlineData("""{"resourceType":"Patient","birthDate":"1990-01-01"}""", null)]
     public async Task an_unreadable_body_is_a_400_operation_outcome_never_a_problem_details(string body, string? element)
