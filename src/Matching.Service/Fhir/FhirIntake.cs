@@ -15,6 +15,9 @@ public sealed record FhirReferral(Intake Intake, PartnerReferralReceived Partner
 /// </summary>
 public static class FhirIntake
 {
+    /// <summary>What a partner's idempotency key starts with: <c>fhir:{organization}:{identifier}</c>.</summary>
+    public const string IdempotencyKeyPrefix = "fhir:";
+
     public const string Snomed = "http://snomed.info/sct";
     public const string Icd10 = "http://hl7.org/fhir/sid/icd-10-cm";
     public const string Loinc = "http://loinc.org";
@@ -175,7 +178,7 @@ public static class FhirIntake
         var partner = new PartnerReferralReceived(PartnerReferralReceived.Fhir, organization,
             Qualified(identifier), codings.Select(c => new SourceCode(c.System, c.Code, c.Display)).ToList(),
             request.Requester?.Display, urgent);
-        return new FhirReferral(intake, partner, $"fhir:{organization}:{Qualified(identifier)}");
+        return new FhirReferral(intake, partner, $"{IdempotencyKeyPrefix}{organization}:{Qualified(identifier)}");
     }
 
     private static string Qualified(Identifier identifier) =>

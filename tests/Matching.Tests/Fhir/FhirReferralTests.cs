@@ -298,18 +298,19 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
     }
 
     [Fact]
-    public async Task a_form_sent_under_a_partners_key_does_not_make_the_partners_referral_answer_as_its_own()
+    public async Task a_form_sent_under_a_partners_key_is_refused_and_the_partners_referral_is_made_as_usual()
     {
         var identifier = NewIdentifier();
         var read = FhirIntake.Read(BserExamples.Referral(identifier), [], BserExamples.Clinic, out _)!;
         var (formStatus, _) = await app.Host.Post("/api/intake", read.Intake,
             headers: new Dictionary<string, string> { ["Idempotency-Key"] = read.IdempotencyKey });
-        formStatus.ShouldBe(HttpStatusCode.Created);
+        formStatus.ShouldBe(HttpStatusCode.BadRequest);
 
-        var refused = await Should.ThrowAsync<FhirOperationException>(() => Clinic.CreateAsync<Resource>(BserExamples.Referral(identifier)));
+        var clinic = Clinic;
+        var (task, _) = await Send(BserExamples.Referral(identifier), clinic);
 
-        refused.Status.ShouldBe(HttpStatusCode.Conflict);
-        refused.Outcome!.Issue.Single().Expression.ShouldBe(["ServiceRequest.identifier"]);
+        clinic.LastResult!.Status.ShouldBe("201");
+        task.Identifier.Single().Value.ShouldBe(identifier);
     }
 
     [Fact]

@@ -43,10 +43,15 @@ public static class SubmitIntakeHandler
         new("Emergency services", "Call 911 if you are in immediate danger")
     ];
 
-    public static ProblemDetails Validate(SubmitIntake command, IValidator<Intake> validator) =>
-        command.IdempotencyKey is { Length: > SubmitIntakeEndpoint.MaxIdempotencyKeyLength }
-            ? Problems.Invalid(SubmitIntakeEndpoint.IdempotencyKeyHeader, $"At most {SubmitIntakeEndpoint.MaxIdempotencyKeyLength} characters.")
-            : Problems.Check(validator, command.Intake) ?? Problems.NoProblems;
+    public static ProblemDetails Validate(SubmitIntake command, IValidator<Intake> validator) => command.IdempotencyKey switch
+    {
+        { Length: > SubmitIntakeEndpoint.MaxIdempotencyKeyLength } =>
+            Problems.Invalid(SubmitIntakeEndpoint.IdempotencyKeyHeader, $"At most {SubmitIntakeEndpoint.MaxIdempotencyKeyLength} characters."),
+        // A partner's referral is keyed by its organization and identifier; a form's key can't claim one ahead of it.
+        { } key when command.Partner is null && key.StartsWith(Fhir.FhirIntake.IdempotencyKeyPrefix, StringComparison.Ordinal) =>
+            Problems.Invalid(SubmitIntakeEndpoint.IdempotencyKeyHeader, $"Keys starting with \"{Fhir.FhirIntake.IdempotencyKeyPrefix}\" are kept for referrals from partner systems."),
+        _ => Problems.Check(validator, command.Intake) ?? Problems.NoProblems
+    };
 
     /// <summary>
     /// What the referral keeps of a validated intake, in the event's own records: every answer as given, non-null where

@@ -122,13 +122,18 @@ public class SubmitIntakeTests(AppFixture app) : IClassFixture<AppFixture>
             .ShouldBe(5, string.Join(", ", results.Select(r => (int)r.Status)));
     }
 
-    [Fact]
-    public async Task an_overlong_idempotency_key_is_a_400()
+    [Theory]
+    [InlineData("overlong")]
+    // The shape of a partner's key (organization and request identifier): a form can't claim it ahead of the partner.
+    [InlineData("fhir:org-riverside-family-medicine:https://riverside.example/fhir/referral-ids|RFM-24-0118")]
+    public async Task an_overlong_or_a_partners_idempotency_key_is_a_400_and_appends_nothing(string key)
     {
-        var headers = new Dictionary<string, string> { ["Idempotency-Key"] = new string('k', 201) };
+        var before = await app.EventCount();
+        var headers = new Dictionary<string, string> { ["Idempotency-Key"] = key == "overlong" ? new string('k', 201) : key };
         var (status, problem) = await app.Host.Post("/api/intake", Samples.Intake(), headers: headers);
         status.ShouldBe(HttpStatusCode.BadRequest);
         problem.ErrorKeys().ShouldBe(["Idempotency-Key"]);
+        (await app.EventCount()).ShouldBe(before);
     }
 
     [Theory]
