@@ -118,9 +118,10 @@ public static class FhirEndpoints
 
         var (request, beside) = (bundle, resource) switch
         {
-            (false, ServiceRequest sr) => (sr, Enumerable.Empty<Resource>()),
+            (false, ServiceRequest sr) => (sr, (IReadOnlyList<Bundle.EntryComponent>)[]),
             (true, Bundle { Type: Bundle.BundleType.Transaction or Bundle.BundleType.Message } b) =>
-                (b.Entry.Select(e => e.Resource).OfType<ServiceRequest>().FirstOrDefault(), b.Entry.Select(e => e.Resource).OfType<Resource>().Where(r => r is not ServiceRequest)),
+                (b.Entry.Select(e => e.Resource).OfType<ServiceRequest>().FirstOrDefault(),
+                 b.Entry.Where(e => e.Resource is not null and not ServiceRequest).ToList()),
             _ => (null, [])
         };
         if (request is null)

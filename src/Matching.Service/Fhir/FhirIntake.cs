@@ -141,10 +141,11 @@ public static class FhirIntake
     /// The intake a ServiceRequest asks for. Missing answers stay null, so the intake's validator names them; the
     /// identifier is the one thing checked here, as it keys the referral.
     /// </summary>
-    public static FhirReferral? Read(ServiceRequest request, IEnumerable<Resource> beside, string organization, out string? missingIdentifier)
+    public static FhirReferral? Read(ServiceRequest request, IReadOnlyList<Bundle.EntryComponent> beside, string organization,
+        out string? missingIdentifier)
     {
         missingIdentifier = null;
-        var resources = request.Contained.Concat(beside).ToList();
+        var resources = request.Contained.Concat(beside.Select(e => e.Resource).OfType<Resource>()).ToList();
         var identifier = request.Identifier.FirstOrDefault(i => !string.IsNullOrWhiteSpace(i.Value));
         if (identifier is null)
         {
@@ -152,9 +153,14 @@ public static class FhirIntake
             return null;
         }
 
-        var patient = resources.OfType<Patient>().FirstOrDefault();
-        var coverage = resources.OfType<Coverage>().FirstOrDefault();
-        var answers = resources.OfType<QuestionnaireResponse>().FirstOrDefault();
+        // The resources the request points at (a family's Bundle can hold several Patients); without a reference, the
+        // first of its type.
+        T? Referenced<T>(ResourceReference? reference) where T : Resource => Resolve<T>(request, beside, reference?.Reference);
+        var patient = Referenced<Patient>(request.Subject) ?? resources.OfType<Patient>().FirstOrDefault();
+        var coverage = request.Insurance.Select(Referenced<Coverage>).FirstOrDefault(c => c is not null)
+                       ?? resources.OfType<Coverage>().FirstOrDefault();
+        var answers = request.SupportingInfo.Select(Referenced<QuestionnaireResponse>).FirstOrDefault(q => q is not null)
+                      ?? resources.OfType<QuestionnaireResponse>().FirstOrDefault();
         var codings = request.ReasonCode.SelectMany(c => c.Coding).ToList();
 
         var urgent = request.Priority is RequestPriority.Urgent or RequestPriority.Asap or RequestPriority.Stat;
@@ -179,6 +185,15 @@ public static class FhirIntake
             Qualified(identifier), codings.Select(c => new SourceCode(c.System, c.Code, c.Display)).ToList(),
             request.Requester?.Display, urgent);
         return new FhirReferral(intake, partner, $"{IdempotencyKeyPrefix}{organization}:{Qualified(identifier)}");
+    }
+
+    /// <summary>A reference as FHIR resolves it: <c>#id</c> to a contained resource; a Bundle entry's fullUrl, or its <c>Type/id</c>.</summary>
+    private static T? Resolve<T>(ServiceRequest request, IReadOnlyList<Bundle.EntryComponent> beside, string? reference) where T : Resource
+    {
+        if (string.IsNullOrEmpty(reference)) return null;
+        if (reference.StartsWith('#')) return request.Contained.OfType<T>().FirstOrDefault(c => c.Id == reference[1..]);
+        return beside.FirstOrDefault(e => e.Resource is T r && (e.FullUrl == reference
+            || (r.Id is { Length: > 0 } id && (reference == $"{r.TypeName}/{id}" || reference.EndsWith($"/{r.TypeName}/{id}", StringComparison.Ordinal)))))?.Resource as T;
     }
 
     private static string Qualified(Identifier identifier) =>

@@ -58,6 +58,32 @@ public class FhirIntakeTests
     }
 
     [Fact]
+    public void the_patient_coverage_and_answers_are_the_ones_the_request_points_at()
+    {
+        // A family's Bundle: the parent's Patient and Coverage come first, the request is for the child.
+        var bundle = BserExamples.Transaction("REF-6");
+        var request = (ServiceRequest)bundle.Entry[0].Resource!;
+        var parent = BserExamples.Patient("1980-06-01");
+        parent.Id = "parent";
+        parent.Name[0].Given = ["Chidi"];
+        var parentsCoverage = BserExamples.Coverage();
+        parentsCoverage.SubscriberId = "PARENT-1";
+        bundle.Entry.Insert(1, new Bundle.EntryComponent { FullUrl = "urn:uuid:7f0c1d2e-0000-4000-8000-0000000000aa", Resource = parent });
+        bundle.Entry.Insert(2, new Bundle.EntryComponent { FullUrl = "urn:uuid:7f0c1d2e-0000-4000-8000-0000000000ab", Resource = parentsCoverage });
+
+        var intake = FhirIntake.Read(request, bundle.Entry.Skip(1).ToList(), BserExamples.Clinic, out _)!.Intake;
+
+        intake.Client!.FirstName.ShouldBe("Adaeze");
+        intake.Payment!.MemberId.ShouldBe("AET-448812");
+
+        // Referred to as Type/id rather than by fullUrl, it is found too.
+        var child = (Patient)bundle.Entry.Single(e => e.FullUrl == request.Subject.Reference).Resource!;
+        child.Id = "child";
+        request.Subject = new ResourceReference("Patient/child");
+        FhirIntake.Read(request, bundle.Entry.Skip(1).ToList(), BserExamples.Clinic, out _)!.Intake.Client!.FirstName.ShouldBe("Adaeze");
+    }
+
+    [Fact]
     public void a_service_request_reads_as_the_forms_intake_keyed_by_organization_and_identifier()
     {
         var referral = FhirIntake.Read(BserExamples.Referral("REF-1", priority: RequestPriority.Asap, safetyAnswer: "LA6571-9"), [],
