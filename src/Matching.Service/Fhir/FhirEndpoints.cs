@@ -44,6 +44,15 @@ public static class FhirEndpoints
         referrer.MapGet("/ServiceRequest/{id}", (string id, HttpContext http, IDocumentSession session, CancellationToken ct) =>
             Read(id, http, session, ServiceRequestRead, FhirResources.ServiceRequestOf, ct));
         referrer.MapGet("/Task", SearchTasks);
+
+        referrer.MapPost("/Subscription", (HttpContext http, IDocumentSession session, FhirSubscriptionOptions options, SubscriptionHeaderSealer sealer,
+            TimeProvider time, CancellationToken ct) => SaveSubscription(null, http, session, options, sealer, time, ct));
+        referrer.MapPut("/Subscription/{id}", (string id, HttpContext http, IDocumentSession session, FhirSubscriptionOptions options,
+            SubscriptionHeaderSealer sealer, TimeProvider time, CancellationToken ct) => SaveSubscription(id, http, session, options, sealer, time, ct));
+        referrer.MapGet("/Subscription/{id}", async (string id, HttpContext http, IDocumentSession session, CancellationToken ct) =>
+            await OwnSubscription(id, http, session, ct) is { } subscription ? Write(TaskSubscriptionRequest.ResourceOf(subscription)) : NotFound());
+        referrer.MapDelete("/Subscription/{id}", DeleteSubscription);
+        referrer.MapGet("/Subscription", SearchSubscriptions);
     }
 
     /// <summary>Where FHIR routes answer with an error of their own making (401, 403, an unknown route), an OperationOutcome.</summary>
@@ -80,14 +89,14 @@ public static class FhirEndpoints
 
     private static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
 
-    private static async Task<IResult> Receive(HttpContext http, FhirProfiles profiles, IMessageBus bus, IDocumentSession session, bool bundle,
-        CancellationToken ct)
+    /// <summary>The posted resource, read strictly; or the answer refusing the body (size, media type, JSON, FHIR).</summary>
+    private static async Task<(Resource? Resource, IResult? Refused)> ReadBody(HttpContext http, CancellationToken ct)
     {
         if (http.Request.ContentLength > BodyGuardMiddleware.MaxBodyBytes)
-            return TooLarge();
+            return (null, TooLarge());
         if (http.Request.ContentType is not { } type
             || !(type.StartsWith(ContentType, StringComparison.OrdinalIgnoreCase) || type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)))
-            return Error(HttpStatusCode.UnsupportedMediaType, OperationOutcome.IssueType.NotSupported, $"Send the resource as {ContentType}.");
+            return (null, Error(HttpStatusCode.UnsupportedMediaType, OperationOutcome.IssueType.NotSupported, $"Send the resource as {ContentType}."));
         // A chunked body has no length to check up front: the server stops reading it at the limit (in bytes).
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = BodyGuardMiddleware.MaxBodyBytes;
 
@@ -96,25 +105,35 @@ public static class FhirEndpoints
         {
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync(ct);
-            if (body.Length > BodyGuardMiddleware.MaxBodyBytes) return TooLarge();
+            if (body.Length > BodyGuardMiddleware.MaxBodyBytes) return (null, TooLarge());
             resource = Engine.DeserializeFromJson(body)!;
         }
         catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TooLarge();
+            return (null, TooLarge());
         }
         catch (DeserializationFailedException failed)
         {
             // The SDK's own outcome: each issue names the element it could not read and why (to the sender only, never logged).
             var outcome = failed.ToOperationOutcome();
             foreach (var issue in outcome.Issue.Where(i => !i.Expression.Any())) issue.Expression = issue.Location;
-            return Write(outcome, HttpStatusCode.BadRequest);
+            return (null, Write(outcome, HttpStatusCode.BadRequest));
         }
         // JSON that isn't an object (an array, a bare value) is refused by the SDK as an invalid operation.
         catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or InvalidOperationException)
         {
-            return Error(HttpStatusCode.BadRequest, OperationOutcome.IssueType.Structure, "The body is not a FHIR R4 resource in JSON.");
+            return (null, Error(HttpStatusCode.BadRequest, OperationOutcome.IssueType.Structure, "The body is not a FHIR R4 resource in JSON."));
         }
+
+        return (resource, null);
+    }
+
+    private static async Task<IResult> Receive(HttpContext http, FhirProfiles profiles, IMessageBus bus, IDocumentSession session, bool bundle,
+        CancellationToken ct)
+    {
+        var (read, refused) = await ReadBody(http, ct);
+        if (refused is not null) return refused;
+        var resource = read!;
 
         var (request, beside) = (bundle, resource) switch
         {
@@ -248,6 +267,78 @@ public static class FhirEndpoints
         if (shown.Count > 0) await session.SaveChangesAsync(ct);
         return Write(bundle);
     }
+
+    /// <summary>
+    /// A partner's rest-hook Subscription to its Tasks, created (POST) or replaced (PUT, which also takes it out of error):
+    /// active at once, for the caller's organization only (docs/adr/0037-fhir-task-subscriptions.md).
+    /// </summary>
+    private static async Task<IResult> SaveSubscription(string? id, HttpContext http, IDocumentSession session, FhirSubscriptionOptions options,
+        SubscriptionHeaderSealer sealer, TimeProvider time, CancellationToken ct)
+    {
+        TaskSubscription? existing = null;
+        if (id is not null && (existing = await OwnSubscription(id, http, session, ct)) is null) return NotFound();
+
+        var (resource, refused) = await ReadBody(http, ct);
+        if (refused is not null) return refused;
+        if (resource is not Subscription posted)
+            return Error(HttpStatusCode.BadRequest, OperationOutcome.IssueType.Invalid, "Send a Subscription.", "Subscription");
+        if (id is not null && posted.Id is { } bodyId && bodyId != id)
+            return Error(HttpStatusCode.BadRequest, OperationOutcome.IssueType.Invalid, "The Subscription's id is not the one in the URL.", "Subscription.id");
+
+        if (TaskSubscriptionRequest.Read(posted, http.User.ReferrerOrg()!, options.AllowInsecureSubscriptionEndpoints, sealer, out var refusal)
+            is not { } subscription)
+            return Error(HttpStatusCode.UnprocessableEntity, OperationOutcome.IssueType.Invalid, refusal!.Problem, refusal.Element);
+
+        var now = time.GetUtcNow();
+        subscription = subscription with
+        {
+            Id = existing?.Id ?? Guid.CreateVersion7(),
+            // A notification still queued for the revision before is dropped: it was meant for the endpoint as it was.
+            Revision = existing is null ? 0 : existing.Revision + 1,
+            Created = existing?.Created ?? now
+        };
+        session.Store(subscription);
+        await session.SaveChangesAsync(ct);
+        return new Located($"/fhir/Subscription/{subscription.Id}", now,
+            Write(TaskSubscriptionRequest.ResourceOf(subscription), existing is null ? HttpStatusCode.Created : HttpStatusCode.OK));
+    }
+
+    /// <summary>Deleted at once: a notification already queued for it finds no subscription and is not sent.</summary>
+    private static async Task<IResult> DeleteSubscription(string id, HttpContext http, IDocumentSession session, CancellationToken ct)
+    {
+        if (await OwnSubscription(id, http, session, ct) is not { } subscription) return NotFound();
+        session.Delete(subscription);
+        await session.SaveChangesAsync(ct);
+        return Results.NoContent();
+    }
+
+    /// <summary>The organization's subscriptions, oldest first; no parameters (a partner has a handful).</summary>
+    private static async Task<IResult> SearchSubscriptions(HttpContext http, IQuerySession session, CancellationToken ct)
+    {
+        if (http.Request.Query.Keys.FirstOrDefault(k => k != TaskSearch.FormatParameter) is { } unknown)
+            return Error(HttpStatusCode.BadRequest, OperationOutcome.IssueType.Invalid,
+                $"The search parameter {unknown} is not supported: a Subscription search answers all of the organization's.", unknown);
+        var organization = http.User.ReferrerOrg()!;
+        var subscriptions = await session.Query<TaskSubscription>().Where(s => s.Organization == organization)
+            .OrderBy(s => s.Created).ToListAsync(ct);
+        var root = $"{http.Request.Scheme}://{http.Request.Host}/fhir";
+        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Total = subscriptions.Count };
+        bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = $"{root}/Subscription" });
+        foreach (var subscription in subscriptions)
+            bundle.Entry.Add(new Bundle.EntryComponent
+            {
+                FullUrl = $"{root}/Subscription/{subscription.Id}",
+                Resource = TaskSubscriptionRequest.ResourceOf(subscription),
+                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match }
+            });
+        return Write(bundle);
+    }
+
+    private static async Task<TaskSubscription?> OwnSubscription(string id, HttpContext http, IQuerySession session, CancellationToken ct) =>
+        Guid.TryParse(id, out var subscriptionId) && await session.LoadAsync<TaskSubscription>(subscriptionId, ct) is { } subscription
+        && subscription.Organization == http.User.ReferrerOrg()
+            ? subscription
+            : null;
 
     private static async Task<Referral?> Own(string id, HttpContext http, IDocumentSession session, CancellationToken ct) =>
         Guid.TryParse(id, out var referralId) && await session.LoadAsync<Referral>(referralId, ct) is { Partner: { } partner } referral

@@ -171,6 +171,12 @@ public static class FhirSetup
     public static void AddMatchingFhir(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(FhirProfiles.R4);
+        var subscriptions = new FhirSubscriptionOptions();
+        builder.Configuration.GetSection(FhirSubscriptionOptions.Section).Bind(subscriptions);
+        builder.Services.AddSingleton(subscriptions);
+        builder.Services.AddSingleton<SubscriptionHeaderSealer>();
+        builder.Services.AddSingleton<TaskNotifier>();
+        TaskNotifier.AddClient(builder.Services);
         // A worker receives no referrals: nothing to warm.
         if (NodeRoles.Of(builder.Configuration).ServesRequests()) builder.Services.AddHostedService<FhirProfilesWarmUp>();
     }

@@ -27,6 +27,8 @@ public static class MartenSetup
                     services.GetRequiredService<IHttpContextAccessor>()))
             // Wolverine runs the async projections (audit trail, report facts) on one node of the cluster; no AddAsyncDaemon.
             .IntegrateWithWolverine(x => x.UseWolverineManagedEventSubscriptionDistribution = true)
+            // Partners' Task subscriptions, notified from the daemon like a projection (docs/adr/0037-fhir-task-subscriptions.md).
+            .SubscribeToEvents(new Fhir.TaskChanges())
             .BuildSessionsWith<ActorStampingSessionFactory>();
 
         if (applySchema) builder.Services.AddMartenSchemaOnStartup();
@@ -61,6 +63,7 @@ public static class MartenSetup
         CliniciansModule.Configure(opts);
         AuditModule.Configure(opts);
         ReportsModule.Configure(opts);
+        Fhir.TaskSubscription.Configure(opts);
         return opts;
     }
 
