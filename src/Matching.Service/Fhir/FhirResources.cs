@@ -124,6 +124,16 @@ public static class FhirResources
                              "the next link carries a cursor (_cursor), so a Task that changes while a client pages is read again at the " +
                              "end rather than shifting or skipping others. Search parameters other than those listed are refused with " +
                              "a 400 OperationOutcome naming the parameter, whatever Prefer: handling says.";
+        var subscription = Resource("Subscription",
+        [
+            CapabilityStatement.TypeRestfulInteraction.Create, CapabilityStatement.TypeRestfulInteraction.Read,
+            CapabilityStatement.TypeRestfulInteraction.Update, CapabilityStatement.TypeRestfulInteraction.Delete,
+            CapabilityStatement.TypeRestfulInteraction.SearchType
+        ]);
+        subscription.Documentation = "rest-hook Subscriptions to the organization's Tasks: criteria Task, or Task?based-on=ServiceRequest/{id}; " +
+                                     "an https endpoint; payload absent (an empty POST) or application/fhir+json (the Task POSTed); headers " +
+                                     "sent back with each notification and never shown. A Task is notified when its status changes, at least " +
+                                     "once; after repeated failures the subscription is in error until it is updated (PUT).";
         return new CapabilityStatement
         {
             Status = PublicationStatus.Active,
@@ -147,7 +157,8 @@ public static class FhirResources
                     [
                         Resource("ServiceRequest", [CapabilityStatement.TypeRestfulInteraction.Create, CapabilityStatement.TypeRestfulInteraction.Read]),
                         task,
-                        Resource("Bundle", [CapabilityStatement.TypeRestfulInteraction.Create])
+                        Resource("Bundle", [CapabilityStatement.TypeRestfulInteraction.Create]),
+                        subscription
                     ]
                 }
             ]

@@ -387,7 +387,7 @@ public partial class FhirReferralTests(TimerFixture app) : IClassFixture<TimerFi
 
         var capabilities = await Client(null).CapabilityStatementAsync();
         capabilities!.FhirVersion.ShouldBe(FHIRVersion.N4_0_1);
-        capabilities.Rest.Single().Resource.Select(r => r.Type).ShouldBe(["ServiceRequest", "Task", "Bundle"]);
+        capabilities.Rest.Single().Resource.Select(r => r.Type).ShouldBe(["ServiceRequest", "Task", "Bundle", "Subscription"]);
         capabilities!.Rest.Single().Security!.Service.Single().Coding.Single().Code.ShouldBe("OAuth");
     }
 
