@@ -173,6 +173,8 @@ public static class FhirSetup
         builder.Services.AddSingleton(FhirProfiles.R4);
         var subscriptions = new FhirSubscriptionOptions();
         builder.Configuration.GetSection(FhirSubscriptionOptions.Section).Bind(subscriptions);
+        // A malformed list stops the start rather than every failed notification.
+        _ = subscriptions.RetryDelays();
         builder.Services.AddSingleton(subscriptions);
         builder.Services.AddSingleton<SubscriptionHeaderSealer>();
         builder.Services.AddSingleton<TaskNotifier>();
