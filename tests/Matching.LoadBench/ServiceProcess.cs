@@ -74,6 +74,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         env["ConnectionStrings__Marten"] = connectionString;
         env["Matching__ApplySchemaOnStartup"] = applySchema ? "true" : "false";
         env["Matching__IntakeRateLimitPerMinute"] = "100000000";
+        // No scenario sends FHIR referrals: the validator's warm-up would only take CPU from what is measured.
+        env["Fhir__WarmUpValidator"] = "false";
         foreach (var (name, value) in identity.Environment()) env[name] = value;
         env["Logging__LogLevel__Default"] = "Warning";
         env["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Warning";

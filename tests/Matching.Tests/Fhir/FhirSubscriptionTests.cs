@@ -51,7 +51,7 @@ public class FhirSubscriptionTests(FhirSubscriptionFixture app) : IClassFixture<
         }
     };
 
-    private static async Task<Subscription> Subscribe(FhirClient client, Subscription subscription)
+    private async Task<Subscription> Subscribe(FhirClient client, Subscription subscription)
     {
         var created = (await client.CreateAsync(subscription))!;
         client.LastResult!.Status.ShouldBe("201");

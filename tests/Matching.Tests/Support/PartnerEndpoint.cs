@@ -53,7 +53,8 @@ public sealed class PartnerEndpoint : IAsyncDisposable
     /// <summary>Waits (bounded) until <paramref name="hook"/> has received <paramref name="count"/> notifications.</summary>
     public async Task<IReadOnlyList<ReceivedNotification>> WaitForAsync(string hook, int count = 1, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        // Generous: on a loaded machine the async daemon that queues notifications can take a while to start.
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (true)
         {
             var found = To(hook);
