@@ -39,14 +39,7 @@ public sealed class PartnerEndpoint : IAsyncDisposable
     public static async Task<PartnerEndpoint> StartAsync()
     {
         var endpoint = new PartnerEndpoint();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        endpoint._app = builder.Build();
-        endpoint._app.MapPost("/hooks/{name}", endpoint.ReceiveAsync);
-        await endpoint._app.StartAsync();
-        endpoint.BaseUrl = endpoint._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
-            .Addresses.First().TrimEnd('/');
+        (endpoint._app, endpoint.BaseUrl) = await LoopbackApp.StartAsync(app => app.MapPost("/hooks/{name}", endpoint.ReceiveAsync));
         return endpoint;
     }
 

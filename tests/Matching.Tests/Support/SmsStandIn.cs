@@ -53,14 +53,7 @@ public sealed class SmsStandIn : IAsyncDisposable
     public static async Task<SmsStandIn> StartAsync()
     {
         var standIn = new SmsStandIn();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        standIn._app = builder.Build();
-        standIn._app.MapPost("/2010-04-01/Accounts/{sid}/Messages.json", standIn.MessagesAsync);
-        await standIn._app.StartAsync();
-        standIn.BaseUrl = standIn._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
-            .Addresses.First().TrimEnd('/');
+        (standIn._app, standIn.BaseUrl) = await LoopbackApp.StartAsync(app => app.MapPost("/2010-04-01/Accounts/{sid}/Messages.json", standIn.MessagesAsync));
         return standIn;
     }
 
